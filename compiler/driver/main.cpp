@@ -1,0 +1,82 @@
+// `tessel`: the command-line driver. Each subcommand lives in its own file
+// (cmd_*.cpp); this file owns the shared options and dispatch.
+#include "driver/options.h"
+
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <fmt/format.h>
+
+namespace cl = llvm::cl;
+
+namespace tessel::driver {
+
+cl::SubCommand InfoCommand("info", "Print per-layer shapes, MACs, weight and activation bytes, "
+                                   "and the planned arena size");
+cl::SubCommand RunCommand("run", "Run the reference executor on an input file");
+cl::SubCommand CompileCommand("compile", "Generate C++ for a network");
+
+static cl::OptionCategory SharedCategory("Network options");
+
+cl::opt<std::string> NetworkPath(cl::Positional, cl::Required, cl::desc("<network.yaml>"),
+                                 cl::sub(InfoCommand), cl::sub(RunCommand),
+                                 cl::sub(CompileCommand), cl::cat(SharedCategory));
+
+cl::opt<std::string> InputSizeOption("input-size", cl::value_desc("HxW"),
+                                     cl::desc("Override the network's input height and width"),
+                                     cl::sub(InfoCommand), cl::sub(RunCommand),
+                                     cl::sub(CompileCommand), cl::cat(SharedCategory));
+
+llvm::Expected<std::optional<std::pair<int, int>>> parsedInputSize() {
+  if (InputSizeOption.empty())
+    return std::nullopt;
+  llvm::StringRef text = InputSizeOption;
+  auto [heightText, widthText] = text.split('x');
+  int height = 0, width = 0;
+  if (heightText.getAsInteger(10, height) || widthText.getAsInteger(10, width) || height <= 0 ||
+      width <= 0)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "--input-size expects HxW with positive integers, got '%s'",
+                                   InputSizeOption.c_str());
+  return std::make_pair(height, width);
+}
+
+int reportError(llvm::Error error, int exitCode) {
+  llvm::handleAllErrors(std::move(error), [](const llvm::ErrorInfoBase &info) {
+    llvm::WithColor::error(llvm::errs(), "tessel") << info.message() << "\n";
+  });
+  return exitCode;
+}
+
+} // namespace tessel::driver
+
+static void printVersion(llvm::raw_ostream &os) {
+  os << fmt::format("tessel {}\n", TESSEL_VERSION);
+}
+
+int main(int argc, char **argv) {
+  using namespace tessel::driver;
+  llvm::InitLLVM initLLVM(argc, argv);
+  cl::SetVersionPrinter(printVersion);
+  cl::HideUnrelatedOptions({&SharedCategory, &cl::getGeneralCategory()});
+  if (!cl::ParseCommandLineOptions(
+          argc, argv,
+          "tessel: fused-tiling code generator for CNN inference on small boards\n\n"
+          "  tessel info NET.yaml                      per-layer shapes, MACs, memory\n"
+          "  tessel run NET.yaml --input F --output F  reference executor\n"
+          "  tessel compile NET.yaml -o DIR            generate C++\n\n"
+          "Exit codes: 0 success, 1 invalid input (network, weights, input file),\n"
+          "2 bad command line, 3 impossible request (e.g. budget), 4 cannot write output.\n",
+          &llvm::errs()))
+    return kExitUsage;
+
+  if (InfoCommand)
+    return runInfoCommand();
+  if (RunCommand)
+    return runRunCommand();
+  if (CompileCommand)
+    return runCompileCommand();
+  llvm::errs() << "tessel: error: no subcommand given; see 'tessel --help'\n";
+  return kExitUsage;
+}

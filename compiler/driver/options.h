@@ -1,0 +1,42 @@
+// Command-line options shared by several `tessel` subcommands.
+#pragma once
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Error.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace tessel::driver {
+
+extern llvm::cl::SubCommand InfoCommand;
+extern llvm::cl::SubCommand RunCommand;
+extern llvm::cl::SubCommand CompileCommand;
+
+// The network description, a positional argument of every subcommand.
+extern llvm::cl::opt<std::string> NetworkPath;
+// --input-size HxW: run the network at another input resolution.
+extern llvm::cl::opt<std::string> InputSizeOption;
+
+// Parses --input-size; std::nullopt when the option was not given.
+llvm::Expected<std::optional<std::pair<int, int>>> parsedInputSize();
+
+// Prints an error in the driver's one format ("tessel: error: ...") and
+// returns the exit code for failures of that kind.
+int reportError(llvm::Error error, int exitCode = 1);
+
+// Exit codes, documented in `tessel --help` and docs/cli.md.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitInvalidInput = 1,  // bad network description, weights or input file
+  kExitUsage = 2,         // bad command line
+  kExitImpossible = 3,    // e.g. a budget the network cannot fit
+  kExitIoError = 4,       // cannot write output
+};
+
+int runInfoCommand();
+int runRunCommand();
+int runCompileCommand();
+
+} // namespace tessel::driver

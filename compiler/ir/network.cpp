@@ -1,0 +1,61 @@
+#include "ir/network.h"
+
+namespace tessel {
+
+int64_t Network::parameterCount() const {
+  int64_t count = 0;
+  for (const Layer &layer : layers) {
+    const LayerWeights &w = layer.weights;
+    count += int64_t(w.weight.size() + w.bias.size() + w.gamma.size() + w.beta.size() +
+                     w.mean.size() + w.variance.size());
+  }
+  return count;
+}
+
+int Network::indexOf(const std::string &layerName) const {
+  for (size_t i = 0; i < layers.size(); ++i)
+    if (layers[i].name == layerName)
+      return int(i);
+  return -1;
+}
+
+std::vector<int> Network::consumersOf(int index) const {
+  std::vector<int> consumers;
+  for (size_t i = 0; i < layers.size(); ++i)
+    for (int input : layers[i].inputs)
+      if (input == index) {
+        consumers.push_back(int(i));
+        break;
+      }
+  return consumers;
+}
+
+const char *opName(OpKind op) {
+  switch (op) {
+  case OpKind::Input: return "input";
+  case OpKind::Conv2d: return "conv2d";
+  case OpKind::BatchNorm: return "batch_norm";
+  case OpKind::Activation: return "activation";
+  case OpKind::MaxPool: return "maxpool";
+  case OpKind::AvgPool: return "avgpool";
+  case OpKind::GlobalAvgPool: return "global_avgpool";
+  case OpKind::FullyConnected: return "fully_connected";
+  case OpKind::Add: return "add";
+  case OpKind::Concat: return "concat";
+  case OpKind::Softmax: return "softmax";
+  }
+  return "?";
+}
+
+const char *activationName(ActivationKind kind) {
+  switch (kind) {
+  case ActivationKind::Linear: return "linear";
+  case ActivationKind::Relu: return "relu";
+  case ActivationKind::Relu6: return "relu6";
+  case ActivationKind::Leaky: return "leaky";
+  case ActivationKind::Sigmoid: return "sigmoid";
+  }
+  return "?";
+}
+
+} // namespace tessel
