@@ -1,3 +1,18 @@
-// Placeholder until the subcommand lands.
+// `tessel info NET.yaml`: what the network costs and the memory it plans.
+#include "driver/layer_table.h"
 #include "driver/options.h"
-int tessel::driver::runInfoCommand() { return kExitUsage; }
+#include "driver/network_loading.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+namespace tessel::driver {
+
+int runInfoCommand() {
+  llvm::Expected<Network> net = loadNormalizedNetwork();
+  if (!net)
+    return reportError(net.takeError(), kExitInvalidInput);
+  llvm::outs() << formatLayerTable(*net, planLayers(*net));
+  return kExitOk;
+}
+
+} // namespace tessel::driver

@@ -1,3 +1,92 @@
-// Placeholder until the subcommand lands.
+// `tessel run`: runs the reference executor on one input image and writes the
+// last layer's output as a raw float32 file.
 #include "driver/options.h"
-int tessel::driver::runRunCommand() { return kExitUsage; }
+
+#include "frontend/load_network.h"
+#include "reference/deterministic_input.h"
+#include "reference/run_reference.h"
+#include "reference/tensor_file.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+
+namespace cl = llvm::cl;
+
+namespace tessel::driver {
+
+static cl::OptionCategory RunCategory("Run options");
+
+static cl::opt<std::string>
+    InputFile("input", cl::value_desc("file"),
+              cl::desc("NCHW float32 input image (default: generated from --seed)"),
+              cl::sub(RunCommand), cl::cat(RunCategory));
+
+static cl::opt<uint64_t> Seed("seed", cl::init(1), cl::value_desc("N"),
+                              cl::desc("Seed of the generated input when --input is not given"),
+                              cl::sub(RunCommand), cl::cat(RunCategory));
+
+static cl::opt<std::string> OutputFile("output", cl::Required, cl::value_desc("file"),
+                                       cl::desc("Where to write the output (raw float32)"),
+                                       cl::sub(RunCommand), cl::cat(RunCategory));
+
+static cl::opt<std::string>
+    WriteInputFile("write-input", cl::value_desc("file"),
+                   cl::desc("Also save the input that was used (raw float32)"), cl::sub(RunCommand),
+                   cl::cat(RunCategory));
+
+namespace {
+
+llvm::Expected<std::vector<float>> loadInput(const Shape &shape) {
+  if (InputFile.empty())
+    return deterministicInput(shape.elements(), Seed);
+  return readFloatFile(InputFile, shape.elements());
+}
+
+void printSummary(const Network &network, const std::vector<float> &output, double milliseconds) {
+  const Layer &last = network.layers.back();
+  float minimum = output.empty() ? 0.0f : *std::min_element(output.begin(), output.end());
+  float maximum = output.empty() ? 0.0f : *std::max_element(output.begin(), output.end());
+  double sum = 0.0;
+  for (float value : output)
+    sum += value;
+  const double mean = output.empty() ? 0.0 : sum / double(output.size());
+  fmt::print("{}: output '{}' {}x{}x{} ({} elements)\n", network.name, last.name, last.output.c,
+             last.output.h, last.output.w, output.size());
+  fmt::print("  min {:.6g}  max {:.6g}  mean {:.6g}\n", minimum, maximum, mean);
+  fmt::print("  reference run took {:.1f} ms; wrote {}\n", milliseconds, OutputFile.getValue());
+}
+
+} // namespace
+
+int runRunCommand() {
+  auto inputSize = parsedInputSize();
+  if (!inputSize)
+    return reportError(inputSize.takeError(), kExitUsage);
+  LoadOptions loadOptions;
+  loadOptions.inputSize = *inputSize;
+  auto network = loadNetwork(NetworkPath, loadOptions);
+  if (!network)
+    return reportError(network.takeError(), kExitInvalidInput);
+
+  auto input = loadInput(network->inputShape);
+  if (!input)
+    return reportError(input.takeError(), kExitInvalidInput);
+  if (!WriteInputFile.empty())
+    if (llvm::Error error = writeFloatFile(WriteInputFile, *input))
+      return reportError(std::move(error), kExitIoError);
+
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<float> output = runReference(*network, *input);
+  const std::chrono::duration<double, std::milli> elapsed =
+      std::chrono::steady_clock::now() - start;
+
+  if (llvm::Error error = writeFloatFile(OutputFile, output))
+    return reportError(std::move(error), kExitIoError);
+  printSummary(*network, output, elapsed.count());
+  return kExitOk;
+}
+
+} // namespace tessel::driver

@@ -66,6 +66,7 @@ struct ConvAttrs {
   int strideH = 1, strideW = 1;
   int dilationH = 1, dilationW = 1;
   int groups = 1;
+  bool depthwise = false; // `groups: depthwise`; shape inference sets groups = input channels
   bool samePadding = false; // resolved into `padding` by shape inference
   Padding padding;
   bool bias = true;

@@ -1,0 +1,31 @@
+// Emits the complete generated project for a network: header, source,
+// weights (blob + assembler file embedding it), CMakeLists.txt, a demo
+// program and a copy of the runtime headers, so the output folder builds on
+// its own, on any machine, for any target.
+#pragma once
+
+#include "codegen/file_writer.h"
+#include "ir/network.h"
+#include "plan/layer_plan.h"
+
+#include "llvm/Support/Error.h"
+
+namespace tessel {
+
+struct CodegenOptions {
+  std::string sourceName; // the description's file name, quoted in comments
+  std::string version;    // tessel's version, quoted in comments
+};
+
+struct GeneratedNetwork {
+  std::string cName;       // identifier prefix of every generated symbol
+  LayerPlan plan;          // the memory plan the code follows
+  int64_t weightBytes = 0; // size of the weights blob
+  std::vector<GeneratedFile> files;
+};
+
+// `normalized` must come from normalize(); the schedule is `layers`.
+llvm::Expected<GeneratedNetwork> emitNetwork(const Network &normalized,
+                                             const CodegenOptions &options);
+
+} // namespace tessel

@@ -1,0 +1,97 @@
+#include "codegen/weight_packing.h"
+
+#include <cstring>
+
+namespace tessel {
+namespace {
+
+constexpr int64_t kFloatsPerAlignment = 16; // 64 bytes
+
+// Appends `count` floats produced by `valueAt(i)`, aligned; returns the offset.
+template <typename ValueAt> int64_t append(WeightBlob &blob, int64_t count, ValueAt valueAt) {
+  while (int64_t(blob.data.size()) % kFloatsPerAlignment != 0)
+    blob.data.push_back(0.0f);
+  int64_t offset = int64_t(blob.data.size());
+  for (int64_t i = 0; i < count; ++i)
+    blob.data.push_back(valueAt(i));
+  return offset;
+}
+
+// OIHW (per group) -> [g][kh][kw][i][o].
+int64_t packConv(WeightBlob &blob, const Layer &layer, const Shape &input) {
+  const ConvAttrs &c = layer.conv;
+  const int64_t outPerGroup = c.outChannels / c.groups, inPerGroup = input.c / c.groups;
+  const int64_t kh = c.kernelH, kw = c.kernelW;
+  const std::vector<float> &oihw = layer.weights.weight;
+  return append(blob, int64_t(oihw.size()), [&](int64_t packed) {
+    int64_t o = packed % outPerGroup, rest = packed / outPerGroup;
+    int64_t i = rest % inPerGroup;
+    rest /= inPerGroup;
+    int64_t x = rest % kw;
+    rest /= kw;
+    int64_t y = rest % kh, g = rest / kh;
+    int64_t outChannel = g * outPerGroup + o;
+    return oihw[size_t(((outChannel * inPerGroup + i) * kh + y) * kw + x)];
+  });
+}
+
+// [out][1][kh][kw] -> [kh][kw][out].
+int64_t packDepthwise(WeightBlob &blob, const Layer &layer) {
+  const int64_t out = layer.conv.outChannels, kernel = layer.conv.kernelH * layer.conv.kernelW;
+  const std::vector<float> &weights = layer.weights.weight;
+  return append(blob, int64_t(weights.size()), [&](int64_t packed) {
+    int64_t o = packed % out, tap = packed / out;
+    return weights[size_t(o * kernel + tap)];
+  });
+}
+
+// Input features reordered from C,H,W to H,W,C.
+int64_t packFullyConnected(WeightBlob &blob, const Layer &layer, const Shape &input) {
+  const int64_t in = input.elements(), hw = int64_t(input.h) * input.w;
+  const std::vector<float> &weights = layer.weights.weight;
+  return append(blob, int64_t(weights.size()), [&](int64_t packed) {
+    int64_t o = packed / in, hwc = packed % in;
+    int64_t c = hwc % input.c, pixel = hwc / input.c;
+    return weights[size_t(o * in + c * hw + pixel)];
+  });
+}
+
+} // namespace
+
+bool isDepthwise(const Layer &conv, const Shape &input) {
+  return conv.op == OpKind::Conv2d && conv.conv.groups > 1 && conv.conv.groups == input.c;
+}
+
+WeightBlob packWeights(const Network &net) {
+  WeightBlob blob;
+  blob.layers.resize(net.layers.size());
+  for (size_t l = 0; l < net.layers.size(); ++l) {
+    const Layer &layer = net.layers[l];
+    if (layer.weights.weight.empty())
+      continue;
+    const Shape &input = net.layers[size_t(layer.inputs.at(0))].output;
+    PackedLayerWeights &packed = blob.layers[l];
+    if (layer.op == OpKind::Conv2d)
+      packed.weightOffset =
+          isDepthwise(layer, input) ? packDepthwise(blob, layer) : packConv(blob, layer, input);
+    else if (layer.op == OpKind::FullyConnected)
+      packed.weightOffset = packFullyConnected(blob, layer, input);
+    const std::vector<float> &bias = layer.weights.bias;
+    if (!bias.empty())
+      packed.biasOffset = append(blob, int64_t(bias.size()), [&](int64_t i) { return bias[size_t(i)]; });
+  }
+  return blob;
+}
+
+std::vector<char> serializeLittleEndian(const std::vector<float> &values) {
+  std::vector<char> bytes(values.size() * 4);
+  for (size_t i = 0; i < values.size(); ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, &values[i], 4);
+    for (int b = 0; b < 4; ++b)
+      bytes[i * 4 + size_t(b)] = char((bits >> (8 * b)) & 0xFF);
+  }
+  return bytes;
+}
+
+} // namespace tessel

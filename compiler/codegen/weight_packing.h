@@ -1,0 +1,35 @@
+// Lays out a normalized network's parameters the way the runtime kernels
+// read them, in one little-endian float32 blob:
+//   conv2d:          [groups][kh][kw][in/groups][out/groups]  (HWIO per group)
+//   depthwise conv:  [kh][kw][out]
+//   fully connected: [out][in], the input features in channels-last order
+// Each tensor starts on a 64-byte boundary so vector loads stay aligned.
+#pragma once
+
+#include "ir/network.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace tessel {
+
+struct PackedLayerWeights {
+  int64_t weightOffset = -1; // in floats from the blob's start; -1 if none
+  int64_t biasOffset = -1;
+};
+
+struct WeightBlob {
+  std::vector<float> data;
+  std::vector<PackedLayerWeights> layers; // one per network layer
+  int64_t bytes() const { return int64_t(data.size()) * 4; }
+};
+
+// True for a convolution the depthwise kernel runs: one input channel per group.
+bool isDepthwise(const Layer &conv, const Shape &input);
+
+WeightBlob packWeights(const Network &normalized);
+
+// The blob as bytes, little-endian whatever the host.
+std::vector<char> serializeLittleEndian(const std::vector<float> &values);
+
+} // namespace tessel

@@ -1,0 +1,104 @@
+#include "frontend/load_network.h"
+
+#include "analysis/diagnostic.h"
+#include "analysis/limits.h"
+#include "analysis/parameter_layout.h"
+#include "analysis/shape_error.h"
+#include "analysis/shape_inference.h"
+#include "frontend/parse_network.h"
+#include "frontend/random_weights.h"
+#include "frontend/weight_file.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <fmt/format.h>
+
+#include <new>
+
+namespace tessel {
+namespace {
+
+llvm::Error overrideInputSize(Network &network, std::pair<int, int> size) {
+  auto [height, width] = size;
+  if (height < 1 || width < 1 || height > kMaxDimension || width > kMaxDimension)
+    return makeDiagnostic(network.layers.front().loc, "",
+                          fmt::format("input size {}x{} from the command line must be between "
+                                      "1x1 and {}x{}",
+                                      height, width, kMaxDimension, kMaxDimension));
+  network.inputShape.h = height;
+  network.inputShape.w = width;
+  return llvm::Error::success();
+}
+
+// Points shape errors at the attribute value at fault.
+llvm::Error locateShapeError(llvm::Error error, const NetworkDescription &description,
+                             const LoadOptions &options) {
+  return llvm::handleErrors(std::move(error), [&](const ShapeError &shapeError) {
+    const SourceLoc loc = description.locations.find(
+        shapeError.layerIndex(), shapeError.attribute(), shapeError.layerLoc());
+    std::string problem = shapeError.problem();
+    if (options.inputSize)
+      problem += fmt::format(" (at input size {}x{} from the command line)",
+                             options.inputSize->first, options.inputSize->second);
+    return makeDiagnostic(loc, shapeError.layerName(), problem);
+  });
+}
+
+std::string weightsPath(const std::string &file, const std::string &descriptionPath) {
+  if (llvm::sys::path::is_absolute(file))
+    return file;
+  llvm::SmallString<256> path(llvm::sys::path::parent_path(descriptionPath));
+  llvm::sys::path::append(path, file);
+  return std::string(path);
+}
+
+llvm::Error loadWeights(NetworkDescription &description, const std::string &descriptionPath) {
+  Network &network = description.network;
+  const WeightsSource &source = description.weights;
+  const int64_t parameters = networkParameterCount(network);
+  if (parameters > kMaxTensorElements)
+    return makeDiagnostic(source.loc, "",
+                          fmt::format("the network has {} parameters, more than the limit of {}",
+                                      parameters, kMaxTensorElements));
+  if (!source.file) {
+    fillRandomWeights(network, source.seed);
+    return llvm::Error::success();
+  }
+  return readWeightFile(network, weightsPath(*source.file, descriptionPath), source.loc);
+}
+
+llvm::Expected<Network> load(const std::string &path, const LoadOptions &options) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> text =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!text)
+    return makeDiagnostic(SourceLoc{path}, "",
+                          fmt::format("cannot read the network description: {}",
+                                      text.getError().message()));
+
+  llvm::Expected<NetworkDescription> description =
+      parseNetworkDescription((*text)->getBuffer(), path);
+  if (!description)
+    return description.takeError();
+  Network &network = description->network;
+  if (options.inputSize)
+    if (llvm::Error error = overrideInputSize(network, *options.inputSize))
+      return error;
+  if (llvm::Error error = inferShapes(network))
+    return locateShapeError(std::move(error), *description, options);
+  if (llvm::Error error = loadWeights(*description, path))
+    return error;
+  return std::move(description->network);
+}
+
+} // namespace
+
+llvm::Expected<Network> loadNetwork(const std::string &path, const LoadOptions &options) {
+  try {
+    return load(path, options);
+  } catch (const std::bad_alloc &) {
+    return makeDiagnostic(SourceLoc{path}, "", "out of memory while loading the network");
+  }
+}
+
+} // namespace tessel

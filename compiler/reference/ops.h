@@ -1,0 +1,23 @@
+// One function per op. Each returns the layer's result in double, before the
+// layer's activation, in NCHW order of `layer.output`; run_reference.cpp
+// applies the activation and rounds to float once.
+#pragma once
+
+#include "ir/network.h"
+#include "reference/tensor.h"
+
+#include <vector>
+
+namespace tessel::reference {
+
+std::vector<double> conv2d(const Layer &layer, const Tensor &input);
+std::vector<double> batchNorm(const Layer &layer, const Tensor &input);
+std::vector<double> maxPool(const Layer &layer, const Tensor &input);
+std::vector<double> avgPool(const Layer &layer, const Tensor &input);
+std::vector<double> globalAvgPool(const Layer &layer, const Tensor &input);
+std::vector<double> fullyConnected(const Layer &layer, const Tensor &input);
+std::vector<double> add(const Layer &layer, const std::vector<const Tensor *> &inputs);
+std::vector<double> concat(const Layer &layer, const std::vector<const Tensor *> &inputs);
+std::vector<double> softmax(const Layer &layer, const Tensor &input);
+
+} // namespace tessel::reference

@@ -1,0 +1,96 @@
+// The `tessel` command line: exit codes, diagnostics, and that a failing
+// command writes nothing.
+#include "e2e_support.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+e2e::CommandResult tessel(const std::string &args) {
+  return e2e::runCommand(std::string(TESSEL_EXECUTABLE) + " " + args);
+}
+
+} // namespace
+
+TEST_CASE("--version and --help") {
+  e2e::CommandResult version = tessel("--version");
+  CHECK(version.exitCode == 0);
+  CHECK(version.output.find("tessel 0.") != std::string::npos);
+  e2e::CommandResult help = tessel("compile --help");
+  CHECK(help.exitCode == 0);
+  CHECK(help.output.find("--budget") != std::string::npos);
+}
+
+TEST_CASE("no subcommand and unknown options are usage errors") {
+  CHECK(tessel("").exitCode == 2);
+  CHECK(tessel("compile --no-such-option x.yaml -o y").exitCode == 2);
+}
+
+TEST_CASE("an invalid network fails with its location and writes nothing") {
+  const std::string work = e2e::freshWorkDir("cli-invalid");
+  const std::string bad = work + "/bad.yaml";
+  {
+    std::FILE *file = std::fopen(bad.c_str(), "w");
+    REQUIRE(file != nullptr);
+    std::fputs("name: bad\ninput: {channels: 3, height: 8, width: 8}\nlayers:\n"
+               "  - {name: c, op: convolution, filters: 4, kernel: 3}\n",
+               file);
+    std::fclose(file);
+  }
+  e2e::CommandResult result = tessel("compile " + e2e::quote(bad) + " -o " + e2e::quote(work + "/out"));
+  INFO(result.output);
+  CHECK(result.exitCode == 1);
+  CHECK(result.output.find("bad.yaml:4:") != std::string::npos);
+  CHECK(result.output.find("convolution") != std::string::npos);
+  CHECK_FALSE(fs::exists(work + "/out"));
+}
+
+TEST_CASE("a budget below the layers arena fails with exit code 3 and writes nothing") {
+  const std::string work = e2e::freshWorkDir("cli-budget");
+  e2e::CommandResult result = tessel("compile " + e2e::quote(e2e::networkPath("tiny-chain.yaml")) +
+                                     " -o " + e2e::quote(work + "/out") + " --budget 1KiB");
+  INFO(result.output);
+  CHECK(result.exitCode == 3);
+  CHECK(result.output.find("over the budget of 1024 bytes") != std::string::npos);
+  CHECK_FALSE(fs::exists(work + "/out"));
+  CHECK(tessel("compile " + e2e::quote(e2e::networkPath("tiny-chain.yaml")) + " -o " +
+               e2e::quote(work + "/out") + " --budget lots")
+            .exitCode == 2);
+}
+
+TEST_CASE("info prints the planned arena, equal to what compile declares") {
+  const std::string work = e2e::freshWorkDir("cli-info");
+  e2e::CommandResult info = tessel("info " + e2e::quote(e2e::networkPath("tiny-residual.yaml")));
+  INFO(info.output);
+  REQUIRE(info.exitCode == 0);
+  size_t at = info.output.find("arena: ");
+  REQUIRE(at != std::string::npos);
+  std::string arenaBytes = info.output.substr(at + 7, info.output.find(' ', at + 7) - at - 7);
+  REQUIRE(tessel("compile --quiet " + e2e::quote(e2e::networkPath("tiny-residual.yaml")) + " -o " +
+                 e2e::quote(work + "/gen"))
+              .exitCode == 0);
+  e2e::CommandResult header = e2e::runCommand("grep -h '_ARENA_BYTES ' " + e2e::quote(work) + "/gen/*.h");
+  CHECK(header.output.find("_ARENA_BYTES " + arenaBytes + "u") != std::string::npos);
+}
+
+TEST_CASE("run rejects an input file of the wrong size and writes nothing") {
+  const std::string work = e2e::freshWorkDir("cli-run");
+  {
+    std::FILE *file = std::fopen((work + "/short.bin").c_str(), "wb");
+    REQUIRE(file != nullptr);
+    float values[5] = {};
+    std::fwrite(values, sizeof(float), 5, file);
+    std::fclose(file);
+  }
+  e2e::CommandResult result = tessel("run " + e2e::quote(e2e::networkPath("tiny-chain.yaml")) +
+                                     " --input " + e2e::quote(work + "/short.bin") + " --output " +
+                                     e2e::quote(work + "/out.bin"));
+  INFO(result.output);
+  CHECK(result.exitCode == 1);
+  CHECK(result.output.find("20 bytes") != std::string::npos);
+  CHECK_FALSE(fs::exists(work + "/out.bin"));
+}

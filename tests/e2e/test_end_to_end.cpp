@@ -1,0 +1,121 @@
+// Every shipped network, compiled, built and run, against the reference
+// executor. Large networks run at a reduced input size.
+//
+// Tolerance: the generated code computes in float32 with batch norm folded
+// into the weights; the reference accumulates in double and applies batch
+// norm separately. We assert max |generated - reference| <= 1e-4 x max |reference|.
+#include "e2e_support.h"
+
+#include "frontend/load_network.h"
+#include "reference/compare.h"
+#include "reference/deterministic_input.h"
+#include "reference/run_reference.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <optional>
+
+namespace {
+
+constexpr double kTolerance = 1e-4;
+
+void checkAgainstReference(const std::string &name, const std::string &file,
+                           std::optional<std::pair<int, int>> inputSize,
+                           const e2e::BuildOptions &build = {}) {
+  const std::string work = e2e::freshWorkDir(name);
+  std::string args;
+  if (inputSize)
+    args = "--input-size " + std::to_string(inputSize->first) + "x" + std::to_string(inputSize->second);
+  const std::string demo = e2e::compileAndBuild(work, e2e::networkPath(file), args, build);
+  const std::string outputPath = work + "/output.bin";
+  e2e::CommandResult run = e2e::runCommand(e2e::quote(demo) + " --seed 1 --output " + e2e::quote(outputPath));
+  INFO(run.output);
+  REQUIRE(run.exitCode == 0);
+
+  tessel::LoadOptions options;
+  options.inputSize = inputSize;
+  llvm::Expected<tessel::Network> net = tessel::loadNetwork(e2e::networkPath(file), options);
+  REQUIRE_MESSAGE(bool(net), llvm::toString(net.takeError()));
+  std::vector<float> input = tessel::deterministicInput(net->inputShape.elements(), 1);
+  std::vector<float> expected = tessel::runReference(*net, input);
+  std::vector<float> actual = e2e::readFloats(outputPath);
+  REQUIRE(actual.size() == expected.size());
+  tessel::Comparison comparison = tessel::compareOutputs(actual, expected);
+  INFO("max abs error " << comparison.maxAbsError << ", max |reference| "
+                        << comparison.maxAbsReference << ", at index " << comparison.worstIndex);
+  CHECK(comparison.maxAbsReference > 0.0);
+  CHECK(comparison.normalizedError <= kTolerance);
+}
+
+} // namespace
+
+TEST_CASE("tiny-chain matches the reference") {
+  checkAgainstReference("tiny-chain", "tiny-chain.yaml", std::nullopt);
+}
+TEST_CASE("tiny-residual matches the reference") {
+  checkAgainstReference("tiny-residual", "tiny-residual.yaml", std::nullopt);
+}
+TEST_CASE("tiny-depthwise matches the reference") {
+  checkAgainstReference("tiny-depthwise", "tiny-depthwise.yaml", std::nullopt);
+}
+TEST_CASE("tiny-standalone matches the reference") {
+  checkAgainstReference("tiny-standalone", "tiny-standalone.yaml", std::nullopt);
+}
+TEST_CASE("yolov2-16 at 64x64 matches the reference") {
+  checkAgainstReference("yolov2-16", "yolov2-16.yaml", std::make_pair(64, 64));
+}
+TEST_CASE("yolov2-tiny at 64x64 matches the reference") {
+  checkAgainstReference("yolov2-tiny", "yolov2-tiny.yaml", std::make_pair(64, 64));
+}
+TEST_CASE("vgg16 at 32x32 matches the reference") {
+  checkAgainstReference("vgg16", "vgg16.yaml", std::make_pair(32, 32));
+}
+TEST_CASE("resnet18 at 64x64 matches the reference") {
+  checkAgainstReference("resnet18", "resnet18.yaml", std::make_pair(64, 64));
+}
+TEST_CASE("mobilenet-v2 at 64x64 matches the reference") {
+  checkAgainstReference("mobilenet-v2", "mobilenet-v2.yaml", std::make_pair(64, 64));
+}
+
+// ASan catches any access outside the arena: the demo's arena is a global of
+// exactly the declared size, and globals get redzones.
+TEST_CASE("generated code is clean under AddressSanitizer and UBSan") {
+  e2e::BuildOptions sanitized;
+  sanitized.extraFlags = "-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer";
+  checkAgainstReference("asan-tiny-residual", "tiny-residual.yaml", std::nullopt, sanitized);
+  checkAgainstReference("asan-tiny-depthwise", "tiny-depthwise.yaml", std::nullopt, sanitized);
+}
+
+TEST_CASE("generated code builds warning-free with clang") {
+  const char *clang = "/usr/bin/clang++-14";
+  if (!std::filesystem::exists(clang)) {
+    MESSAGE("clang++-14 is not installed; scripts/install-deps.sh installs it");
+    return;
+  }
+  e2e::BuildOptions build;
+  build.compiler = clang;
+  checkAgainstReference("clang-tiny-depthwise", "tiny-depthwise.yaml", std::nullopt, build);
+}
+
+TEST_CASE("compiling twice gives byte-identical files") {
+  namespace fs = std::filesystem;
+  const std::string work = e2e::freshWorkDir("determinism");
+  for (const char *out : {"/a", "/b"}) {
+    e2e::CommandResult result = e2e::runCommand(std::string(TESSEL_EXECUTABLE) + " compile --quiet " +
+                                                e2e::quote(e2e::networkPath("tiny-residual.yaml")) +
+                                                " -o " + e2e::quote(work + out));
+    INFO(result.output);
+    REQUIRE(result.exitCode == 0);
+  }
+  int files = 0;
+  for (const auto &entry : fs::recursive_directory_iterator(work + "/a")) {
+    if (!entry.is_regular_file())
+      continue;
+    fs::path relative = fs::relative(entry.path(), work + "/a");
+    CAPTURE(relative.string());
+    CHECK(e2e::sameBytes(entry.path().string(), (fs::path(work + "/b") / relative).string()));
+    ++files;
+  }
+  CHECK(files >= 6);
+}

@@ -1,0 +1,148 @@
+// The arena planner: hand-computed arenas, no overlap between live buffers,
+// never worse than plain greedy-by-size, and the `layers` plan of small
+// networks built by hand.
+#include "plan/arena_planner.h"
+#include "plan/layer_plan.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <random>
+
+using namespace tessel;
+
+namespace {
+
+// Greedy by size written independently of the planner: largest first, each
+// at the lowest offset clear of every live placed buffer.
+int64_t greedyBySizeArena(const std::vector<BufferRequest> &requests) {
+  std::vector<size_t> order(requests.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return requests[a].bytes > requests[b].bytes; });
+  std::vector<int64_t> offset(requests.size(), -1);
+  int64_t arena = 0;
+  for (size_t index : order) {
+    const BufferRequest &r = requests[index];
+    int64_t size = alignUp(r.bytes);
+    for (int64_t candidate = 0;; candidate += kArenaAlignment) {
+      bool clear = true;
+      for (size_t other = 0; other < requests.size() && clear; ++other) {
+        if (offset[other] < 0)
+          continue;
+        const BufferRequest &o = requests[other];
+        bool live = r.firstStep <= o.lastStep && o.firstStep <= r.lastStep;
+        bool overlap = candidate < offset[other] + alignUp(o.bytes) && offset[other] < candidate + size;
+        clear = !(live && overlap);
+      }
+      if (clear) {
+        offset[index] = candidate;
+        arena = std::max(arena, candidate + size);
+        break;
+      }
+    }
+  }
+  return arena;
+}
+
+Layer makeLayer(const std::string &name, OpKind op, std::vector<int> inputs, Shape output) {
+  Layer layer;
+  layer.name = name;
+  layer.op = op;
+  layer.inputs = std::move(inputs);
+  layer.output = output;
+  return layer;
+}
+
+} // namespace
+
+TEST_CASE("buffers with disjoint lifetimes share memory") {
+  std::vector<BufferRequest> requests = {
+      {"a", 100, 0, 1}, // 128 aligned
+      {"b", 200, 1, 2}, // 256 aligned
+      {"c", 100, 2, 3}, // can reuse a's bytes
+  };
+  ArenaPlan plan = planArena(requests);
+  CHECK(plan.arenaBytes == 384);
+  CHECK(plan.lowerBoundBytes == 384);
+  CHECK(plan.offsets[0] == plan.offsets[2]);
+  CHECK(findPlanConflict(requests, plan).empty());
+}
+
+TEST_CASE("a chain needs the largest neighbouring pair") {
+  // Layer i's output lives from step i to step i + 1.
+  const int64_t sizes[] = {4096, 64, 8192, 1024, 128};
+  std::vector<BufferRequest> requests;
+  for (int i = 0; i < 5; ++i)
+    requests.push_back({"t" + std::to_string(i), sizes[i], i, i + 1});
+  ArenaPlan plan = planArena(requests);
+  CHECK(plan.arenaBytes == 8192 + 1024);
+  CHECK(findPlanConflict(requests, plan).empty());
+}
+
+TEST_CASE("a conflict is reported") {
+  std::vector<BufferRequest> requests = {{"x", 64, 0, 2}, {"y", 64, 1, 3}};
+  ArenaPlan plan;
+  plan.offsets = {0, 0};
+  plan.arenaBytes = 64;
+  CHECK(findPlanConflict(requests, plan) == "buffers 'x' and 'y' are live together and overlap");
+  plan.offsets = {0, 64};
+  plan.arenaBytes = 128;
+  CHECK(findPlanConflict(requests, plan).empty());
+  plan.arenaBytes = 100;
+  CHECK(findPlanConflict(requests, plan).find("exceeds the arena") != std::string::npos);
+}
+
+TEST_CASE("random lifetimes: valid, within bounds, never worse than greedy by size") {
+  std::mt19937 rng(12345);
+  for (int trial = 0; trial < 300; ++trial) {
+    CAPTURE(trial);
+    std::vector<BufferRequest> requests;
+    int count = 1 + int(rng() % 24);
+    for (int i = 0; i < count; ++i) {
+      int first = int(rng() % 30);
+      int last = first + int(rng() % 8);
+      requests.push_back({"b" + std::to_string(i), 1 + int64_t(rng() % 5000), first, last});
+    }
+    ArenaPlan plan = planArena(requests);
+    CHECK(findPlanConflict(requests, plan).empty());
+    CHECK(plan.arenaBytes >= plan.lowerBoundBytes);
+    CHECK(plan.arenaBytes <= greedyBySizeArena(requests));
+  }
+}
+
+TEST_CASE("layers plan of a residual block") {
+  // input 3x8x8 -> a 4x8x8 -> b 4x8x8 -> sum = a + b -> pool 4x4x4
+  Network net;
+  net.layers.push_back(makeLayer("input", OpKind::Input, {}, {3, 8, 8}));   // 768 B
+  net.layers.push_back(makeLayer("a", OpKind::Conv2d, {0}, {4, 8, 8}));     // 1024 B
+  net.layers.push_back(makeLayer("b", OpKind::Conv2d, {1}, {4, 8, 8}));     // 1024 B
+  net.layers.push_back(makeLayer("sum", OpKind::Add, {1, 2}, {4, 8, 8}));   // 1024 B
+  net.layers.push_back(makeLayer("pool", OpKind::MaxPool, {3}, {4, 4, 4})); // 256 B
+  LayerPlan plan = planLayers(net);
+  CHECK(plan.inputConverted);
+  CHECK(plan.outputConverted);
+  // Step 3 (the add) has a, b and sum live: 3 x 1024 bytes; nothing needs more.
+  CHECK(plan.arena.lowerBoundBytes == 3072);
+  CHECK(plan.arena.arenaBytes == 3072);
+  CHECK(findPlanConflict(plan.buffers, plan.arena).empty());
+  // Lifetimes: a is read by the add at step 3; pool lives to the output conversion.
+  CHECK(plan.buffers[1].firstStep == 1);
+  CHECK(plan.buffers[1].lastStep == 3);
+  CHECK(plan.buffers[4].lastStep == 5);
+}
+
+TEST_CASE("layers plan reads a vector output in place") {
+  Network net;
+  net.layers.push_back(makeLayer("input", OpKind::Input, {}, {1, 16, 16}));
+  net.layers.push_back(makeLayer("conv", OpKind::Conv2d, {0}, {8, 16, 16}));
+  net.layers.push_back(makeLayer("gap", OpKind::GlobalAvgPool, {1}, {8, 1, 1}));
+  LayerPlan plan = planLayers(net);
+  CHECK_FALSE(plan.inputConverted); // one channel: NCHW == HWC
+  CHECK_FALSE(plan.outputConverted);
+  CHECK(plan.tensorOffset[0] == -1);
+  CHECK(plan.tensorOffset[2] == -1);
+  CHECK(plan.tensorOffset[1] == 0);
+  CHECK(plan.arena.arenaBytes == 8 * 16 * 16 * 4);
+}
