@@ -16,6 +16,7 @@ BASE_PACKAGES=(
   libfmt-dev        # string formatting
   libyaml-cpp-dev   # network description parser
   doctest-dev       # unit test framework
+  clang-14          # second compiler: generated code must build warning-free with it too
 )
 
 # Cross toolchains and emulation, installed only with --cross.

@@ -18,8 +18,8 @@ std::vector<ParameterTensor> parameterTensors(const Network &network, int index)
     break;
   }
   case OpKind::BatchNorm:
-    for (ParameterRole role : {ParameterRole::Gamma, ParameterRole::Beta, ParameterRole::Mean,
-                               ParameterRole::Variance})
+    for (ParameterRole role :
+         {ParameterRole::Gamma, ParameterRole::Beta, ParameterRole::Mean, ParameterRole::Variance})
       tensors.push_back({role, input.c, 0});
     break;
   case OpKind::FullyConnected: {

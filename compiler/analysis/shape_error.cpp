@@ -21,6 +21,8 @@ void ShapeError::log(llvm::raw_ostream &os) const {
   os << formatDiagnostic(layerLoc_, layerName_, problem_);
 }
 
-std::error_code ShapeError::convertToErrorCode() const { return llvm::inconvertibleErrorCode(); }
+std::error_code ShapeError::convertToErrorCode() const {
+  return llvm::inconvertibleErrorCode();
+}
 
 } // namespace tessel

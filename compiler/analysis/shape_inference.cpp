@@ -19,6 +19,8 @@ public:
   llvm::Error run() {
     if (llvm::Error error = checkInputs())
       return error;
+    if (llvm::Error error = checkAttributeRanges())
+      return error;
     llvm::Expected<Shape> output = inferOutput();
     if (!output)
       return output.takeError();
@@ -32,8 +34,7 @@ public:
 
 private:
   llvm::Error fail(std::string attribute, std::string problem) const {
-    return llvm::make_error<ShapeError>(network_, index_, std::move(attribute),
-                                        std::move(problem));
+    return llvm::make_error<ShapeError>(network_, index_, std::move(attribute), std::move(problem));
   }
 
   const Layer &inputLayer(size_t i) const { return network_.layers[layer_.inputs[i]]; }
@@ -55,14 +56,55 @@ private:
     case OpKind::Add:
     case OpKind::Concat:
       if (count < 2)
-        return fail("inputs", fmt::format("{} needs at least two inputs, got {}",
-                                          opName(layer_.op), count));
+        return fail("inputs",
+                    fmt::format("{} needs at least two inputs, got {}", opName(layer_.op), count));
       break;
     default:
       if (count != 1)
         return fail("inputs",
                     fmt::format("{} reads exactly one input, got {}", opName(layer_.op), count));
     }
+    return llvm::Error::success();
+  }
+
+  // The frontend reads only sizes in range; layers built in code are
+  // checked here, before any size is divided by.
+  llvm::Error checkAttributeRanges() const {
+    auto inRange = [](std::initializer_list<int> values, int min) {
+      for (int value : values)
+        if (value < min || value > kMaxDimension)
+          return false;
+      return true;
+    };
+    auto outOfRange = [&](const char *attribute) {
+      return fail(attribute, fmt::format("'{}' is out of range", attribute));
+    };
+    if (layer_.op == OpKind::Conv2d) {
+      const ConvAttrs &conv = layer_.conv;
+      if (!inRange({conv.outChannels}, 1))
+        return outOfRange("filters");
+      if (!inRange({conv.kernelH, conv.kernelW}, 1))
+        return outOfRange("kernel");
+      if (!inRange({conv.strideH, conv.strideW}, 1))
+        return outOfRange("stride");
+      if (!inRange({conv.dilationH, conv.dilationW}, 1))
+        return outOfRange("dilation");
+      const Padding &pad = conv.padding;
+      if (!inRange({pad.top, pad.left, pad.bottom, pad.right}, 0))
+        return outOfRange("padding");
+    }
+    if (layer_.op == OpKind::MaxPool || layer_.op == OpKind::AvgPool) {
+      const PoolAttrs &pool = layer_.pool;
+      if (!inRange({pool.kernelH, pool.kernelW}, 1))
+        return outOfRange("kernel");
+      if (!inRange({pool.strideH, pool.strideW}, 1))
+        return outOfRange("stride");
+      const Padding &pad = pool.padding;
+      if (!inRange({pad.top, pad.left, pad.bottom, pad.right}, 0))
+        return outOfRange("padding");
+    }
+    if (layer_.op == OpKind::FullyConnected && !inRange({layer_.fc.outFeatures}, 1))
+      return outOfRange("units");
     return llvm::Error::success();
   }
 
@@ -133,8 +175,8 @@ private:
     Window window{{in.h, conv.kernelH, conv.strideH, conv.dilationH},
                   {in.w, conv.kernelW, conv.strideW, conv.dilationW}};
     if (window.h.effectiveKernel() > kMaxDimension || window.w.effectiveKernel() > kMaxDimension)
-      return fail("dilation", fmt::format("the dilated kernel spans more than {} cells",
-                                          kMaxDimension));
+      return fail("dilation",
+                  fmt::format("the dilated kernel spans more than {} cells", kMaxDimension));
     if (conv.samePadding)
       conv.padding = resolveSamePadding(window);
     applyPadding(conv.padding, window);
@@ -170,10 +212,10 @@ private:
   }
 
   static Padding resolveSamePadding(const Window &window) {
-    const AxisPadding h = samePadding(window.h.input, window.h.kernel, window.h.stride,
-                                      window.h.dilation);
-    const AxisPadding w = samePadding(window.w.input, window.w.kernel, window.w.stride,
-                                      window.w.dilation);
+    const AxisPadding h =
+        samePadding(window.h.input, window.h.kernel, window.h.stride, window.h.dilation);
+    const AxisPadding w =
+        samePadding(window.w.input, window.w.kernel, window.w.stride, window.w.dilation);
     return Padding{int(h.before), int(w.before), int(h.after), int(w.after)};
   }
 
@@ -214,8 +256,8 @@ private:
       channels += input(i).c;
     }
     if (channels > kMaxDimension)
-      return fail("inputs", fmt::format("the output would have {} channels, more than {}",
-                                        channels, kMaxDimension));
+      return fail("inputs", fmt::format("the output would have {} channels, more than {}", channels,
+                                        kMaxDimension));
     return Shape{int(channels), input(0).h, input(0).w};
   }
 

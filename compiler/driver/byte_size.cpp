@@ -11,9 +11,9 @@ namespace tessel::driver {
 
 llvm::Expected<int64_t> parseByteSize(llvm::StringRef text) {
   auto invalid = [&]() {
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "'%s' is not a byte size (examples: 4MiB, 512KiB, 3MB, 65536)", text.str().c_str());
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "'%s' is not a byte size (examples: 4MiB, 512KiB, 3MB, 65536)",
+                                   text.str().c_str());
   };
   llvm::StringRef trimmed = text.trim();
   size_t unitStart = trimmed.find_first_not_of("0123456789.");
@@ -34,8 +34,8 @@ llvm::Expected<int64_t> parseByteSize(llvm::StringRef text) {
     return invalid();
   double bytes = std::strtod(number.str().c_str(), nullptr) * multiplier;
   if (!(bytes >= 1.0) || bytes > 1e15)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "byte size '%s' is out of range", text.str().c_str());
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "byte size '%s' is out of range",
+                                   text.str().c_str());
   return int64_t(std::llround(bytes));
 }
 

@@ -17,12 +17,12 @@ namespace tessel::driver {
 
 static cl::opt<std::string> OutputDirectory("o", cl::desc("Output directory"),
                                             cl::value_desc("dir"), cl::Required,
-                                            cl::sub(CompileCommand));
+                                            cl::sub(compileCommand()));
 static cl::opt<std::string> Budget("budget",
                                    cl::desc("Largest arena allowed (e.g. 4MiB, 512KiB, 3MB)"),
-                                   cl::value_desc("size"), cl::sub(CompileCommand));
+                                   cl::value_desc("size"), cl::sub(compileCommand()));
 static cl::opt<bool> Quiet("quiet", cl::desc("Print only the summary line"),
-                           cl::sub(CompileCommand));
+                           cl::sub(compileCommand()));
 
 int runCompileCommand() {
   std::optional<int64_t> budget;
@@ -59,11 +59,10 @@ int runCompileCommand() {
 
   if (!Quiet)
     llvm::outs() << formatLayerTable(*net, generated->plan);
-  llvm::outs() << fmt::format("wrote {} files to {}: {} (arena {} bytes{}, weights {} bytes)\n",
-                              generated->files.size(), OutputDirectory.getValue(),
-                              generated->cName + ".h", arenaBytes,
-                              budget ? fmt::format(", budget {}", *budget) : std::string(),
-                              generated->weightBytes);
+  llvm::outs() << fmt::format(
+      "wrote {} files to {}: {} (arena {} bytes{}, weights {} bytes)\n", generated->files.size(),
+      OutputDirectory.getValue(), generated->cName + ".h", arenaBytes,
+      budget ? fmt::format(", budget {}", *budget) : std::string(), generated->weightBytes);
   return kExitOk;
 }
 

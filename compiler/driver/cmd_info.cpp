@@ -1,7 +1,7 @@
 // `tessel info NET.yaml`: what the network costs and the memory it plans.
 #include "driver/layer_table.h"
-#include "driver/options.h"
 #include "driver/network_loading.h"
+#include "driver/options.h"
 
 #include "llvm/Support/raw_ostream.h"
 

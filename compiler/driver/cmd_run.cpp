@@ -1,8 +1,8 @@
 // `tessel run`: runs the reference executor on one input image and writes the
 // last layer's output as a raw float32 file.
+#include "driver/network_loading.h"
 #include "driver/options.h"
 
-#include "frontend/load_network.h"
 #include "reference/deterministic_input.h"
 #include "reference/run_reference.h"
 #include "reference/tensor_file.h"
@@ -17,25 +17,23 @@ namespace cl = llvm::cl;
 
 namespace tessel::driver {
 
-static cl::OptionCategory RunCategory("Run options");
-
 static cl::opt<std::string>
     InputFile("input", cl::value_desc("file"),
               cl::desc("NCHW float32 input image (default: generated from --seed)"),
-              cl::sub(RunCommand), cl::cat(RunCategory));
+              cl::sub(runCommand()));
 
 static cl::opt<uint64_t> Seed("seed", cl::init(1), cl::value_desc("N"),
                               cl::desc("Seed of the generated input when --input is not given"),
-                              cl::sub(RunCommand), cl::cat(RunCategory));
+                              cl::sub(runCommand()));
 
 static cl::opt<std::string> OutputFile("output", cl::Required, cl::value_desc("file"),
                                        cl::desc("Where to write the output (raw float32)"),
-                                       cl::sub(RunCommand), cl::cat(RunCategory));
+                                       cl::sub(runCommand()));
 
 static cl::opt<std::string>
     WriteInputFile("write-input", cl::value_desc("file"),
-                   cl::desc("Also save the input that was used (raw float32)"), cl::sub(RunCommand),
-                   cl::cat(RunCategory));
+                   cl::desc("Also save the input that was used (raw float32)"),
+                   cl::sub(runCommand()));
 
 namespace {
 
@@ -62,12 +60,11 @@ void printSummary(const Network &network, const std::vector<float> &output, doub
 } // namespace
 
 int runRunCommand() {
-  auto inputSize = parsedInputSize();
-  if (!inputSize)
+  // Checked first so that a malformed --input-size is reported as a usage error.
+  if (auto inputSize = parsedInputSize(); !inputSize)
     return reportError(inputSize.takeError(), kExitUsage);
-  LoadOptions loadOptions;
-  loadOptions.inputSize = *inputSize;
-  auto network = loadNetwork(NetworkPath, loadOptions);
+  // The reference runs the network as described, not normalized.
+  auto network = loadCommandLineNetwork();
   if (!network)
     return reportError(network.takeError(), kExitInvalidInput);
 

@@ -8,9 +8,9 @@
 namespace tessel::driver {
 
 std::string formatLayerTable(const Network &net, const LayerPlan &plan) {
-  std::string text = fmt::format("{:>3}  {:<18} {:<15} {:>16} {:>14} {:>12} {:>12} {:>11}\n", "#",
-                                 "layer", "op", "output (CxHxW)", "MACs", "weight B",
-                                 "activation B", "arena off");
+  std::string text =
+      fmt::format("{:>3}  {:<18} {:<15} {:>16} {:>14} {:>12} {:>12} {:>11}\n", "#", "layer", "op",
+                  "output (CxHxW)", "MACs", "weight B", "activation B", "arena off");
   int64_t totalMacs = 0, totalWeights = 0;
   for (int i = 0; i < int(net.layers.size()); ++i) {
     const Layer &layer = net.layers[i];
@@ -22,10 +22,10 @@ std::string formatLayerTable(const Network &net, const LayerPlan &plan) {
       op += std::string("+") + activationName(layer.activation.kind);
     std::string offset =
         plan.tensorOffset[i] >= 0 ? std::to_string(plan.tensorOffset[i]) : std::string("user");
-    text += fmt::format("{:>3}  {:<18} {:<15} {:>16} {:>14L} {:>12L} {:>12L} {:>11}\n", i,
-                        layer.name, op,
-                        fmt::format("{}x{}x{}", layer.output.c, layer.output.h, layer.output.w),
-                        macs, weightBytes, layer.output.elements() * 4, offset);
+    text +=
+        fmt::format("{:>3}  {:<18} {:<15} {:>16} {:>14L} {:>12L} {:>12L} {:>11}\n", i, layer.name,
+                    op, fmt::format("{}x{}x{}", layer.output.c, layer.output.h, layer.output.w),
+                    macs, weightBytes, layer.output.elements() * 4, offset);
   }
   text += fmt::format("total: {:.3f} GMAC, weights {} ({} bytes)\n", double(totalMacs) / 1e9,
                       formatBytes(totalWeights), totalWeights);

@@ -12,21 +12,35 @@ namespace cl = llvm::cl;
 
 namespace tessel::driver {
 
-cl::SubCommand InfoCommand("info", "Print per-layer shapes, MACs, weight and activation bytes, "
-                                   "and the planned arena size");
-cl::SubCommand RunCommand("run", "Run the reference executor on an input file");
-cl::SubCommand CompileCommand("compile", "Generate C++ for a network");
+cl::SubCommand &infoCommand() {
+  static cl::SubCommand command("info",
+                                "Print per-layer shapes, MACs, weight and activation bytes, "
+                                "and the planned arena size");
+  return command;
+}
+cl::SubCommand &runCommand() {
+  static cl::SubCommand command("run", "Run the reference executor on an input file");
+  return command;
+}
+cl::SubCommand &compileCommand() {
+  static cl::SubCommand command("compile", "Generate C++ for a network");
+  return command;
+}
+cl::SubCommand &compareCommand() {
+  static cl::SubCommand command("compare", "Compare two raw float32 files within a tolerance");
+  return command;
+}
 
 static cl::OptionCategory SharedCategory("Network options");
 
 cl::opt<std::string> NetworkPath(cl::Positional, cl::Required, cl::desc("<network.yaml>"),
-                                 cl::sub(InfoCommand), cl::sub(RunCommand),
-                                 cl::sub(CompileCommand), cl::cat(SharedCategory));
+                                 cl::sub(infoCommand()), cl::sub(runCommand()),
+                                 cl::sub(compileCommand()), cl::cat(SharedCategory));
 
 cl::opt<std::string> InputSizeOption("input-size", cl::value_desc("HxW"),
                                      cl::desc("Override the network's input height and width"),
-                                     cl::sub(InfoCommand), cl::sub(RunCommand),
-                                     cl::sub(CompileCommand), cl::cat(SharedCategory));
+                                     cl::sub(infoCommand()), cl::sub(runCommand()),
+                                     cl::sub(compileCommand()), cl::cat(SharedCategory));
 
 llvm::Expected<std::optional<std::pair<int, int>>> parsedInputSize() {
   if (InputSizeOption.empty())
@@ -65,18 +79,22 @@ int main(int argc, char **argv) {
           "tessel: fused-tiling code generator for CNN inference on small boards\n\n"
           "  tessel info NET.yaml                      per-layer shapes, MACs, memory\n"
           "  tessel run NET.yaml --input F --output F  reference executor\n"
-          "  tessel compile NET.yaml -o DIR            generate C++\n\n"
+          "  tessel compile NET.yaml -o DIR            generate C++\n"
+          "  tessel compare ACTUAL.bin EXPECTED.bin    compare outputs\n\n"
           "Exit codes: 0 success, 1 invalid input (network, weights, input file),\n"
-          "2 bad command line, 3 impossible request (e.g. budget), 4 cannot write output.\n",
+          "2 bad command line, 3 impossible request (e.g. budget), 4 cannot write output,\n"
+          "5 compared outputs differ.\n",
           &llvm::errs()))
     return kExitUsage;
 
-  if (InfoCommand)
+  if (infoCommand())
     return runInfoCommand();
-  if (RunCommand)
+  if (runCommand())
     return runRunCommand();
-  if (CompileCommand)
+  if (compileCommand())
     return runCompileCommand();
+  if (compareCommand())
+    return runCompareCommand();
   llvm::errs() << "tessel: error: no subcommand given; see 'tessel --help'\n";
   return kExitUsage;
 }

@@ -10,9 +10,12 @@
 
 namespace tessel::driver {
 
-extern llvm::cl::SubCommand InfoCommand;
-extern llvm::cl::SubCommand RunCommand;
-extern llvm::cl::SubCommand CompileCommand;
+// The subcommands. Functions rather than globals so that options in other
+// files can name them during static initialization in any order.
+llvm::cl::SubCommand &infoCommand();
+llvm::cl::SubCommand &runCommand();
+llvm::cl::SubCommand &compileCommand();
+llvm::cl::SubCommand &compareCommand();
 
 // The network description, a positional argument of every subcommand.
 extern llvm::cl::opt<std::string> NetworkPath;
@@ -29,14 +32,16 @@ int reportError(llvm::Error error, int exitCode = 1);
 // Exit codes, documented in `tessel --help` and docs/cli.md.
 enum ExitCode : int {
   kExitOk = 0,
-  kExitInvalidInput = 1,  // bad network description, weights or input file
-  kExitUsage = 2,         // bad command line
-  kExitImpossible = 3,    // e.g. a budget the network cannot fit
-  kExitIoError = 4,       // cannot write output
+  kExitInvalidInput = 1, // bad network description, weights or input file
+  kExitUsage = 2,        // bad command line
+  kExitImpossible = 3,   // e.g. a budget the network cannot fit
+  kExitIoError = 4,      // cannot write output
+  kExitMismatch = 5,     // compare: outputs differ beyond the tolerance
 };
 
 int runInfoCommand();
 int runRunCommand();
 int runCompileCommand();
+int runCompareCommand();
 
 } // namespace tessel::driver

@@ -9,8 +9,7 @@
 
 namespace tessel {
 
-AttributeMap::AttributeMap(const YAML::Node &node, const ReadContext &context,
-                           llvm::StringRef what)
+AttributeMap::AttributeMap(const YAML::Node &node, const ReadContext &context, llvm::StringRef what)
     : node_(node), context_(context) {
   if (!node.IsMap())
     context.fail(node, fmt::format("{} must be a map, got {}", what.str(), describeValue(node)));

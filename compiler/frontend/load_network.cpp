@@ -35,8 +35,8 @@ llvm::Error overrideInputSize(Network &network, std::pair<int, int> size) {
 llvm::Error locateShapeError(llvm::Error error, const NetworkDescription &description,
                              const LoadOptions &options) {
   return llvm::handleErrors(std::move(error), [&](const ShapeError &shapeError) {
-    const SourceLoc loc = description.locations.find(
-        shapeError.layerIndex(), shapeError.attribute(), shapeError.layerLoc());
+    const SourceLoc loc = description.locations.find(shapeError.layerIndex(),
+                                                     shapeError.attribute(), shapeError.layerLoc());
     std::string problem = shapeError.problem();
     if (options.inputSize)
       problem += fmt::format(" (at input size {}x{} from the command line)",
@@ -72,9 +72,9 @@ llvm::Expected<Network> load(const std::string &path, const LoadOptions &options
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> text =
       llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!text)
-    return makeDiagnostic(SourceLoc{path}, "",
-                          fmt::format("cannot read the network description: {}",
-                                      text.getError().message()));
+    return makeDiagnostic(
+        SourceLoc{path}, "",
+        fmt::format("cannot read the network description: {}", text.getError().message()));
 
   llvm::Expected<NetworkDescription> description =
       parseNetworkDescription((*text)->getBuffer(), path);

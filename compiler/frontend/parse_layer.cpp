@@ -45,8 +45,10 @@ const OpInfo &readOp(const YAML::Node &node, const ReadContext &context) {
 
 ActivationKind readActivationKind(const YAML::Node &node, const ReadContext &context) {
   static const std::vector<std::pair<llvm::StringRef, ActivationKind>> kinds = {
-      {"linear", ActivationKind::Linear}, {"relu", ActivationKind::Relu},
-      {"relu6", ActivationKind::Relu6},   {"sigmoid", ActivationKind::Sigmoid},
+      {"linear", ActivationKind::Linear},
+      {"relu", ActivationKind::Relu},
+      {"relu6", ActivationKind::Relu6},
+      {"sigmoid", ActivationKind::Sigmoid},
       {"leaky", ActivationKind::Leaky}};
   const std::string name = readString(node, context, "activation");
   std::vector<llvm::StringRef> names;
@@ -55,8 +57,8 @@ ActivationKind readActivationKind(const YAML::Node &node, const ReadContext &con
       return kind;
     names.push_back(kindName);
   }
-  context.fail(node, fmt::format("unknown activation '{}'; known: {}", name,
-                                 llvm::join(names, ", ")));
+  context.fail(node,
+               fmt::format("unknown activation '{}'; known: {}", name, llvm::join(names, ", ")));
 }
 
 // `activation: NAME` or `activation: {type: leaky, alpha: 0.2}`.
@@ -100,8 +102,9 @@ void readGroups(const AttributeMap &attrs, ConvAttrs &conv) {
     return;
   }
   if (node->IsScalar() && llvm::any_of(node->Scalar(), llvm::isAlpha))
-    attrs.context().fail(*node, fmt::format("'groups' takes a positive integer or depthwise, got {}",
-                                            describeValue(*node)));
+    attrs.context().fail(*node,
+                         fmt::format("'groups' takes a positive integer or depthwise, got {}",
+                                     describeValue(*node)));
   conv.groups = readInt(*node, attrs.context(), "groups", IntRange{});
 }
 

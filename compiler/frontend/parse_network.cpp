@@ -9,6 +9,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 
 namespace tessel {
 namespace {
@@ -99,8 +100,8 @@ std::vector<int> resolveInputs(const LayerEntry &entry, int previous, const Laye
     context.fail(where, fmt::format("{} needs at least two inputs, got {}{}", opName(layer.op),
                                     inputs.size(), entry.inputs ? "" : " (list them in 'inputs')"));
   if (!joins && inputs.size() != 1)
-    context.fail(where, fmt::format("{} reads exactly one input, got {}", opName(layer.op),
-                                    inputs.size()));
+    context.fail(
+        where, fmt::format("{} reads exactly one input, got {}", opName(layer.op), inputs.size()));
   return inputs;
 }
 
@@ -157,6 +158,9 @@ llvm::Expected<NetworkDescription> parseNetworkDescription(llvm::StringRef text,
     return parseRoot(YAML::Load(text.str()), fileName);
   } catch (const ParseError &error) {
     return makeDiagnostic(error.loc, error.layer, error.problem);
+  } catch (const YAML::DeepRecursion &error) {
+    // yaml-cpp words this one "bad file".
+    return makeDiagnostic(sourceLocOf(fileName, error.mark), "", "invalid YAML: nested too deeply");
   } catch (const YAML::Exception &error) {
     return makeDiagnostic(sourceLocOf(fileName, error.mark), "",
                           fmt::format("invalid YAML: {}", error.msg));

@@ -16,8 +16,9 @@ llvm::Error readWeightFile(Network &network, const std::string &path, const Sour
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
       llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!file)
-    return makeDiagnostic(where, "", fmt::format("cannot read weights file '{}': {}", path,
-                                                 file.getError().message()));
+    return makeDiagnostic(
+        where, "",
+        fmt::format("cannot read weights file '{}': {}", path, file.getError().message()));
 
   const int64_t parameters = networkParameterCount(network);
   const int64_t expected = parameters * int64_t(sizeof(float));
@@ -29,13 +30,14 @@ llvm::Error readWeightFile(Network &network, const std::string &path, const Sour
                                       path, actual, expected, parameters));
 
   const char *cursor = (*file)->getBufferStart();
-  forEachParameterTensor(network, [&](int, int, const ParameterTensor &, std::vector<float> &values) {
-    for (float &value : values) {
-      const uint32_t bits = llvm::support::endian::read32le(cursor);
-      std::memcpy(&value, &bits, sizeof value);
-      cursor += sizeof(float);
-    }
-  });
+  forEachParameterTensor(network,
+                         [&](int, int, const ParameterTensor &, std::vector<float> &values) {
+                           for (float &value : values) {
+                             const uint32_t bits = llvm::support::endian::read32le(cursor);
+                             std::memcpy(&value, &bits, sizeof value);
+                             cursor += sizeof(float);
+                           }
+                         });
   return llvm::Error::success();
 }
 

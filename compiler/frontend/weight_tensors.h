@@ -13,9 +13,8 @@
 namespace tessel {
 
 // `tensorIndex` counts the tensors within their layer, from 0.
-using ParameterTensorVisitor =
-    llvm::function_ref<void(int layerIndex, int tensorIndex, const ParameterTensor &tensor,
-                            std::vector<float> &values)>;
+using ParameterTensorVisitor = llvm::function_ref<void(
+    int layerIndex, int tensorIndex, const ParameterTensor &tensor, std::vector<float> &values)>;
 
 // Needs inferred shapes. Replaces any weights the network held before.
 void forEachParameterTensor(Network &network, ParameterTensorVisitor visit);

@@ -9,9 +9,13 @@ namespace {
 
 // yaml-cpp tags quoted scalars "!" and plain ones "?". A quoted "16" is a
 // string, not a number.
-bool isQuoted(const YAML::Node &node) { return node.Tag() == "!"; }
+bool isQuoted(const YAML::Node &node) {
+  return node.Tag() == "!";
+}
 
-bool isPlainScalar(const YAML::Node &node) { return node.IsScalar() && !isQuoted(node); }
+bool isPlainScalar(const YAML::Node &node) {
+  return node.IsScalar() && !isQuoted(node);
+}
 
 // Digits with an optional minus sign: an integer, even if too large to hold.
 bool looksLikeInteger(llvm::StringRef text) {
@@ -21,7 +25,8 @@ bool looksLikeInteger(llvm::StringRef text) {
 
 [[noreturn]] void failTooLarge(const YAML::Node &node, const ReadContext &context,
                                llvm::StringRef key, int64_t max) {
-  context.fail(node, fmt::format("'{}' is too large: {} (limit {})", key.str(), node.Scalar(), max));
+  context.fail(node,
+               fmt::format("'{}' is too large: {} (limit {})", key.str(), node.Scalar(), max));
 }
 
 } // namespace
@@ -43,11 +48,16 @@ int readInt(const YAML::Node &node, const ReadContext &context, llvm::StringRef 
                                : range.min == 0 ? "a non-negative integer"
                                                 : "an integer";
   int64_t value = 0;
-  if (!isPlainScalar(node) || llvm::StringRef(node.Scalar()).getAsInteger(10, value)) {
-    if (isPlainScalar(node) && looksLikeInteger(node.Scalar()) && node.Scalar()[0] != '-')
+  const bool parsed =
+      isPlainScalar(node) && !llvm::StringRef(node.Scalar()).getAsInteger(10, value);
+  if (!parsed) {
+    // Digits that do not fit in 64 bits: report the size, not the type.
+    const bool hugePositive =
+        isPlainScalar(node) && looksLikeInteger(node.Scalar()) && node.Scalar()[0] != '-';
+    if (hugePositive)
       failTooLarge(node, context, key, range.max);
-    context.fail(node, fmt::format("'{}' must be {}, got {}", key.str(), expected,
-                                   describeValue(node)));
+    context.fail(node,
+                 fmt::format("'{}' must be {}, got {}", key.str(), expected, describeValue(node)));
   }
   if (value < range.min)
     context.fail(node, fmt::format("'{}' must be {}, got {}", key.str(), expected, value));
@@ -65,11 +75,12 @@ uint64_t readSeed(const YAML::Node &node, const ReadContext &context, llvm::Stri
 }
 
 bool readBool(const YAML::Node &node, const ReadContext &context, llvm::StringRef key) {
+  // The YAML 1.2 core schema's spellings; YAML 1.1's yes/no/on/off are not.
   if (isPlainScalar(node)) {
-    const std::string text = llvm::StringRef(node.Scalar()).lower();
-    if (text == "true")
+    const std::string &text = node.Scalar();
+    if (text == "true" || text == "True" || text == "TRUE")
       return true;
-    if (text == "false")
+    if (text == "false" || text == "False" || text == "FALSE")
       return false;
   }
   context.fail(node,
@@ -80,7 +91,8 @@ double readNumber(const YAML::Node &node, const ReadContext &context, llvm::Stri
   double value = 0;
   if (!isPlainScalar(node) || llvm::StringRef(node.Scalar()).getAsDouble(value) ||
       !std::isfinite(value))
-    context.fail(node, fmt::format("'{}' must be a number, got {}", key.str(), describeValue(node)));
+    context.fail(node,
+                 fmt::format("'{}' must be a number, got {}", key.str(), describeValue(node)));
   return value;
 }
 

@@ -48,7 +48,8 @@ TEST_CASE("the top level must be a map") {
 }
 
 TEST_CASE("an empty file is rejected") {
-  checkError("empty.yaml", "1:1", "the description is empty; it needs 'name', 'input' and 'layers'");
+  checkError("empty.yaml", "1:1",
+             "the description is empty; it needs 'name', 'input' and 'layers'");
 }
 
 TEST_CASE("an unknown top-level key suggests the known one") {
@@ -58,7 +59,8 @@ TEST_CASE("an unknown top-level key suggests the known one") {
 
 TEST_CASE("layers are required and must not be empty") {
   checkError("missing_layers.yaml", "2:1", "missing required attribute 'layers'");
-  checkError("empty_layers.yaml", "4:9", "'layers' must be a non-empty list of layers, got a list of 0");
+  checkError("empty_layers.yaml", "4:9",
+             "'layers' must be a non-empty list of layers, got a list of 0");
 }
 
 TEST_CASE("the network name is restricted to identifier characters") {
@@ -73,7 +75,8 @@ TEST_CASE("a quoted number is a string, not an integer") {
 
 TEST_CASE("sizes must be positive") {
   checkError("input_zero_channels.yaml", "3:19", "'channels' must be a positive integer, got 0");
-  checkError("negative_stride.yaml", "5:63", "layer 'c1': 'stride' must be a positive integer, got -2");
+  checkError("negative_stride.yaml", "5:63",
+             "layer 'c1': 'stride' must be a positive integer, got -2");
 }
 
 TEST_CASE("sizes must be integers") {

@@ -45,8 +45,8 @@ TEST_CASE("the documented example parses into the expected layers") {
   CHECK(network.inputShape == Shape{3, 64, 64});
   CHECK(layerNames(network) == std::vector<std::string>{"input", "conv1", "conv1.bn", "pool1",
                                                         "conv2", "res", "gap", "fc", "prob"});
-  const std::vector<OpKind> ops = {OpKind::Input,         OpKind::Conv2d,  OpKind::BatchNorm,
-                                   OpKind::MaxPool,       OpKind::Conv2d,  OpKind::Add,
+  const std::vector<OpKind> ops = {OpKind::Input,         OpKind::Conv2d,         OpKind::BatchNorm,
+                                   OpKind::MaxPool,       OpKind::Conv2d,         OpKind::Add,
                                    OpKind::GlobalAvgPool, OpKind::FullyConnected, OpKind::Softmax};
   for (size_t i = 0; i < ops.size(); ++i)
     CHECK(network.layers[i].op == ops[i]);

@@ -53,7 +53,9 @@ layers:
 constexpr int kWeightedParameters = 206;
 
 // Distinct values, exact in float32.
-float valueAt(int i) { return float(i) * 0.25f - 10.0f; }
+float valueAt(int i) {
+  return float(i) * 0.25f - 10.0f;
+}
 
 std::string weightBytes(int count) {
   std::string bytes(size_t(count) * 4, '\0');

@@ -142,7 +142,7 @@ TEST_CASE("deterministicInput starts with the documented values") {
   CHECK(values[2] == 16290722.0f / 16777216.0f);
 }
 
-TEST_CASE("deterministicInput: same seed same values, values in [0, 1)") {
+TEST_CASE("deterministicInput: same seed same values, every value in 0 <= v < 1") {
   const std::vector<float> values = deterministicInput(10000, 42);
   CHECK(values == deterministicInput(10000, 42));
   CHECK(values != deterministicInput(10000, 43));

@@ -1,0 +1,67 @@
+// Kernels that combine or transform maps cell by cell: add, channel concat,
+// stand-alone activation. Each works on any Region and on views holding any
+// window, since an output cell reads only the same cell of its inputs.
+#pragma once
+
+#include "tessel/arith.h"
+#include "tessel/feature_map.h"
+
+namespace tessel {
+
+// out = activate(inputs[0] + inputs[1] + ... + inputs[count - 1]), summed in
+// input order, over Region `r`. All maps have out.channels channels. `out`
+// may share its buffer with an input when both hold the same window.
+template <Act A>
+void add(const ConstMapView *inputs, int count, MapView out, Region r, float alpha) {
+  // Sums a row in chunks held locally, so writing `out` can never overwrite
+  // an input cell that is still to be read.
+  constexpr long kChunk = 64;
+  const long rowLength = (long)r.width() * out.channels;
+  for (int y = r.y0; y < r.y1; ++y) {
+    float *dst = out.at(y, r.x0);
+    for (long start = 0; start < rowLength; start += kChunk) {
+      const long n = rowLength - start < kChunk ? rowLength - start : kChunk;
+      float acc[kChunk];
+      const float *first = inputs[0].at(y, r.x0) + start;
+      for (long i = 0; i < n; ++i)
+        acc[i] = first[i];
+      for (int k = 1; k < count; ++k) {
+        const float *src = inputs[k].at(y, r.x0) + start;
+        for (long i = 0; i < n; ++i)
+          acc[i] += src[i];
+      }
+      for (long i = 0; i < n; ++i)
+        dst[start + i] = activate<A>(acc[i], alpha);
+    }
+  }
+}
+
+// Writes inputs[0]'s channels, then inputs[1]'s, ... into each cell of
+// Region `r` of `out`; out.channels is the sum of the inputs' channels.
+inline void concatChannels(const ConstMapView *inputs, int count, MapView out, Region r) {
+  for (int y = r.y0; y < r.y1; ++y) {
+    for (int x = r.x0; x < r.x1; ++x) {
+      float *dst = out.at(y, x);
+      for (int k = 0; k < count; ++k) {
+        const float *src = inputs[k].at(y, x);
+        for (int c = 0; c < inputs[k].channels; ++c)
+          dst[c] = src[c];
+        dst += inputs[k].channels;
+      }
+    }
+  }
+}
+
+// out = activate(in) over Region `r`. `out` may be `in` (same buffer and
+// window).
+template <Act A> void activateMap(ConstMapView in, MapView out, Region r, float alpha) {
+  const long rowLength = (long)r.width() * out.channels;
+  for (int y = r.y0; y < r.y1; ++y) {
+    const float *src = in.at(y, r.x0);
+    float *dst = out.at(y, r.x0);
+    for (long i = 0; i < rowLength; ++i)
+      dst[i] = activate<A>(src[i], alpha);
+  }
+}
+
+} // namespace tessel

@@ -1,0 +1,117 @@
+// Max and average pooling over windows of one channel at a time.
+//
+// Padding follows PyTorch: padded cells never win a max; an average divides
+// by the window clipped to the padded map (countIncludePad) or by the number
+// of cells inside the map. Every output element is a fixed function of its
+// own window (taps visited in ky, kx order), so the result does not depend on
+// the Region computed or on the window the input view holds.
+#pragma once
+
+#include <math.h>
+
+#include "tessel/feature_map.h"
+#include "tessel/taps.h"
+
+namespace tessel {
+
+struct PoolParams {
+  int channels;
+  int kernelH, kernelW, strideH, strideW;
+  int padTop, padLeft, padBottom, padRight;
+  bool countIncludePad; // average pooling only
+};
+
+namespace detail {
+
+// The input cells of one output pixel's window that lie inside the map.
+struct PoolWindow {
+  const float *first; // cell (rows.begin, cols.begin), channel 0; nullptr if empty
+  long rowStep;       // between window rows
+  long channels;      // between window columns
+  TapRange rows, cols;
+};
+
+inline PoolWindow poolWindow(const PoolParams &p, const ConstMapView &in, int oy, int ox) {
+  const int originY = oy * p.strideH - p.padTop;
+  const int originX = ox * p.strideW - p.padLeft;
+  PoolWindow win;
+  win.rows = validTaps(originY, 1, p.kernelH, in.fullH);
+  win.cols = validTaps(originX, 1, p.kernelW, in.fullW);
+  win.rowStep = (long)in.w * in.channels;
+  win.channels = in.channels;
+  win.first = nullptr;
+  if (win.rows.count() > 0 && win.cols.count() > 0)
+    win.first = in.at(originY + win.rows.begin, originX + win.cols.begin);
+  return win;
+}
+
+// Cells of the window [origin, origin + kernel) before the end of the padded
+// map, size + padAfter (the window never starts before the padded map).
+inline int paddedExtent(int origin, int kernel, int size, int padAfter) {
+  const int end = origin + kernel < size + padAfter ? origin + kernel : size + padAfter;
+  return end - origin;
+}
+
+} // namespace detail
+
+// Computes output rows/columns `r` into `out`; `in` holds every input cell r
+// reads. An output whose window has no cell inside the map is -infinity.
+// NaN inputs propagate.
+inline void maxPool2d(const PoolParams &p, ConstMapView in, MapView out, Region r) {
+  const int channels = p.channels;
+  for (int oy = r.y0; oy < r.y1; ++oy) {
+    for (int ox = r.x0; ox < r.x1; ++ox) {
+      float *o = out.at(oy, ox);
+      const detail::PoolWindow win = detail::poolWindow(p, in, oy, ox);
+      if (win.first == nullptr) {
+        for (int c = 0; c < channels; ++c)
+          o[c] = -INFINITY;
+        continue;
+      }
+      for (int c = 0; c < channels; ++c)
+        o[c] = win.first[c];
+      for (int ky = 0; ky < win.rows.count(); ++ky) {
+        for (int kx = 0; kx < win.cols.count(); ++kx) {
+          const float *x = win.first + ky * win.rowStep + kx * win.channels;
+          for (int c = 0; c < channels; ++c)
+            o[c] = (x[c] > o[c] || x[c] != x[c]) ? x[c] : o[c];
+        }
+      }
+    }
+  }
+}
+
+// Computes output rows/columns `r` into `out`; `in` holds every input cell r
+// reads. Each output is (sum of its in-map cells in ky, kx order) / divisor,
+// a true division as PyTorch does. A window with a zero divisor yields 0.
+inline void avgPool2d(const PoolParams &p, ConstMapView in, MapView out, Region r) {
+  const int channels = p.channels;
+  for (int oy = r.y0; oy < r.y1; ++oy) {
+    for (int ox = r.x0; ox < r.x1; ++ox) {
+      float *o = out.at(oy, ox);
+      const detail::PoolWindow win = detail::poolWindow(p, in, oy, ox);
+      int divisor = win.rows.count() * win.cols.count();
+      if (p.countIncludePad)
+        divisor = detail::paddedExtent(oy * p.strideH - p.padTop, p.kernelH, in.fullH,
+                                       p.padBottom) *
+                  detail::paddedExtent(ox * p.strideW - p.padLeft, p.kernelW, in.fullW,
+                                       p.padRight);
+      for (int c = 0; c < channels; ++c)
+        o[c] = 0.0f;
+      if (win.first == nullptr || divisor <= 0)
+        continue;
+      for (int ky = 0; ky < win.rows.count(); ++ky) {
+        for (int kx = 0; kx < win.cols.count(); ++kx) {
+          const float *x = win.first + ky * win.rowStep + kx * win.channels;
+          for (int c = 0; c < channels; ++c)
+            o[c] += x[c];
+        }
+      }
+      const float d = (float)divisor;
+      for (int c = 0; c < channels; ++c)
+        o[c] /= d;
+    }
+  }
+}
+
+} // namespace tessel

@@ -1,0 +1,13 @@
+// Everything generated code calls: include this one header.
+#pragma once
+
+#include "tessel/arith.h"
+#include "tessel/conv2d.h"
+#include "tessel/dense.h"
+#include "tessel/depthwise_conv2d.h"
+#include "tessel/elementwise.h"
+#include "tessel/feature_map.h"
+#include "tessel/layout.h"
+#include "tessel/pool.h"
+#include "tessel/status.h"
+#include "tessel/taps.h"
