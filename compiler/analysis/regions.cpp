@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 namespace tessel {
 namespace {
@@ -19,14 +20,17 @@ template <typename... Args>
 void require(bool condition, fmt::format_string<Args...> what, Args &&...args) {
   if (condition)
     return;
-  const std::string message =
-      "region analysis: " + fmt::format(what, std::forward<Args>(args)...);
+  const std::string message = "region analysis: " + fmt::format(what, std::forward<Args>(args)...);
   llvm::report_fatal_error(message.c_str(), /*gen_crash_diag=*/false);
 }
 
 // Division rounding toward minus and plus infinity; `d` > 0.
-int64_t floorDiv(int64_t n, int64_t d) { return n >= 0 ? n / d : -((-n + d - 1) / d); }
-int64_t ceilDiv(int64_t n, int64_t d) { return -floorDiv(-n, d); }
+int64_t floorDiv(int64_t n, int64_t d) {
+  return n >= 0 ? n / d : -((-n + d - 1) / d);
+}
+int64_t ceilDiv(int64_t n, int64_t d) {
+  return -floorDiv(-n, d);
+}
 
 // What one axis of a sliding window reads: the tight range of in-map
 // coordinates (begin == end when none) and the reach beyond each border.
@@ -53,7 +57,8 @@ AxisNeed windowAxisNeed(const WindowAxis &axis, int o0, int o1) {
     const int64_t lowest = std::max<int64_t>(o0, ceilDiv(-offset, axis.stride));
     if (lowest < o1)
       first = std::min(first, lowest * axis.stride + offset);
-    const int64_t highest = std::min<int64_t>(o1 - 1, floorDiv(axis.input - 1 - offset, axis.stride));
+    const int64_t highest =
+        std::min<int64_t>(o1 - 1, floorDiv(axis.input - 1 - offset, axis.stride));
     if (highest >= o0)
       last = std::max(last, highest * axis.stride + offset);
   }
@@ -108,7 +113,9 @@ std::string formatRegion(const MapRegion &region) {
   return fmt::format("rows [{}, {}) x cols [{}, {})", region.y0, region.y1, region.x0, region.x1);
 }
 
-MapRegion wholeMap(const Shape &shape) { return {0, shape.h, 0, shape.w}; }
+MapRegion wholeMap(const Shape &shape) {
+  return {0, shape.h, 0, shape.w};
+}
 
 AxisRange neededInputRange(int o0, int o1, int kernel, int stride, int dilation, int padBefore) {
   const int64_t begin = int64_t(o0) * stride - padBefore;
@@ -124,8 +131,8 @@ InputNeed inputNeed(const Network &network, int layerIndex, int inputIndex,
           "layer {} is not a computed layer of a network of {} layers", layerIndex,
           network.layers.size());
   const Layer &layer = network.layers[size_t(layerIndex)];
-  require(inputIndex >= 0 && inputIndex < int(layer.inputs.size()),
-          "layer '{}' has no input {}", layer.name, inputIndex);
+  require(inputIndex >= 0 && inputIndex < int(layer.inputs.size()), "layer '{}' has no input {}",
+          layer.name, inputIndex);
   if (output.empty())
     return {};
   require(contains(wholeMap(layer.output), output), "{} lies outside the {}x{} output of '{}'",

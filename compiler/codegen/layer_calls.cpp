@@ -24,12 +24,12 @@ std::string alphaLiteral(const Activation &activation) {
   return floatLiteral(activation.kind == ActivationKind::Leaky ? activation.alpha : 0.0f);
 }
 
-std::string viewExpression(const char *type, const BufferWindow &window, const Shape &map) {
-  return fmt::format("tessel::{}{{{}, {}, {}, {}, {}, {}, {}, {}}}", type, window.pointer, map.c,
-                     map.h, map.w, window.y0, window.x0, window.h, window.w);
+std::string viewExpression(const char *type, const WindowRef &window, const Shape &map) {
+  return fmt::format("tessel::{}{{{}, {}, {}, {}, {}, {}, {}, {}}}", type, tensorName(window.layer),
+                     map.c, map.h, map.w, window.y0, window.x0, window.h, window.w);
 }
 
-std::string regionExpression(const OutputRegion &r) {
+std::string regionExpression(const MapRegion &r) {
   return fmt::format("tessel::Region{{{}, {}, {}, {}}}", r.y0, r.y1, r.x0, r.x1);
 }
 
@@ -56,9 +56,7 @@ std::string describe(const Network &net, int index) {
 
 } // namespace
 
-BufferWindow wholeWindow(std::string pointer, const Shape &shape) {
-  return BufferWindow{std::move(pointer), 0, 0, shape.h, shape.w};
-}
+std::string tensorName(int layer) { return fmt::format("t{}", layer); }
 
 std::string paramsName(const Network &net, int layer) {
   std::string id = cIdentifier(net.layers[layer].name);
@@ -92,7 +90,7 @@ std::string emitLayerParams(const Network &net, int index) {
   return "";
 }
 
-std::string emitLayerCall(const Network &net, const WeightBlob &weights, const LayerCall &call,
+std::string emitLayerCall(const Network &net, const WeightBlob &weights, const KernelCall &call,
                           const std::string &indent) {
   const Layer &layer = net.layers[call.layer];
   const PackedLayerWeights &packed = weights.layers[call.layer];
@@ -131,16 +129,16 @@ std::string emitLayerCall(const Network &net, const WeightBlob &weights, const L
                        inView(0), indent, outView, indent, region);
     break;
   case OpKind::GlobalAvgPool:
-    code = fmt::format("tessel::globalAvgPool({}, {});", inView(0), call.output.pointer);
+    code = fmt::format("tessel::globalAvgPool({}, {});", inView(0), tensorName(call.output.layer));
     break;
   case OpKind::FullyConnected:
     code = fmt::format("tessel::fullyConnected<{}>({}, {}, {}, {}, {}, {}, {});", act,
                        net.layers[layer.inputs[0]].output.elements(), out.elements(),
                        weightPointer(packed.weightOffset), weightPointer(packed.biasOffset),
-                       call.inputs[0].pointer, call.output.pointer, alpha);
+                       tensorName(call.inputs[0].layer), tensorName(call.output.layer), alpha);
     break;
   case OpKind::Softmax:
-    code = fmt::format("tessel::softmax({}, {}, {});", call.inputs[0].pointer, call.output.pointer,
+    code = fmt::format("tessel::softmax({}, {}, {});", tensorName(call.inputs[0].layer), tensorName(call.output.layer),
                        out.elements());
     break;
   case OpKind::Activation:

@@ -13,49 +13,67 @@ namespace {
 
 std::string shapeText(const Shape &s) { return fmt::format("{}x{}x{}", s.c, s.h, s.w); }
 
-std::string tensorName(int layer) { return fmt::format("t{}", layer); }
-
 // Declarations of the tensor pointers: arena offsets, or the user's buffers.
-std::string emitTensorDeclarations(const Network &net, const LayerPlan &plan) {
+std::string emitTensorDeclarations(const Network &net, const ExecutionPlan &plan) {
   std::string code;
   for (size_t i = 0; i < net.layers.size(); ++i) {
     const Layer &layer = net.layers[i];
-    const std::string comment =
-        fmt::format("{} {}", layer.name, shapeText(layer.output));
-    if (plan.tensorOffset[i] >= 0)
-      code += fmt::format("  float *const {} = reinterpret_cast<float *>(arena + {}); // {}, {} bytes\n",
-                          tensorName(int(i)), plan.tensorOffset[i], comment,
-                          layer.output.elements() * 4);
-    else if (i == 0)
-      code += fmt::format("  const float *const {} = input; // {}, read in place\n",
-                          tensorName(int(i)), comment);
-    else
-      code += fmt::format("  float *const {} = output; // {}, written in place\n", tensorName(int(i)),
-                          comment);
+    const LayerStorage &storage = plan.storage[i];
+    const std::string name = tensorName(int(i)), shape = shapeText(layer.output);
+    switch (storage.kind) {
+    case StorageKind::UserInput:
+      code += fmt::format("  const float *const {} = input; // {} {}, read in place\n", name,
+                          layer.name, shape);
+      break;
+    case StorageKind::UserOutput:
+      code += fmt::format("  float *const {} = output; // {} {}, written in place\n", name,
+                          layer.name, shape);
+      break;
+    default: {
+      const char *what = storage.kind == StorageKind::Full         ? "whole map"
+                         : storage.kind == StorageKind::TileBuffer ? "tile buffer"
+                                                                   : "row window";
+      code += fmt::format("  float *const {} = reinterpret_cast<float *>(arena + {}); // {} {}, {}, "
+                          "{} bytes\n",
+                          name, storage.offset, layer.name, shape, what, storage.bytes);
+    }
+    }
   }
   return code;
 }
 
-std::string emitBody(const Network &net, const LayerPlan &plan, const WeightBlob &weights) {
+std::string emitBody(const Network &net, const ExecutionPlan &plan, const WeightBlob &weights) {
   const Shape &in = net.layers[0].output;
   const Shape &out = net.layers[size_t(net.outputIndex())].output;
   std::string body;
-  if (plan.inputConverted)
-    body += fmt::format("  tessel::nchwToHwc(input, {}, {}, {}, {});\n", tensorName(0), in.c, in.h,
-                        in.w);
-  for (int i = 1; i < int(net.layers.size()); ++i) {
-    const Layer &layer = net.layers[i];
-    LayerCall call;
-    call.layer = i;
-    for (int input : layer.inputs)
-      call.inputs.push_back(wholeWindow(tensorName(input), net.layers[input].output));
-    call.output = wholeWindow(tensorName(i), layer.output);
-    call.region = OutputRegion{0, layer.output.h, 0, layer.output.w};
-    body += "\n" + emitLayerCall(net, weights, call, "  ");
+  for (const Operation &op : plan.operations) {
+    switch (op.kind) {
+    case Operation::Kind::ConvertInput:
+      body += fmt::format("  tessel::nchwToHwc(input, {}, {}, {}, {});\n", tensorName(0), in.c,
+                          in.h, in.w);
+      break;
+    case Operation::Kind::Kernel:
+      body += "\n" + emitLayerCall(net, weights, op.call, "  ");
+      break;
+    case Operation::Kind::ShiftRows: {
+      const Shape &s = net.layers[op.shift.layer].output;
+      const int64_t rowFloats = int64_t(s.w) * s.c;
+      body += fmt::format("\n  // {}: keep the last {} rows of its window\n"
+                          "  tessel::shiftWindow({}, {}, {});\n",
+                          net.layers[op.shift.layer].name, op.shift.rows,
+                          tensorName(op.shift.layer), op.shift.by * rowFloats,
+                          op.shift.rows * rowFloats);
+      break;
+    }
+    case Operation::Kind::Comment:
+      body += fmt::format("\n  // ---- {}\n", op.comment);
+      break;
+    case Operation::Kind::ConvertOutput:
+      body += fmt::format("\n  tessel::hwcToNchw({}, output, {}, {}, {});\n",
+                          tensorName(net.outputIndex()), out.c, out.h, out.w);
+      break;
+    }
   }
-  if (plan.outputConverted)
-    body += fmt::format("\n  tessel::hwcToNchw({}, output, {}, {}, {});\n",
-                        tensorName(net.outputIndex()), out.c, out.h, out.w);
   return body;
 }
 
@@ -68,10 +86,11 @@ std::string emitAllParams(const Network &net) {
 
 } // namespace
 
-llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, const CodegenOptions &options) {
+llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, ExecutionPlan plan,
+                                             const CodegenOptions &options) {
   GeneratedNetwork result;
-  result.cName = cIdentifier(net.name);
-  result.plan = planLayers(net);
+  result.cName = cIdentifier(options.symbolName.empty() ? net.name : options.symbolName);
+  result.plan = std::move(plan);
   WeightBlob weights = packWeights(net);
   result.weightBytes = weights.bytes();
 
@@ -104,7 +123,7 @@ llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, const CodegenOp
       {"output_w", std::to_string(out.w)},
       {"summary", fmt::format("Network '{}': {} layers, {} parameters.", net.name,
                               net.layers.size() - 1, net.parameterCount())},
-      {"schedule", "layers"},
+      {"schedule", formatSchedule(result.plan.schedule)},
       {"layer_params", emitAllParams(net)},
       {"tensors", emitTensorDeclarations(net, result.plan)},
       {"body", emitBody(net, result.plan, weights)},

@@ -6,7 +6,7 @@
 
 #include "codegen/file_writer.h"
 #include "ir/network.h"
-#include "plan/layer_plan.h"
+#include "schedule/execution_plan.h"
 
 #include "llvm/Support/Error.h"
 
@@ -15,17 +15,18 @@ namespace tessel {
 struct CodegenOptions {
   std::string sourceName; // the description's file name, quoted in comments
   std::string version;    // tessel's version, quoted in comments
+  std::string symbolName; // prefix of generated symbols; default: from the network's name
 };
 
 struct GeneratedNetwork {
   std::string cName;       // identifier prefix of every generated symbol
-  LayerPlan plan;          // the memory plan the code follows
+  ExecutionPlan plan;      // what the code does, and its memory plan
   int64_t weightBytes = 0; // size of the weights blob
   std::vector<GeneratedFile> files;
 };
 
-// `normalized` must come from normalize(); the schedule is `layers`.
-llvm::Expected<GeneratedNetwork> emitNetwork(const Network &normalized,
+// `normalized` must come from normalize(); `plan` from lowerSchedule() on it.
+llvm::Expected<GeneratedNetwork> emitNetwork(const Network &normalized, ExecutionPlan plan,
                                              const CodegenOptions &options);
 
 } // namespace tessel

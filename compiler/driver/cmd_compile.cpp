@@ -21,6 +21,10 @@ static cl::opt<std::string> OutputDirectory("o", cl::desc("Output directory"),
 static cl::opt<std::string> Budget("budget",
                                    cl::desc("Largest arena allowed (e.g. 4MiB, 512KiB, 3MB)"),
                                    cl::value_desc("size"), cl::sub(compileCommand()));
+static cl::opt<std::string> SymbolName(
+    "name", cl::value_desc("identifier"),
+    cl::desc("Prefix of the generated symbols and files (default: from the network's name)"),
+    cl::sub(compileCommand()));
 static cl::opt<bool> Quiet("quiet", cl::desc("Print only the summary line"),
                            cl::sub(compileCommand()));
 
@@ -39,7 +43,11 @@ int runCompileCommand() {
   CodegenOptions options;
   options.sourceName = llvm::sys::path::filename(NetworkPath).str();
   options.version = TESSEL_VERSION;
-  llvm::Expected<GeneratedNetwork> generated = emitNetwork(*net, options);
+  options.symbolName = SymbolName;
+  llvm::Expected<ExecutionPlan> plan = planCommandLineSchedule(*net);
+  if (!plan)
+    return reportError(plan.takeError(), kExitUsage);
+  llvm::Expected<GeneratedNetwork> generated = emitNetwork(*net, std::move(*plan), options);
   if (!generated)
     return reportError(generated.takeError(), kExitInvalidInput);
 
@@ -48,9 +56,10 @@ int runCompileCommand() {
     return reportError(
         llvm::createStringError(
             llvm::inconvertibleErrorCode(),
-            "the network needs an arena of %lld bytes (%s) with the layers schedule, over the "
+            "the network needs an arena of %lld bytes (%s) with the schedule '%s', over the "
             "budget of %lld bytes (%s)",
-            (long long)arenaBytes, formatBytes(arenaBytes).c_str(), (long long)*budget,
+            (long long)arenaBytes, formatBytes(arenaBytes).c_str(),
+            formatSchedule(generated->plan.schedule).c_str(), (long long)*budget,
             formatBytes(*budget).c_str()),
         kExitImpossible);
 

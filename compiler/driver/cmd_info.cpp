@@ -11,7 +11,10 @@ int runInfoCommand() {
   llvm::Expected<Network> net = loadNormalizedNetwork();
   if (!net)
     return reportError(net.takeError(), kExitInvalidInput);
-  llvm::outs() << formatLayerTable(*net, planLayers(*net));
+  llvm::Expected<ExecutionPlan> plan = planCommandLineSchedule(*net);
+  if (!plan)
+    return reportError(plan.takeError(), kExitUsage);
+  llvm::outs() << formatLayerTable(*net, *plan);
   return kExitOk;
 }
 

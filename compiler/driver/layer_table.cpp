@@ -5,9 +5,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace tessel::driver {
 
-std::string formatLayerTable(const Network &net, const LayerPlan &plan) {
+std::string formatLayerTable(const Network &net, const ExecutionPlan &plan) {
   std::string text =
       fmt::format("{:>3}  {:<18} {:<15} {:>16} {:>14} {:>12} {:>12} {:>11}\n", "#", "layer", "op",
                   "output (CxHxW)", "MACs", "weight B", "activation B", "arena off");
@@ -20,8 +22,12 @@ std::string formatLayerTable(const Network &net, const LayerPlan &plan) {
     std::string op = opName(layer.op);
     if (layer.activation.kind != ActivationKind::Linear && layer.op != OpKind::Activation)
       op += std::string("+") + activationName(layer.activation.kind);
-    std::string offset =
-        plan.tensorOffset[i] >= 0 ? std::to_string(plan.tensorOffset[i]) : std::string("user");
+    const LayerStorage &storage = plan.storage[i];
+    std::string offset = storage.offset >= 0 ? std::to_string(storage.offset) : std::string("user");
+    if (storage.kind == StorageKind::TileBuffer)
+      offset = "tile@" + offset;
+    else if (storage.kind == StorageKind::RowWindow)
+      offset = "rows@" + offset;
     text +=
         fmt::format("{:>3}  {:<18} {:<15} {:>16} {:>14L} {:>12L} {:>12L} {:>11}\n", i, layer.name,
                     op, fmt::format("{}x{}x{}", layer.output.c, layer.output.h, layer.output.w),
@@ -29,8 +35,12 @@ std::string formatLayerTable(const Network &net, const LayerPlan &plan) {
   }
   text += fmt::format("total: {:.3f} GMAC, weights {} ({} bytes)\n", double(totalMacs) / 1e9,
                       formatBytes(totalWeights), totalWeights);
-  text += fmt::format("arena: {} bytes ({}), schedule layers; lower bound {} bytes, planner order "
-                      "'{}'\n",
+  text += fmt::format("schedule: {}\n", formatSchedule(plan.schedule));
+  text += fmt::format("executed: {:.3f} GMAC ({:+.2f}% over layer by layer)\n",
+                      double(plan.executedMacs) / 1e9,
+                      100.0 * double(plan.executedMacs - plan.layerMacs) /
+                          double(std::max<int64_t>(plan.layerMacs, 1)));
+  text += fmt::format("arena: {} bytes ({}); lower bound {} bytes, planner order '{}'\n",
                       plan.arena.arenaBytes, formatBytes(plan.arena.arenaBytes),
                       plan.arena.lowerBoundBytes, plan.arena.strategy);
   return text;

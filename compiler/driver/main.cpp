@@ -42,6 +42,11 @@ cl::opt<std::string> InputSizeOption("input-size", cl::value_desc("HxW"),
                                      cl::sub(infoCommand()), cl::sub(runCommand()),
                                      cl::sub(compileCommand()), cl::cat(SharedCategory));
 
+cl::opt<std::string> ScheduleOption(
+    "schedule", cl::value_desc("groups"),
+    cl::desc("How to run the layers, e.g. \"0-7:tile5x5, 8-15:stream4\" (default: layer by layer)"),
+    cl::sub(infoCommand()), cl::sub(compileCommand()), cl::cat(SharedCategory));
+
 llvm::Expected<std::optional<std::pair<int, int>>> parsedInputSize() {
   if (InputSizeOption.empty())
     return std::nullopt;

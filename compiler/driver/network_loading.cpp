@@ -22,4 +22,11 @@ llvm::Expected<Network> loadNormalizedNetwork() {
   return normalize(*net);
 }
 
+llvm::Expected<ExecutionPlan> planCommandLineSchedule(const Network &normalized) {
+  llvm::Expected<NetworkSchedule> schedule = parseSchedule(ScheduleOption, normalized);
+  if (!schedule)
+    return schedule.takeError();
+  return lowerSchedule(normalized, *schedule);
+}
+
 } // namespace tessel::driver

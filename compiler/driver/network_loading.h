@@ -1,8 +1,10 @@
-// Loads the network named on the command line (honouring --input-size) and
-// normalizes it, for the subcommands that generate or describe code.
+// Loads the network named on the command line (honouring --input-size),
+// normalizes it and lowers the schedule asked for, for the subcommands that
+// generate or describe code.
 #pragma once
 
 #include "ir/network.h"
+#include "schedule/execution_plan.h"
 
 #include "llvm/Support/Error.h"
 
@@ -10,5 +12,9 @@ namespace tessel::driver {
 
 llvm::Expected<Network> loadCommandLineNetwork();
 llvm::Expected<Network> loadNormalizedNetwork();
+
+// The schedule given with --schedule (every layer in `layers` by default),
+// lowered to an execution plan for `normalized`.
+llvm::Expected<ExecutionPlan> planCommandLineSchedule(const Network &normalized);
 
 } // namespace tessel::driver

@@ -22,6 +22,9 @@ extern llvm::cl::opt<std::string> NetworkPath;
 // --input-size HxW: run the network at another input resolution.
 extern llvm::cl::opt<std::string> InputSizeOption;
 
+// --schedule "0-7:tile5x5, 8-15:stream4" (see schedule/schedule.h).
+extern llvm::cl::opt<std::string> ScheduleOption;
+
 // Parses --input-size; std::nullopt when the option was not given.
 llvm::Expected<std::optional<std::pair<int, int>>> parsedInputSize();
 

@@ -7,13 +7,13 @@
 namespace tessel {
 
 #define TESSEL_INSTANTIATE(A)                                                                      \
-  template void conv2d<A>(const Conv2dParams &, const float *, const float *, ConstMapView,       \
+  template void conv2d<A>(const Conv2dParams &, const float *, const float *, ConstMapView,        \
                           MapView, Region);                                                        \
-  template void depthwiseConv2d<A>(const Conv2dParams &, const float *, const float *,            \
+  template void depthwiseConv2d<A>(const Conv2dParams &, const float *, const float *,             \
                                    ConstMapView, MapView, Region);                                 \
-  template void fullyConnected<A>(int, int, const float *, const float *, const float *, float *, \
+  template void fullyConnected<A>(int, int, const float *, const float *, const float *, float *,  \
                                   float);                                                          \
-  template void add<A>(const ConstMapView *, int, MapView, Region, float);                        \
+  template void add<A>(const ConstMapView *, int, MapView, Region, float);                         \
   template void activateMap<A>(ConstMapView, MapView, Region, float);
 
 TESSEL_INSTANTIATE(Act::Linear)

@@ -2,7 +2,7 @@
 // never worse than plain greedy-by-size, and the `layers` plan of small
 // networks built by hand.
 #include "plan/arena_planner.h"
-#include "plan/layer_plan.h"
+#include "schedule/execution_plan.h"
 
 #include <doctest/doctest.h>
 
@@ -120,9 +120,9 @@ TEST_CASE("layers plan of a residual block") {
   net.layers.push_back(makeLayer("b", OpKind::Conv2d, {1}, {4, 8, 8}));     // 1024 B
   net.layers.push_back(makeLayer("sum", OpKind::Add, {1, 2}, {4, 8, 8}));   // 1024 B
   net.layers.push_back(makeLayer("pool", OpKind::MaxPool, {3}, {4, 4, 4})); // 256 B
-  LayerPlan plan = planLayers(net);
-  CHECK(plan.inputConverted);
-  CHECK(plan.outputConverted);
+  ExecutionPlan plan = llvm::cantFail(lowerSchedule(net, layerByLayer(net)));
+  CHECK(plan.storage[0].kind == StorageKind::Full);
+  CHECK(plan.storage[4].kind == StorageKind::Full);
   // Step 3 (the add) has a, b and sum live: 3 x 1024 bytes; nothing needs more.
   CHECK(plan.arena.lowerBoundBytes == 3072);
   CHECK(plan.arena.arenaBytes == 3072);
@@ -138,11 +138,11 @@ TEST_CASE("layers plan reads a vector output in place") {
   net.layers.push_back(makeLayer("input", OpKind::Input, {}, {1, 16, 16}));
   net.layers.push_back(makeLayer("conv", OpKind::Conv2d, {0}, {8, 16, 16}));
   net.layers.push_back(makeLayer("gap", OpKind::GlobalAvgPool, {1}, {8, 1, 1}));
-  LayerPlan plan = planLayers(net);
-  CHECK_FALSE(plan.inputConverted); // one channel: NCHW == HWC
-  CHECK_FALSE(plan.outputConverted);
-  CHECK(plan.tensorOffset[0] == -1);
-  CHECK(plan.tensorOffset[2] == -1);
-  CHECK(plan.tensorOffset[1] == 0);
+  ExecutionPlan plan = llvm::cantFail(lowerSchedule(net, layerByLayer(net)));
+  CHECK(plan.storage[0].kind == StorageKind::UserInput); // one channel: NCHW == HWC
+  CHECK(plan.storage[2].kind == StorageKind::UserOutput);
+  CHECK(plan.storage[0].offset == -1);
+  CHECK(plan.storage[2].offset == -1);
+  CHECK(plan.storage[1].offset == 0);
   CHECK(plan.arena.arenaBytes == 8 * 16 * 16 * 4);
 }

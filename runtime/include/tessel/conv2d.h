@@ -134,8 +134,8 @@ inline ConvWindow convWindow(const ConvRow &row, int ox, TapRange cols, int oc) 
   if (win.rows > 0 && win.cols > 0) {
     const int inX = ox * p.strideW - p.padLeft + cols.begin * p.dilationW;
     win.in = row.in.at(row.inY, inX) + row.inChannel;
-    win.weights = row.groupWeights + row.rows.begin * win.wTapStepY +
-                  cols.begin * win.wTapStepX + oc;
+    win.weights =
+        row.groupWeights + row.rows.begin * win.wTapStepY + cols.begin * win.wTapStepX + oc;
   }
   return win;
 }
@@ -143,8 +143,7 @@ inline ConvWindow convWindow(const ConvRow &row, int ox, TapRange cols, int oc) 
 // Output pixels [x0, x1) of the row for group output channels [oc, oc + Channels):
 // border pixels one at a time with their own column taps, interior pixels in
 // blocks with all column taps.
-template <int Channels>
-inline void convRowChannels(const ConvRow &row, int x0, int x1, int oc) {
+template <int Channels> inline void convRowChannels(const ConvRow &row, int x0, int x1, int oc) {
   const Conv2dParams &p = *row.p;
   const long outStep = row.out.channels;
   const float *bias = row.bias != nullptr ? row.bias + oc : nullptr;

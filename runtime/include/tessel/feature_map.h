@@ -26,9 +26,7 @@ template <typename T> struct BasicMapView {
   int fullH, fullW;
   int y0, x0, h, w;
 
-  constexpr T *at(int y, int x) const {
-    return data + ((long)(y - y0) * w + (x - x0)) * channels;
-  }
+  constexpr T *at(int y, int x) const { return data + ((long)(y - y0) * w + (x - x0)) * channels; }
 };
 using MapView = BasicMapView<float>;
 using ConstMapView = BasicMapView<const float>;

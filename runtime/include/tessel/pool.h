@@ -92,10 +92,9 @@ inline void avgPool2d(const PoolParams &p, ConstMapView in, MapView out, Region 
       const detail::PoolWindow win = detail::poolWindow(p, in, oy, ox);
       int divisor = win.rows.count() * win.cols.count();
       if (p.countIncludePad)
-        divisor = detail::paddedExtent(oy * p.strideH - p.padTop, p.kernelH, in.fullH,
-                                       p.padBottom) *
-                  detail::paddedExtent(ox * p.strideW - p.padLeft, p.kernelW, in.fullW,
-                                       p.padRight);
+        divisor =
+            detail::paddedExtent(oy * p.strideH - p.padTop, p.kernelH, in.fullH, p.padBottom) *
+            detail::paddedExtent(ox * p.strideW - p.padLeft, p.kernelW, in.fullW, p.padRight);
       for (int c = 0; c < channels; ++c)
         o[c] = 0.0f;
       if (win.first == nullptr || divisor <= 0)

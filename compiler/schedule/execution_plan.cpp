@@ -1,0 +1,121 @@
+#include "schedule/execution_plan.h"
+
+#include "analysis/layer_costs.h"
+#include "schedule/group_lowering.h"
+
+#include <algorithm>
+
+namespace tessel {
+
+bool layoutsCoincide(const Shape &shape) { return shape.c == 1 || (shape.h == 1 && shape.w == 1); }
+
+WindowRef LoweringContext::wholeWindow(int layer) const {
+  const Shape &s = net.layers[layer].output;
+  return WindowRef{layer, 0, 0, s.h, s.w};
+}
+
+void LoweringContext::addKernel(KernelCall call) {
+  if (call.region.empty())
+    return;
+  const Shape &out = net.layers[call.layer].output;
+  int64_t area = int64_t(call.region.height()) * call.region.width();
+  plan.executedMacs += layerMacs(net, call.layer) * area / (int64_t(out.h) * out.w);
+  Operation op;
+  op.kind = Operation::Kind::Kernel;
+  op.call = std::move(call);
+  plan.operations.push_back(std::move(op));
+}
+
+void LoweringContext::addComment(std::string text) {
+  Operation op;
+  op.kind = Operation::Kind::Comment;
+  op.comment = std::move(text);
+  plan.operations.push_back(std::move(op));
+}
+
+namespace {
+
+const GroupSchedule &groupOf(const NetworkSchedule &schedule, int layer) {
+  for (const GroupSchedule &g : schedule.groups)
+    if (g.first <= layer && layer <= g.last)
+      return g;
+  return schedule.groups.front(); // unreachable: a valid schedule covers every layer
+}
+
+void assignStorageKinds(const Network &net, ExecutionPlan &plan) {
+  const int output = net.outputIndex();
+  plan.storage.assign(net.layers.size(), LayerStorage{});
+  if (layoutsCoincide(net.layers[0].output))
+    plan.storage[0].kind = StorageKind::UserInput;
+  for (const GroupSchedule &g : plan.schedule.groups)
+    for (int i = g.first; i < g.last && g.kind != GroupKind::Layers; ++i)
+      plan.storage[i].kind = g.kind == GroupKind::Tile ? StorageKind::TileBuffer : StorageKind::RowWindow;
+  if (layoutsCoincide(net.layers[output].output))
+    plan.storage[output].kind = StorageKind::UserOutput;
+}
+
+// Steps: 0 converts the input, i runs layer i (all of a fused group's
+// layers run interleaved during its steps), N converts the output.
+void requestBuffers(const Network &net, const std::vector<int64_t> &capacity, ExecutionPlan &plan) {
+  const int layerCount = int(net.layers.size());
+  for (int i = 0; i < layerCount; ++i) {
+    LayerStorage &storage = plan.storage[i];
+    if (storage.kind == StorageKind::UserInput || storage.kind == StorageKind::UserOutput)
+      continue;
+    const GroupSchedule &group = groupOf(plan.schedule, std::max(i, 1));
+    int first = i, last = i;
+    if (storage.kind == StorageKind::Full) {
+      storage.bytes = net.layers[i].output.elements() * 4;
+      if (i > 0 && group.kind != GroupKind::Layers)
+        first = group.first; // tiles write into it throughout the group
+      for (int consumer : net.consumersOf(i)) {
+        const GroupSchedule &reader = groupOf(plan.schedule, consumer);
+        last = std::max(last, reader.kind == GroupKind::Layers ? consumer : reader.last);
+      }
+      if (i == net.outputIndex())
+        last = layerCount;
+    } else if (storage.kind == StorageKind::TileBuffer) {
+      storage.bytes = capacity[i];
+      last = i + 1; // tiles do not carry anything over
+    } else {
+      storage.bytes = capacity[i];
+      first = group.first; // rows carry over from stripe to stripe
+      last = group.last;
+    }
+    storage.buffer = int(plan.buffers.size());
+    plan.buffers.push_back(BufferRequest{net.layers[i].name, storage.bytes, first, last});
+  }
+  plan.arena = planArena(plan.buffers);
+  for (LayerStorage &storage : plan.storage)
+    if (storage.buffer >= 0)
+      storage.offset = plan.arena.offsets[storage.buffer];
+}
+
+} // namespace
+
+llvm::Expected<ExecutionPlan> lowerSchedule(const Network &net, const NetworkSchedule &schedule) {
+  if (llvm::Error error = validateSchedule(schedule, net))
+    return error;
+  ExecutionPlan plan;
+  plan.schedule = schedule;
+  for (int i = 1; i < int(net.layers.size()); ++i)
+    plan.layerMacs += layerMacs(net, i);
+  assignStorageKinds(net, plan);
+
+  LoweringContext context{net, plan, std::vector<int64_t>(net.layers.size(), 0)};
+  if (plan.storage[0].kind == StorageKind::Full)
+    plan.operations.push_back(Operation{Operation::Kind::ConvertInput, {}, {}, {}});
+  for (const GroupSchedule &group : schedule.groups) {
+    switch (group.kind) {
+    case GroupKind::Layers: lowerLayersGroup(context, group); break;
+    case GroupKind::Tile: lowerTiledGroup(context, group); break;
+    case GroupKind::Stream: lowerStreamedGroup(context, group); break;
+    }
+  }
+  if (plan.storage[net.outputIndex()].kind == StorageKind::Full)
+    plan.operations.push_back(Operation{Operation::Kind::ConvertOutput, {}, {}, {}});
+  requestBuffers(net, context.capacity, plan);
+  return plan;
+}
+
+} // namespace tessel

@@ -1,0 +1,23 @@
+// Internal to the schedule lowering: what each kind of group contributes.
+#pragma once
+
+#include "schedule/execution_plan.h"
+
+namespace tessel {
+
+// Shared state while lowering one network.
+struct LoweringContext {
+  const Network &net;
+  ExecutionPlan &plan;
+  std::vector<int64_t> capacity; // bytes each tile buffer or row window must hold
+
+  WindowRef wholeWindow(int layer) const;
+  void addKernel(KernelCall call);
+  void addComment(std::string text);
+};
+
+void lowerLayersGroup(LoweringContext &context, const GroupSchedule &group);
+void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group);
+void lowerStreamedGroup(LoweringContext &context, const GroupSchedule &group);
+
+} // namespace tessel

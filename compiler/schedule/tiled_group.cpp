@@ -1,0 +1,45 @@
+// A `tile RxC` group: a balanced grid over the group's output; each tile is
+// traced back through the group so every layer computes exactly the region
+// its consumer reads, into a tile buffer holding just that region.
+#include "schedule/group_lowering.h"
+
+#include <fmt/format.h>
+
+namespace tessel {
+
+void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group) {
+  const Network &net = context.net;
+  const Shape &out = net.layers[group.last].output;
+  const std::vector<AxisRange> rows = balancedSplit(out.h, group.tileRows);
+  const std::vector<AxisRange> cols = balancedSplit(out.w, group.tileCols);
+  for (int r = 0; r < group.tileRows; ++r)
+    for (int c = 0; c < group.tileCols; ++c) {
+      MapRegion tile{int(rows[r].begin), int(rows[r].end), int(cols[c].begin), int(cols[c].end)};
+      context.addComment(fmt::format("tile ({}, {}) of {}x{}: {}", r, c, group.tileRows,
+                                     group.tileCols, formatRegion(tile)));
+      TileTrace trace = traceChain(net, group.first, group.last, tile);
+      for (int i = group.first; i <= group.last; ++i) {
+        const MapRegion &region = trace.layerOutputs[i - group.first];
+        KernelCall call;
+        call.layer = i;
+        call.region = region;
+        if (i == group.first) {
+          for (int input : net.layers[i].inputs)
+            call.inputs.push_back(context.wholeWindow(input));
+        } else {
+          const MapRegion &held = trace.layerOutputs[i - 1 - group.first];
+          call.inputs.push_back(WindowRef{i - 1, held.y0, held.x0, held.height(), held.width()});
+        }
+        if (i == group.last) {
+          call.output = context.wholeWindow(i);
+        } else {
+          call.output = WindowRef{i, region.y0, region.x0, region.height(), region.width()};
+          int64_t bytes = int64_t(region.height()) * region.width() * net.layers[i].output.c * 4;
+          context.capacity[i] = std::max(context.capacity[i], bytes);
+        }
+        context.addKernel(std::move(call));
+      }
+    }
+}
+
+} // namespace tessel
