@@ -1,11 +1,12 @@
 // Throughput of the convolution kernels on typical layer shapes, in GFLOP/s
 // (one multiply-add = 2 FLOP, padded taps not counted as work).
 //
-// Usage: tessel_runtime_bench [repetitions]
+// Usage: tessel_runtime_bench [repetitions] [name filter]
 #include "tessel/runtime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 namespace {
@@ -76,6 +77,7 @@ void bench(const Shape &s, int repetitions) {
 
 int main(int argc, char **argv) {
   const int repetitions = argc > 1 ? atoi(argv[1]) : 10;
+  const char *filter = argc > 2 ? argv[2] : "";
   const Shape shapes[] = {
       {"conv 3x3 32->64 152x152", 32, 64, 152, 152, 3, 1, false},
       {"conv 3x3 16->24 76x76", 16, 24, 76, 76, 3, 1, false},
@@ -86,6 +88,7 @@ int main(int argc, char **argv) {
       {"depthwise 3x3 s2 96 76x76", 96, 96, 76, 76, 3, 2, true},
   };
   for (const Shape &s : shapes)
-    bench(s, repetitions);
+    if (strstr(s.name, filter) != nullptr)
+      bench(s, repetitions);
   return 0;
 }

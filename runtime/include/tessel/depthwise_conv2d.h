@@ -43,8 +43,7 @@ inline void depthwiseTap(const float *src, long srcStep, const float *w, float *
 // Output pixels [x0, x1) of row `oy`, without the epilogue.
 template <int Multiplier>
 inline void depthwiseSegment(const Conv2dParams &p, const float *weights, const float *bias,
-                             const ConstMapView &in, const MapView &out, int oy, int x0,
-                             int x1) {
+                             const ConstMapView &in, const MapView &out, int oy, int x0, int x1) {
   const int channels = p.outChannels;
   const int multiplier = p.outChannels / p.inChannels;
   for (int ox = x0; ox < x1; ++ox) {
