@@ -1,5 +1,6 @@
-// Throughput of the convolution kernels on typical layer shapes, in GFLOP/s
-// (one multiply-add = 2 FLOP, padded taps not counted as work).
+// Throughput of the kernels on typical layer shapes: convolutions in GFLOP/s
+// (one multiply-add = 2 FLOP, padded taps not counted as work), pools in
+// outputs per second.
 //
 // Usage: tessel_runtime_bench [repetitions] [name filter]
 #include "tessel/runtime.h"
@@ -73,6 +74,40 @@ void bench(const Shape &s, int repetitions) {
   free(out);
 }
 
+struct PoolShape {
+  const char *name;
+  int channels, h, w, k, stride, pad;
+  bool max;
+};
+
+// Pooling reads every input cell about (k / stride)^2 times; reports the
+// output rate.
+void benchPool(const PoolShape &s, int repetitions) {
+  const int outH = (s.h + 2 * s.pad - s.k) / s.stride + 1;
+  const int outW = (s.w + 2 * s.pad - s.k) / s.stride + 1;
+  const tessel::PoolParams p{s.channels, s.k,   s.k,   s.stride, s.stride,
+                             s.pad,      s.pad, s.pad, s.pad,    false};
+  unsigned state = 2;
+  float *in = randomBuffer(long(s.h) * s.w * s.channels, state);
+  float *out = randomBuffer(long(outH) * outW * s.channels, state);
+  const tessel::ConstMapView inView = tessel::wholeMap<const float>(in, s.channels, s.h, s.w);
+  const tessel::MapView outView = tessel::wholeMap<float>(out, s.channels, outH, outW);
+  double best = 1e30;
+  for (int r = 0; r < repetitions; ++r) {
+    const double start = seconds();
+    if (s.max)
+      tessel::maxPool2d(p, inView, outView, tessel::Region{0, outH, 0, outW});
+    else
+      tessel::avgPool2d(p, inView, outView, tessel::Region{0, outH, 0, outW});
+    const double t = seconds() - start;
+    best = t < best ? t : best;
+  }
+  const double outputs = double(outH) * outW * s.channels;
+  printf("%-34s %8.3f ms %8.2f Gout/s\n", s.name, best * 1e3, outputs / best * 1e-9);
+  free(in);
+  free(out);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -90,5 +125,13 @@ int main(int argc, char **argv) {
   for (const Shape &s : shapes)
     if (strstr(s.name, filter) != nullptr)
       bench(s, repetitions);
+  const PoolShape pools[] = {
+      {"maxpool 2x2 s2 64 152x152", 64, 152, 152, 2, 2, 0, true},
+      {"maxpool 3x3 s1 p1 32 76x76", 32, 76, 76, 3, 1, 1, true},
+      {"avgpool 3x3 s2 p1 64 76x76", 64, 76, 76, 3, 2, 1, false},
+  };
+  for (const PoolShape &s : pools)
+    if (strstr(s.name, filter) != nullptr)
+      benchPool(s, repetitions);
   return 0;
 }

@@ -37,4 +37,5 @@ extern void (*const kNchwToHwc)(const float *, float *, int, int, int) = &nchwTo
 extern void (*const kHwcToNchw)(const float *, float *, int, int, int) = &hwcToNchw;
 extern void (*const kConcat)(const ConstMapView *, int, MapView, Region) = &concatChannels;
 extern bool (*const kIsArenaAligned)(const void *) = &isArenaAligned;
+extern void (*const kShiftWindow)(float *, long, long) = &shiftWindow;
 } // namespace tessel::check

@@ -57,15 +57,16 @@ template <Act A> inline float activate(float x, float alpha) {
 // per-element branch on the sign of random data mispredicts half the time).
 template <Act A> inline void activateInto(const float *src, float *dst, long count, float alpha) {
   constexpr long kChunk = 16;
-  long i = 0;
-  for (; i + kChunk <= count; i += kChunk) {
+  const long fullChunks = count / kChunk;
+  for (long chunk = 0; chunk < fullChunks; ++chunk) {
+    const long i = chunk * kChunk;
     float v[kChunk];
     for (long j = 0; j < kChunk; ++j)
       v[j] = activate<A>(src[i + j], alpha);
     for (long j = 0; j < kChunk; ++j)
       dst[i + j] = v[j];
   }
-  for (; i < count; ++i)
+  for (long i = fullChunks * kChunk; i < count; ++i)
     dst[i] = activate<A>(src[i], alpha);
 }
 

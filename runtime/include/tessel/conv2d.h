@@ -31,11 +31,17 @@ struct Conv2dParams {
 namespace detail {
 
 // Output pixels x output channels accumulated together by one micro-kernel
-// call. With SIMD, 6 x 16 keeps the accumulators in registers and measured
-// best across GCC and Clang at -O2/-O3 (AVX2: 12 of 16 ymm registers);
-// scalar FPUs (Cortex-M) get 4 x 4 (16 of 32 s-registers). Overridable.
+// call. With SIMD, 16 channels are two AVX2 or four SSE/NEON vectors per
+// pixel; the pixel counts are what measured fastest with each compiler at -O2
+// and -O3 (AVX2: 8 or 12 of the 16 ymm registers hold accumulators). Scalar
+// FPUs (Cortex-M) get 4 x 4, 16 of their 32 single-precision registers.
+// Overridable with -DTESSEL_CONV_PIXEL_BLOCK=... / -DTESSEL_CONV_CHANNEL_BLOCK=...
 #if defined(__SSE2__) || defined(__ARM_NEON) || defined(__ARM_FEATURE_MVE)
+#if defined(__clang__)
+#define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 4
+#else
 #define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 6
+#endif
 #define TESSEL_DEFAULT_CONV_CHANNEL_BLOCK 16
 #else
 #define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 4
@@ -173,7 +179,7 @@ template <int Channels> inline void convRowChannels(const ConvRow &row, int x0, 
 // (the window r needs, clamped to the map). Tap (ky, kx) of output (oy, ox)
 // reads input (oy * strideH - padTop + ky * dilationH,
 // ox * strideW - padLeft + kx * dilationW); taps outside the map are padding.
-// `bias` is [outChannels] or nullptr.
+// `bias` is [outChannels] or nullptr. `out` must not overlap `in`.
 template <Act A>
 void conv2d(const Conv2dParams &p, const float *weights, const float *bias, ConstMapView in,
             MapView out, Region r) {

@@ -20,8 +20,9 @@ void add(const ConstMapView *inputs, int count, MapView out, Region r, float alp
   const long rowLength = (long)r.width() * out.channels;
   for (int y = r.y0; y < r.y1; ++y) {
     float *dst = out.at(y, r.x0);
-    long i = 0;
-    for (; i + kChunk <= rowLength; i += kChunk) {
+    const long fullChunks = rowLength / kChunk;
+    for (long chunk = 0; chunk < fullChunks; ++chunk) {
+      const long i = chunk * kChunk;
       float acc[kChunk];
       const float *first = inputs[0].at(y, r.x0) + i;
       for (long j = 0; j < kChunk; ++j)
@@ -33,7 +34,7 @@ void add(const ConstMapView *inputs, int count, MapView out, Region r, float alp
       }
       activateInto<A>(acc, dst + i, kChunk, alpha);
     }
-    for (; i < rowLength; ++i) {
+    for (long i = fullChunks * kChunk; i < rowLength; ++i) {
       float acc = inputs[0].at(y, r.x0)[i];
       for (int k = 1; k < count; ++k)
         acc += inputs[k].at(y, r.x0)[i];

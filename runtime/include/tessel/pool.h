@@ -52,11 +52,44 @@ inline int paddedExtent(int origin, int kernel, int size, int padAfter) {
   return end - origin;
 }
 
+// out[c] = the maximum of channel c over the window's cells, taken in ky, kx
+// order as m = (m >= x) ? m : x. This form compiles to branch-free max
+// instructions; a branch on random data mispredicts half the time. (A NaN
+// cell therefore wins unless a later cell follows it.)
+inline void windowMax(const PoolWindow &win, int channels, float *__restrict out) {
+  for (int c = 0; c < channels; ++c)
+    out[c] = win.first[c];
+  for (int ky = 0; ky < win.rows.count(); ++ky) {
+    for (int kx = 0; kx < win.cols.count(); ++kx) {
+      const float *__restrict x = win.first + ky * win.rowStep + kx * win.channels;
+      for (int c = 0; c < channels; ++c)
+        out[c] = out[c] >= x[c] ? out[c] : x[c];
+    }
+  }
+}
+
+// out[c] = (sum of channel c over the window's cells, in ky, kx order) /
+// divisor.
+inline void windowAverage(const PoolWindow &win, int channels, float divisor,
+                          float *__restrict out) {
+  for (int c = 0; c < channels; ++c)
+    out[c] = 0.0f;
+  for (int ky = 0; ky < win.rows.count(); ++ky) {
+    for (int kx = 0; kx < win.cols.count(); ++kx) {
+      const float *__restrict x = win.first + ky * win.rowStep + kx * win.channels;
+      for (int c = 0; c < channels; ++c)
+        out[c] += x[c];
+    }
+  }
+  for (int c = 0; c < channels; ++c)
+    out[c] /= divisor;
+}
+
 } // namespace detail
 
 // Computes output rows/columns `r` into `out`; `in` holds every input cell r
 // reads. An output whose window has no cell inside the map is -infinity.
-// NaN inputs propagate.
+// `out` must not overlap `in`.
 inline void maxPool2d(const PoolParams &p, ConstMapView in, MapView out, Region r) {
   const int channels = p.channels;
   for (int oy = r.y0; oy < r.y1; ++oy) {
@@ -68,15 +101,7 @@ inline void maxPool2d(const PoolParams &p, ConstMapView in, MapView out, Region 
           o[c] = -INFINITY;
         continue;
       }
-      for (int c = 0; c < channels; ++c)
-        o[c] = win.first[c];
-      for (int ky = 0; ky < win.rows.count(); ++ky) {
-        for (int kx = 0; kx < win.cols.count(); ++kx) {
-          const float *x = win.first + ky * win.rowStep + kx * win.channels;
-          for (int c = 0; c < channels; ++c)
-            o[c] = (x[c] > o[c] || x[c] != x[c]) ? x[c] : o[c];
-        }
-      }
+      detail::windowMax(win, channels, o);
     }
   }
 }
@@ -84,6 +109,7 @@ inline void maxPool2d(const PoolParams &p, ConstMapView in, MapView out, Region 
 // Computes output rows/columns `r` into `out`; `in` holds every input cell r
 // reads. Each output is (sum of its in-map cells in ky, kx order) / divisor,
 // a true division as PyTorch does. A window with a zero divisor yields 0.
+// `out` must not overlap `in`.
 inline void avgPool2d(const PoolParams &p, ConstMapView in, MapView out, Region r) {
   const int channels = p.channels;
   for (int oy = r.y0; oy < r.y1; ++oy) {
@@ -95,20 +121,12 @@ inline void avgPool2d(const PoolParams &p, ConstMapView in, MapView out, Region 
         divisor =
             detail::paddedExtent(oy * p.strideH - p.padTop, p.kernelH, in.fullH, p.padBottom) *
             detail::paddedExtent(ox * p.strideW - p.padLeft, p.kernelW, in.fullW, p.padRight);
-      for (int c = 0; c < channels; ++c)
-        o[c] = 0.0f;
-      if (win.first == nullptr || divisor <= 0)
+      if (win.first == nullptr || divisor <= 0) {
+        for (int c = 0; c < channels; ++c)
+          o[c] = 0.0f;
         continue;
-      for (int ky = 0; ky < win.rows.count(); ++ky) {
-        for (int kx = 0; kx < win.cols.count(); ++kx) {
-          const float *x = win.first + ky * win.rowStep + kx * win.channels;
-          for (int c = 0; c < channels; ++c)
-            o[c] += x[c];
-        }
       }
-      const float d = (float)divisor;
-      for (int c = 0; c < channels; ++c)
-        o[c] /= d;
+      detail::windowAverage(win, channels, (float)divisor, o);
     }
   }
 }
