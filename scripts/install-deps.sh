@@ -24,6 +24,7 @@ CROSS_PACKAGES=(
   g++-aarch64-linux-gnu     # 64-bit Arm Linux targets (aarch64)
   g++-arm-linux-gnueabihf   # 32-bit Arm Linux targets (armv7, hard float)
   gcc-arm-none-eabi         # bare-metal Arm microcontrollers (Cortex-M)
+  libnewlib-arm-none-eabi   # C library (expf, memcpy) for linking Cortex-M firmware
   qemu-user                 # runs the cross-compiled binaries on the build machine
 )
 

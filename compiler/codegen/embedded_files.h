@@ -1,5 +1,6 @@
-// Files built into the compiler: the runtime headers (copied beside every
-// generated network) and the code templates (codegen_templates/).
+// Files built into the compiler, so `tessel` runs from anywhere: the runtime
+// headers (copied beside every generated network), the code templates
+// (codegen_templates/) and the board profiles (targets/).
 #pragma once
 
 #include <string_view>

@@ -13,10 +13,35 @@ namespace {
 
 std::string shapeText(const Shape &s) { return fmt::format("{}x{}x{}", s.c, s.h, s.w); }
 
+// Layers whose storage some operation touches. A layer can go untouched when
+// every output cell it would compute lies where its consumer reads only
+// padding (e.g. a strided 1x1 convolution over padding); it then needs no
+// pointer.
+std::vector<bool> touchedStorage(const Network &net, const ExecutionPlan &plan) {
+  std::vector<bool> touched(net.layers.size(), false);
+  for (const Operation &op : plan.operations) {
+    switch (op.kind) {
+    case Operation::Kind::ConvertInput: touched[0] = true; break;
+    case Operation::Kind::ConvertOutput: touched[size_t(net.outputIndex())] = true; break;
+    case Operation::Kind::ShiftRows: touched[size_t(op.shift.layer)] = true; break;
+    case Operation::Kind::Kernel:
+      touched[size_t(op.call.output.layer)] = true;
+      for (const WindowRef &input : op.call.inputs)
+        touched[size_t(input.layer)] = true;
+      break;
+    case Operation::Kind::Comment: break;
+    }
+  }
+  return touched;
+}
+
 // Declarations of the tensor pointers: arena offsets, or the user's buffers.
 std::string emitTensorDeclarations(const Network &net, const ExecutionPlan &plan) {
   std::string code;
+  const std::vector<bool> touched = touchedStorage(net, plan);
   for (size_t i = 0; i < net.layers.size(); ++i) {
+    if (!touched[i])
+      continue;
     const Layer &layer = net.layers[i];
     const LayerStorage &storage = plan.storage[i];
     const std::string name = tensorName(int(i)), shape = shapeText(layer.output);

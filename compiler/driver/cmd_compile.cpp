@@ -1,10 +1,12 @@
-// `tessel compile NET.yaml -o DIR [--budget SIZE]`: generates the C++
-// project for a network and prints its report.
+// `tessel compile NET.yaml -o DIR [--budget SIZE] [--target BOARD]`:
+// generates the C++ project for a network and prints its report.
 #include "codegen/network_emitter.h"
 #include "driver/byte_size.h"
 #include "driver/layer_table.h"
 #include "driver/network_loading.h"
 #include "driver/options.h"
+#include "target/memory_budget.h"
+#include "target/target_profile.h"
 
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -25,6 +27,15 @@ static cl::opt<std::string> SymbolName(
     "name", cl::value_desc("identifier"),
     cl::desc("Prefix of the generated symbols and files (default: from the network's name)"),
     cl::sub(compileCommand()));
+static cl::opt<std::string>
+    TargetName("target", cl::init(kDefaultTargetName), cl::value_desc("board"),
+               cl::desc("Board profile from targets/: host (default), rpi3, rpi4, rpi5, "
+                        "rpi-zero2, cortex-m33, cortex-m0plus. Sets what counts against the "
+                        "budget and the default budget"),
+               cl::sub(compileCommand()));
+static cl::opt<std::string> TargetFile("target-file", cl::value_desc("profile.yaml"),
+                                       cl::desc("Read the board profile from a file instead"),
+                                       cl::sub(compileCommand()));
 static cl::opt<bool> Quiet("quiet", cl::desc("Print only the summary line"),
                            cl::sub(compileCommand()));
 
@@ -36,6 +47,14 @@ int runCompileCommand() {
       return reportError(parsed.takeError(), kExitUsage);
     budget = *parsed;
   }
+  if (TargetName.getNumOccurrences() > 0 && !TargetFile.empty())
+    return reportError(llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                               "give either --target or --target-file, not both"),
+                       kExitUsage);
+  llvm::Expected<TargetProfile> target =
+      TargetFile.empty() ? loadBuiltinTargetProfile(TargetName) : loadTargetProfileFile(TargetFile);
+  if (!target)
+    return reportError(target.takeError(), TargetFile.empty() ? kExitUsage : kExitInvalidInput);
   llvm::Expected<Network> net = loadNormalizedNetwork();
   if (!net)
     return reportError(net.takeError(), kExitInvalidInput);
@@ -52,26 +71,39 @@ int runCompileCommand() {
     return reportError(generated.takeError(), kExitInvalidInput);
 
   const int64_t arenaBytes = generated->plan.arena.arenaBytes;
-  if (budget && arenaBytes > *budget)
+  const BudgetUse use = accountBudget(*target, arenaBytes, generated->weightBytes, budget);
+  if (!use.fits()) {
+    const bool arenaOnly = target->budgetCounts == std::vector<BudgetItem>{BudgetItem::Arena};
+    const std::string needs =
+        arenaOnly ? fmt::format("an arena of {} bytes ({})", arenaBytes, formatBytes(arenaBytes))
+                  : fmt::format("{} bytes ({}: {})", use.countedBytes,
+                                formatBytes(use.countedBytes), use.counted);
+    const std::string whichBudget =
+        use.budgetFromCommandLine ? "budget" : target->name + "'s default budget";
     return reportError(
-        llvm::createStringError(
-            llvm::inconvertibleErrorCode(),
-            "the network needs an arena of %lld bytes (%s) with the schedule '%s', over the "
-            "budget of %lld bytes (%s)",
-            (long long)arenaBytes, formatBytes(arenaBytes).c_str(),
-            formatSchedule(generated->plan.schedule).c_str(), (long long)*budget,
-            formatBytes(*budget).c_str()),
+        llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                "the network needs %s with the schedule '%s', over the %s of %lld "
+                                "bytes (%s)",
+                                needs.c_str(), formatSchedule(generated->plan.schedule).c_str(),
+                                whichBudget.c_str(), (long long)*use.budget,
+                                formatBytes(*use.budget).c_str()),
         kExitImpossible);
+  }
 
   if (llvm::Error error = writeFilesAtomically(OutputDirectory, generated->files))
     return reportError(std::move(error), kExitIoError);
 
   if (!Quiet)
     llvm::outs() << formatLayerTable(*net, generated->plan);
+  // "..., target rpi4: arena + weights 1234 bytes of budget 1073741824)"
+  const std::string budgetText =
+      use.budget
+          ? fmt::format(" of {}budget {}", use.budgetFromCommandLine ? "" : "default ", *use.budget)
+          : std::string(", no budget");
   llvm::outs() << fmt::format(
-      "wrote {} files to {}: {} (arena {} bytes{}, weights {} bytes)\n", generated->files.size(),
-      OutputDirectory.getValue(), generated->cName + ".h", arenaBytes,
-      budget ? fmt::format(", budget {}", *budget) : std::string(), generated->weightBytes);
+      "wrote {} files to {}: {} (arena {} bytes, weights {} bytes; target {}: {} {} bytes{})\n",
+      generated->files.size(), OutputDirectory.getValue(), generated->cName + ".h", arenaBytes,
+      generated->weightBytes, target->name, use.counted, use.countedBytes, budgetText);
   return kExitOk;
 }
 

@@ -85,6 +85,7 @@ int main(int argc, char **argv) {
           "  tessel info NET.yaml                      per-layer shapes, MACs, memory\n"
           "  tessel run NET.yaml --input F --output F  reference executor\n"
           "  tessel compile NET.yaml -o DIR            generate C++\n"
+          "      [--target rpi4 | --target-file F]     ... for a board (targets/)\n"
           "  tessel compare ACTUAL.bin EXPECTED.bin    compare outputs\n\n"
           "Exit codes: 0 success, 1 invalid input (network, weights, input file),\n"
           "2 bad command line, 3 impossible request (e.g. budget), 4 cannot write output,\n"

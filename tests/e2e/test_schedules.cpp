@@ -1,0 +1,218 @@
+// The schedule contract on the shipped networks: every valid schedule's
+// generated code gives output bit-identical to the `layers` schedule and
+// touches nothing outside its planned arena (schedule_variants.h says how
+// this is checked). Each TEST_CASE is one superbuild; large networks run at
+// reduced input sizes chosen so that grids up to 6x6 fit their groups.
+//
+// Schedule layer numbers are `tessel info`'s row numbers minus one (the
+// input is not counted): "0-7" is info rows 1 to 8.
+#include "e2e_support.h"
+#include "schedule_variants.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace {
+
+// Builds and runs the batch in a fresh work folder named `name`; every
+// schedule must pass.
+void expectBitIdentical(const std::string &name, const std::vector<e2e::NetworkVariants> &batch,
+                        const e2e::VariantsBuildOptions &options = {}) {
+  const e2e::VariantsResult result = e2e::runScheduleVariants(e2e::freshWorkDir(name), batch, options);
+  size_t schedules = 0;
+  for (const e2e::NetworkVariants &net : batch)
+    schedules += net.schedules.size();
+  MESSAGE(name << ": " << result.timings);
+  INFO(result.describeFailures(batch));
+  INFO("driver output:\n" << result.log);
+  CHECK(result.allPassed());
+  CHECK(size_t(result.passed) == schedules);
+}
+
+e2e::NetworkVariants shipped(const std::string &file, const std::string &inputSize,
+                             std::vector<std::string> schedules) {
+  const std::string label = file.substr(0, file.rfind('.')) + (inputSize.empty() ? "" : "@" + inputSize);
+  return {label, e2e::networkPath(file), inputSize, std::move(schedules)};
+}
+
+// Runs `tessel ARGS`, which must fail as a usage error (exit code 2) with a
+// message containing `expected`, and write nothing.
+void expectRejected(const std::string &network, const std::string &inputSize,
+                    const std::string &schedule, const std::string &expected) {
+  const std::string work = e2e::freshWorkDir("schedules-rejected");
+  const std::string sizeArg = inputSize.empty() ? "" : " --input-size " + inputSize;
+  e2e::CommandResult result = e2e::runCommand(
+      std::string(TESSEL_EXECUTABLE) + " compile " + e2e::quote(e2e::networkPath(network)) +
+      sizeArg + " --schedule " + e2e::quote(schedule) + " -o " + e2e::quote(work + "/out"));
+  INFO(network << " --schedule '" << schedule << "':\n" << result.output);
+  CHECK(result.exitCode == 2);
+  CHECK(result.output.find(expected) != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(work + "/out"));
+}
+
+} // namespace
+
+// The small test networks: every op and padding rule the shipped networks
+// use, and the chain segments between the residual network's branches.
+TEST_CASE("tiny networks: every schedule matches layers bit for bit") {
+  expectBitIdentical(
+      "schedules-tiny",
+      {
+          // Outputs: 0-1 23x23, 2 11x11, 3-4 6x6, 5 3x3, 6-7 2x2.
+          shipped("tiny-chain.yaml", "",
+                  {"0-7:tile1x1", "0-7:tile2x2", "0-3:tile3x3, 4-7:tile2x1", "0-3:tile4x4, 4-7:stream1",
+                   "0-3:tile5x5", "0-3:tile6x6, 4-5:tile3x3", "0-7:stream1", "0-7:stream2",
+                   "0-2:stream8, 3-7:tile2x2", "0-3:tile2x3, 4-5:stream2, 6-7:tile1x2",
+                   "0:stream1, 1:tile4x5, 2:stream3, 3-5:tile3x2, 6-7:layers"}),
+          // Outputs: 0-2 20x20, 3 10x10, 4-7 5x5.
+          shipped("tiny-depthwise.yaml", "",
+                  {"0-7:tile1x1", "0-7:tile2x2", "0-7:tile5x5", "0-7:stream1", "0-7:stream2",
+                   "0-2:stream8, 3-7:tile3x3", "0-3:tile6x6, 4-7:stream5", "0-1:tile4x4, 2-7:tile2x3"}),
+          // Outputs: 0 19x19, 1-4 9x9, 5-6 7x7, 7-10 4x4; 11-12 are fc, softmax.
+          shipped("tiny-standalone.yaml", "",
+                  {"0-10:tile1x1", "0-10:tile4x4", "0-10:stream1", "0-10:stream2",
+                   "0-4:tile6x6, 5-10:stream4", "0:stream8, 1-6:tile3x3, 7-10:tile2x2"}),
+          // Chains between branches: 8-9 (conv8, pool9); the others are single
+          // layers, including adds and a concat that read several layers.
+          shipped("tiny-residual.yaml", "",
+                  {"0:tile3x3, 1:stream4, 2:tile2x5, 4:tile4x4, 5:stream1, 8-9:tile2x2, 10:tile4x4",
+                   "3:stream3, 6:stream1, 7-9:stream1, 11:stream4", "8-9:tile4x4, 10:stream1"}),
+      });
+}
+
+TEST_CASE("yolov2-16 at 96x96: tile and stream schedules match layers bit for bit") {
+  // Outputs: 0-3 48x48 then 24x24, 4-7 24x24 then 12x12, 8-15 12x12 then 6x6.
+  expectBitIdentical(
+      "schedules-yolov2-16",
+      {shipped("yolov2-16.yaml", "96x96",
+               {"0-15:tile1x1", "0-15:tile2x2", "0-15:tile3x3", "0-15:tile4x4", "0-15:tile5x5",
+                "0-15:tile6x6", "0-15:stream1", "0-15:stream2", "0-7:stream8, 8-15:tile6x6",
+                "0-3:tile2x3, 4-9:stream2, 10-15:tile3x1"})});
+}
+
+TEST_CASE("yolov2-tiny at 64x64: tile and stream schedules match layers bit for bit") {
+  // Outputs: 0-7 4x4 (pool7), 8-14 2x2, including the stride-1 pool11 padded
+  // at the bottom and right only.
+  expectBitIdentical("schedules-yolov2-tiny",
+                     {shipped("yolov2-tiny.yaml", "64x64",
+                              {"0-14:tile2x2", "0-14:stream1", "0-7:tile4x4, 8-14:stream2",
+                               "0-3:stream8, 4-9:tile2x1, 10-14:tile1x2"})});
+}
+
+TEST_CASE("vgg16 at 32x32: schedules of the convolutional part match layers bit for bit") {
+  // 0-17 are the convolutions and pools (pool5 is 1x1); 18-21 are fully
+  // connected and softmax, which stay in a layers group.
+  expectBitIdentical("schedules-vgg16",
+                     {shipped("vgg16.yaml", "32x32",
+                              {"0-9:tile4x4, 10-17:stream1",
+                               "0-2:stream5, 3-5:tile3x3, 6-9:stream2, 10-13:tile2x2, 14-17:tile1x1",
+                               "0-17:stream1"})});
+}
+
+TEST_CASE("resnet18 at 64x64: schedules of the chain segments match layers bit for bit") {
+  // Chains: 0-1 (conv1, pool1), each block's two convolutions (2-3, 5-6,
+  // 8-9, ...), and single layers: the adds (4, 7, 11, ...) and the
+  // downsampling convolutions (10, 17, 24).
+  expectBitIdentical(
+      "schedules-resnet18",
+      {shipped("resnet18.yaml", "64x64",
+               {"0-1:tile4x4, 2-3:stream2, 4:stream2, 5-6:tile3x3, 7:stream1, 8-9:tile2x3, "
+                "10:stream3, 11:stream1",
+                "0-1:stream3, 2-3:tile5x5, 5-6:stream16, 8-9:stream1, 12-13:tile2x2, "
+                "15-16:tile4x4, 19-20:stream2, 22-23:tile2x2, 26-27:stream1",
+                "0-1:tile6x6, 2-3:tile6x6, 4:stream16, 5-6:stream1, 7:stream8, 14:stream1, "
+                "17:tile4x4, 18:stream4, 28:stream2"})});
+}
+
+TEST_CASE("mobilenet-v2 at 64x64: schedules of the chain segments match layers bit for bit") {
+  // Chains: 0-5 (conv0 to b2.project), each block's expand, depthwise and
+  // project (6-8, 10-12, ...), the adds alone (9, 16, ...), and 57-61 which
+  // starts at the add b16.add and ends at conv18.
+  expectBitIdentical(
+      "schedules-mobilenet-v2",
+      {shipped("mobilenet-v2.yaml", "64x64",
+               {"0-5:tile4x4, 6-8:stream2, 9:stream5, 10-12:tile3x3, 13-15:stream1",
+                "0-5:stream3, 6-8:tile5x5, 10-12:stream8, 21-23:tile2x2, 57-61:stream2",
+                "0-5:tile6x6, 6-8:tile1x1, 13-15:tile2x3, 24-26:stream1, 57-61:stream1"})});
+}
+
+// The driver runs every variant once more in a heap arena of exactly the
+// planned size, so AddressSanitizer reports any access past it; the input and
+// output buffers are exact too.
+TEST_CASE("tiled and streamed code is clean under AddressSanitizer and UBSan") {
+  e2e::VariantsBuildOptions sanitized;
+  sanitized.optimization = "-O1";
+  sanitized.extraFlags =
+      "-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer";
+  expectBitIdentical(
+      "schedules-asan",
+      {
+          shipped("tiny-chain.yaml", "",
+                  {"0-7:tile2x2", "0-3:tile6x6, 4-7:stream1", "0-2:stream8, 3-7:tile2x1"}),
+          shipped("tiny-depthwise.yaml", "", {"0-7:tile5x5", "0-3:stream3, 4-7:tile2x3"}),
+          shipped("tiny-standalone.yaml", "", {"0-10:stream2", "0-4:tile3x2, 5-10:tile4x4"}),
+          shipped("tiny-residual.yaml", "", {"8-9:tile3x3, 10:stream1", "7-9:stream2, 11:stream3"}),
+      },
+      sanitized);
+}
+
+// KNOWN COMPILER BUG, skipped until fixed (run it with --no-skip): a tiled
+// group whose first layer reads several layers (an add or a concat) passes
+// schedule validation, then `tessel` aborts in region analysis
+// ("LLVM ERROR: region analysis: layers 4..4 are not a chain: 'add3' does not
+// read only the layer before it", exit status 134). Reproduce with
+//   tessel info networks/tiny-residual.yaml --schedule "3:tile2x2"
+// Streaming such a group works (see the tests above). When the compiler
+// accepts or rejects these schedules properly, drop the skip.
+TEST_CASE("tiled groups that start at an add or a concat match layers bit for bit" *
+          doctest::skip()) {
+  expectBitIdentical(
+      "schedules-tiled-multi-input",
+      {
+          shipped("tiny-residual.yaml", "", {"3:tile2x2", "6:tile4x4", "7-9:tile2x2", "11:tile1x1"}),
+          shipped("resnet18.yaml", "64x64", {"4:tile2x2, 7:tile6x6, 11:tile3x3"}),
+          shipped("mobilenet-v2.yaml", "64x64", {"9:tile2x2, 57-61:tile2x2"}),
+      });
+}
+
+// KNOWN COMPILER BUG, skipped until fixed (run it with --no-skip), found by
+// test_random_schedules.cpp: in a streamed group, a convolution with dilation
+// 2 and top padding 1 needs input row 1 for output row 0 (its first tap lies
+// in the padding) and rows 0 and 2 for output row 1. The first stripe
+// computes row 1 only, the second then reads row 0 without computing it:
+// uninitialized arena bytes reach the output, and `tessel info` reports fewer
+// MACs than layer by layer ("-11.11%"). The random generator tiles such
+// groups instead of streaming them until this is fixed.
+TEST_CASE("streamed groups with a dilated, padded convolution match layers bit for bit" *
+          doctest::skip()) {
+  const std::string work = e2e::freshWorkDir("schedules-stream-dilation");
+  const std::string network = work + "/stream-dilation.yaml";
+  std::ofstream(network) << "name: stream-dilation\n"
+                            "input: {channels: 1, height: 3, width: 1}\n"
+                            "layers:\n"
+                            "  - {name: relu, op: relu}\n"
+                            "  - {name: conv, op: conv2d, filters: 1, kernel: [2, 1], "
+                            "dilation: [2, 1], padding: [1, 0]}\n";
+  expectBitIdentical("schedules-stream-dilation-variants",
+                     {{"stream-dilation", network, "", {"0-1:stream1", "0-1:stream2"}}});
+}
+
+TEST_CASE("invalid schedules are usage errors with a helpful message") {
+  expectRejected("vgg16.yaml", "32x32", "14-19:tile1x1",
+                 "layer 18 'fc6' (fully_connected) needs its whole input and cannot be tiled or "
+                 "streamed");
+  expectRejected("tiny-chain.yaml", "", "0-7:tile3x3", "a 3x3 grid does not fit the group's 2x2 output");
+  expectRejected("tiny-chain.yaml", "", "0-7:stream3", "stripes of 3 rows exceed the group's 2 output rows");
+  expectRejected("tiny-chain.yaml", "", "0-3:tile2x2, 3-5:stream1", "overlaps");
+  expectRejected("tiny-chain.yaml", "", "4-8:stream1", "outside layers 0-7");
+  // The add reads the block's input too: a residual branch is not a chain.
+  expectRejected("resnet18.yaml", "64x64", "2-4:tile2x2",
+                 "layer 4 's1b1.add' must read only the layer before it");
+  // pool1 feeds both the block and its shortcut.
+  expectRejected("resnet18.yaml", "64x64", "1-2:stream1",
+                 "the output of layer 1 'pool1' is read outside the group");
+  expectRejected("tiny-chain.yaml", "", "0-3:tile0x2", "is not a grid like tile5x5");
+  expectRejected("tiny-chain.yaml", "", "0-3:slice2", "unknown group kind 'slice2'");
+}
