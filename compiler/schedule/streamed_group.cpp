@@ -48,11 +48,14 @@ void lowerStreamedGroup(LoweringContext &context, const GroupSchedule &group) {
       }
       const int width = net.layers[i].output.w;
       InputNeed need = inputNeed(net, i, 0, MapRegion{rows.begin, rows.end, 0, width});
-      // Rows below need.y0 that were never computed are never needed (strides
-      // larger than kernels skip rows): start after them.
-      const int begin = std::max(below.computed, need.region.y0);
-      fresh[size_t(i - 1 - first)] = RowRange{begin, std::max(begin, need.region.y1)};
-      keepFrom[size_t(i - 1 - first)] = need.region.y0;
+      // Rows are computed in order, without gaps, so every row below
+      // `computed` exists. Later stripes read no row above the first window's
+      // first tap (row begin * stride - padding, which only grows), so rows
+      // before it can go; when that tap lies in the padding, keep from row 0.
+      // (The bounding box's first row is not monotonic: with dilation the
+      // first tap inside the map can be lower for row 0 than for row 1.)
+      fresh[size_t(i - 1 - first)] = RowRange{below.computed, std::max(below.computed, need.region.y1)};
+      keepFrom[size_t(i - 1 - first)] = need.padTop > 0 ? 0 : need.region.y0;
     }
     // Forwards: shift windows, compute the new rows.
     for (int i = first; i <= last; ++i) {
@@ -75,7 +78,7 @@ void lowerStreamedGroup(LoweringContext &context, const GroupSchedule &group) {
         call.output = context.wholeWindow(i);
       } else {
         Window &own = window(i);
-        const int newStart = keepFrom[size_t(i - first)];
+        const int newStart = std::min(keepFrom[size_t(i - first)], own.computed);
         const int kept = own.computed - newStart;
         if (newStart > own.start && kept > 0) {
           Operation shift;

@@ -6,6 +6,23 @@
 #include <fmt/format.h>
 
 namespace tessel {
+namespace {
+
+// The output region each layer of the group computes for one tile of the
+// group's output: each computes exactly what the next one reads. (The first
+// layer may read several layers, e.g. an add; the others read the layer
+// before them.)
+std::vector<MapRegion> traceTile(const Network &net, const GroupSchedule &group,
+                                 const MapRegion &tile) {
+  std::vector<MapRegion> regions(size_t(group.last - group.first + 1));
+  regions.back() = tile;
+  for (int i = group.last; i > group.first; --i)
+    regions[size_t(i - 1 - group.first)] =
+        inputNeed(net, i, 0, regions[size_t(i - group.first)]).region;
+  return regions;
+}
+
+} // namespace
 
 void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group) {
   const Network &net = context.net;
@@ -17,9 +34,9 @@ void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group) {
       MapRegion tile{int(rows[r].begin), int(rows[r].end), int(cols[c].begin), int(cols[c].end)};
       context.addComment(fmt::format("tile ({}, {}) of {}x{}: {}", r, c, group.tileRows,
                                      group.tileCols, formatRegion(tile)));
-      TileTrace trace = traceChain(net, group.first, group.last, tile);
+      const std::vector<MapRegion> regions = traceTile(net, group, tile);
       for (int i = group.first; i <= group.last; ++i) {
-        const MapRegion &region = trace.layerOutputs[i - group.first];
+        const MapRegion &region = regions[size_t(i - group.first)];
         KernelCall call;
         call.layer = i;
         call.region = region;
@@ -27,7 +44,7 @@ void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group) {
           for (int input : net.layers[i].inputs)
             call.inputs.push_back(context.wholeWindow(input));
         } else {
-          const MapRegion &held = trace.layerOutputs[i - 1 - group.first];
+          const MapRegion &held = regions[size_t(i - 1 - group.first)];
           call.inputs.push_back(WindowRef{i - 1, held.y0, held.x0, held.height(), held.width()});
         }
         if (i == group.last) {
