@@ -41,20 +41,11 @@ std::string randomChainNetwork(Random &random, const std::string &name);
 // the generated code, and so the build, small.
 constexpr int kMaxKernelCallsPerSchedule = 240;
 
-// KNOWN COMPILER BUG, avoided until fixed (test_schedules.cpp has the
-// reproduction): in a streamed group, a convolution with dilation > 1 and
-// top padding that reads a layer of the same group may need, for a later
-// stripe, a row above the rows an earlier stripe needed; that row is never
-// computed and is read uninitialized. True when streaming normalized layers
-// first..last could meet it.
-bool streamMeetsKnownRowBug(const tessel::Network &normalized, int first, int last);
-
 // Up to `count` distinct random schedules (text form) for a normalized chain
 // network: random group boundaries, each group `layers`, a tile grid up to
 // its output size or a stripe height up to its output height; at least one
-// group is tiled or streamed. Groups that would meet the known bug above are
-// tiled instead of streamed, counted in `avoided`.
+// group is tiled or streamed.
 std::vector<std::string> randomSchedules(Random &random, const tessel::Network &normalized,
-                                         int count, int &avoided);
+                                         int count);
 
 } // namespace e2e

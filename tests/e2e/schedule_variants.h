@@ -20,6 +20,7 @@
 // unchanged, and every output must equal the reference's byte for byte.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ struct VariantsBuildOptions {
   // Delete the work folder when everything passed (large networks embed
   // their weights in every variant).
   bool removeWhenPassed = true;
+  // Called with the work folder once every variant is generated, before the
+  // build. The test of this checker breaks generated code with it.
+  std::function<void(const std::string &work)> beforeBuild;
 };
 
 // A schedule that did not hold up: rejected by `tessel compile`, did not
@@ -69,7 +73,7 @@ struct VariantsResult {
   // Set when the batch could not be judged schedule by schedule (e.g.
   // configuring the superbuild failed); explains what went wrong.
   std::string batchError;
-  std::string log; // the driver's output, or the failing step's output
+  std::string log;     // the driver's output, or the failing step's output
   std::string timings; // "35 variants generated in 3.1 s, configured in 2.0 s, ..."
 
   bool allPassed() const { return failures.empty() && batchError.empty(); }

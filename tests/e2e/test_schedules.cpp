@@ -13,6 +13,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <iterator>
 
 namespace {
 
@@ -20,7 +22,8 @@ namespace {
 // schedule must pass.
 void expectBitIdentical(const std::string &name, const std::vector<e2e::NetworkVariants> &batch,
                         const e2e::VariantsBuildOptions &options = {}) {
-  const e2e::VariantsResult result = e2e::runScheduleVariants(e2e::freshWorkDir(name), batch, options);
+  const e2e::VariantsResult result =
+      e2e::runScheduleVariants(e2e::freshWorkDir(name), batch, options);
   size_t schedules = 0;
   for (const e2e::NetworkVariants &net : batch)
     schedules += net.schedules.size();
@@ -33,12 +36,13 @@ void expectBitIdentical(const std::string &name, const std::vector<e2e::NetworkV
 
 e2e::NetworkVariants shipped(const std::string &file, const std::string &inputSize,
                              std::vector<std::string> schedules) {
-  const std::string label = file.substr(0, file.rfind('.')) + (inputSize.empty() ? "" : "@" + inputSize);
+  const std::string label =
+      file.substr(0, file.rfind('.')) + (inputSize.empty() ? "" : "@" + inputSize);
   return {label, e2e::networkPath(file), inputSize, std::move(schedules)};
 }
 
-// Runs `tessel ARGS`, which must fail as a usage error (exit code 2) with a
-// message containing `expected`, and write nothing.
+// `tessel compile NETWORK --schedule SCHEDULE` must fail as a usage error
+// (exit code 2) with a message containing `expected`, and write nothing.
 void expectRejected(const std::string &network, const std::string &inputSize,
                     const std::string &schedule, const std::string &expected) {
   const std::string work = e2e::freshWorkDir("schedules-rejected");
@@ -52,7 +56,59 @@ void expectRejected(const std::string &network, const std::string &inputSize,
   CHECK_FALSE(std::filesystem::exists(work + "/out"));
 }
 
+// Applies `edit` to the text of the file at `path`.
+void editFile(const std::string &path, const std::function<void(std::string &)> &edit) {
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE_MESSAGE(!text.empty(), "cannot read " << path);
+  edit(text);
+  std::ofstream(path, std::ios::binary) << text;
+}
+
 } // namespace
+
+// The checker itself: generated code broken on purpose must fail, each for
+// its own reason, while an intact variant next to it passes.
+TEST_CASE("the schedule checker catches out-of-arena writes, wrong values and skipped work") {
+  e2e::VariantsBuildOptions options;
+  options.optimization = "-O1";
+  options.beforeBuild = [](const std::string &work) {
+    // Declare 256 bytes less than the code uses: the top of the arena spills
+    // into the guard zone.
+    editFile(work + "/n0_v1/n0_v1.h", [](std::string &text) {
+      const std::string macro = "N0_V1_ARENA_BYTES ";
+      const size_t at = text.find(macro) + macro.size();
+      const size_t end = text.find('u', at);
+      text.replace(at, end - at, std::to_string(std::stol(text.substr(at, end - at)) - 256));
+    });
+    // Read conv0's bias one float off: different values.
+    editFile(work + "/n0_v2/n0_v2.cpp", [](std::string &text) {
+      const size_t at = text.find("w + 224,");
+      REQUIRE(at != std::string::npos);
+      text.replace(at, 8, "w + 225,");
+    });
+    // Skip the first stripe's pool1: conv2 then reads rows nobody wrote.
+    editFile(work + "/n0_v3/n0_v3.cpp", [](std::string &text) {
+      const size_t at = text.find("  // pool1:");
+      REQUIRE(at != std::string::npos);
+      text.erase(at, text.find("\n\n", at) + 2 - at);
+    });
+  };
+  const std::vector<e2e::NetworkVariants> batch = {
+      shipped("tiny-chain.yaml", "", {"0-7:stream1", "0-7:stream1", "0-7:stream1", "0-7:stream2"})};
+  const e2e::VariantsResult result =
+      e2e::runScheduleVariants(e2e::freshWorkDir("schedules-checker"), batch, options);
+  INFO(result.describeFailures(batch) << "driver output:\n" << result.log);
+  CHECK(result.batchError.empty());
+  CHECK(result.passed == 1);
+  REQUIRE(result.failures.size() == 3);
+  const char *expected[] = {"after the end of the arena", "output differs from layers",
+                            "depends on bytes it should not read"};
+  for (int i = 0; i < 3; ++i) {
+    CHECK(result.failures[size_t(i)].schedule == i);
+    CHECK(result.failures[size_t(i)].message.find(expected[i]) != std::string::npos);
+  }
+}
 
 // The small test networks: every op and padding rule the shipped networks
 // use, and the chain segments between the residual network's branches.
@@ -62,23 +118,27 @@ TEST_CASE("tiny networks: every schedule matches layers bit for bit") {
       {
           // Outputs: 0-1 23x23, 2 11x11, 3-4 6x6, 5 3x3, 6-7 2x2.
           shipped("tiny-chain.yaml", "",
-                  {"0-7:tile1x1", "0-7:tile2x2", "0-3:tile3x3, 4-7:tile2x1", "0-3:tile4x4, 4-7:stream1",
-                   "0-3:tile5x5", "0-3:tile6x6, 4-5:tile3x3", "0-7:stream1", "0-7:stream2",
-                   "0-2:stream8, 3-7:tile2x2", "0-3:tile2x3, 4-5:stream2, 6-7:tile1x2",
+                  {"0-7:tile1x1", "0-7:tile2x2", "0-3:tile3x3, 4-7:tile2x1",
+                   "0-3:tile4x4, 4-7:stream1", "0-3:tile5x5", "0-3:tile6x6, 4-5:tile3x3",
+                   "0-7:stream1", "0-7:stream2", "0-2:stream8, 3-7:tile2x2",
+                   "0-3:tile2x3, 4-5:stream2, 6-7:tile1x2",
                    "0:stream1, 1:tile4x5, 2:stream3, 3-5:tile3x2, 6-7:layers"}),
           // Outputs: 0-2 20x20, 3 10x10, 4-7 5x5.
           shipped("tiny-depthwise.yaml", "",
                   {"0-7:tile1x1", "0-7:tile2x2", "0-7:tile5x5", "0-7:stream1", "0-7:stream2",
-                   "0-2:stream8, 3-7:tile3x3", "0-3:tile6x6, 4-7:stream5", "0-1:tile4x4, 2-7:tile2x3"}),
+                   "0-2:stream8, 3-7:tile3x3", "0-3:tile6x6, 4-7:stream5",
+                   "0-1:tile4x4, 2-7:tile2x3"}),
           // Outputs: 0 19x19, 1-4 9x9, 5-6 7x7, 7-10 4x4; 11-12 are fc, softmax.
           shipped("tiny-standalone.yaml", "",
                   {"0-10:tile1x1", "0-10:tile4x4", "0-10:stream1", "0-10:stream2",
                    "0-4:tile6x6, 5-10:stream4", "0:stream8, 1-6:tile3x3, 7-10:tile2x2"}),
-          // Chains between branches: 8-9 (conv8, pool9); the others are single
-          // layers, including adds and a concat that read several layers.
+          // Chains between branches: 8-9 (conv8, pool9) and 7-9 (starting at the
+          // concat cat7); the others are single layers, including adds and a
+          // concat that read several layers (a tile reads its window of each).
           shipped("tiny-residual.yaml", "",
                   {"0:tile3x3, 1:stream4, 2:tile2x5, 4:tile4x4, 5:stream1, 8-9:tile2x2, 10:tile4x4",
-                   "3:stream3, 6:stream1, 7-9:stream1, 11:stream4", "8-9:tile4x4, 10:stream1"}),
+                   "3:stream3, 6:stream1, 7-9:stream1, 11:stream4", "8-9:tile4x4, 10:stream1",
+                   "3:tile2x2, 6:tile4x4, 7-9:tile2x2, 11:tile1x1"}),
       });
 }
 
@@ -104,11 +164,12 @@ TEST_CASE("yolov2-tiny at 64x64: tile and stream schedules match layers bit for 
 TEST_CASE("vgg16 at 32x32: schedules of the convolutional part match layers bit for bit") {
   // 0-17 are the convolutions and pools (pool5 is 1x1); 18-21 are fully
   // connected and softmax, which stay in a layers group.
-  expectBitIdentical("schedules-vgg16",
-                     {shipped("vgg16.yaml", "32x32",
-                              {"0-9:tile4x4, 10-17:stream1",
-                               "0-2:stream5, 3-5:tile3x3, 6-9:stream2, 10-13:tile2x2, 14-17:tile1x1",
-                               "0-17:stream1"})});
+  expectBitIdentical(
+      "schedules-vgg16",
+      {shipped("vgg16.yaml", "32x32",
+               {"0-9:tile4x4, 10-17:stream1",
+                "0-2:stream5, 3-5:tile3x3, 6-9:stream2, 10-13:tile2x2, 14-17:tile1x1",
+                "0-17:stream1"})});
 }
 
 TEST_CASE("resnet18 at 64x64: schedules of the chain segments match layers bit for bit") {
@@ -123,7 +184,8 @@ TEST_CASE("resnet18 at 64x64: schedules of the chain segments match layers bit f
                 "0-1:stream3, 2-3:tile5x5, 5-6:stream16, 8-9:stream1, 12-13:tile2x2, "
                 "15-16:tile4x4, 19-20:stream2, 22-23:tile2x2, 26-27:stream1",
                 "0-1:tile6x6, 2-3:tile6x6, 4:stream16, 5-6:stream1, 7:stream8, 14:stream1, "
-                "17:tile4x4, 18:stream4, 28:stream2"})});
+                "17:tile4x4, 18:stream4, 28:stream2",
+                "4:tile2x2, 7:tile6x6, 11:tile3x3, 18:tile4x4, 25:tile1x2"})});
 }
 
 TEST_CASE("mobilenet-v2 at 64x64: schedules of the chain segments match layers bit for bit") {
@@ -135,7 +197,8 @@ TEST_CASE("mobilenet-v2 at 64x64: schedules of the chain segments match layers b
       {shipped("mobilenet-v2.yaml", "64x64",
                {"0-5:tile4x4, 6-8:stream2, 9:stream5, 10-12:tile3x3, 13-15:stream1",
                 "0-5:stream3, 6-8:tile5x5, 10-12:stream8, 21-23:tile2x2, 57-61:stream2",
-                "0-5:tile6x6, 6-8:tile1x1, 13-15:tile2x3, 24-26:stream1, 57-61:stream1"})});
+                "0-5:tile6x6, 6-8:tile1x1, 13-15:tile2x3, 24-26:stream1, 57-61:stream1",
+                "9:tile2x2, 16:tile3x3, 57-61:tile2x2"})});
 }
 
 // The driver runs every variant once more in a heap arena of exactly the
@@ -153,40 +216,19 @@ TEST_CASE("tiled and streamed code is clean under AddressSanitizer and UBSan") {
                   {"0-7:tile2x2", "0-3:tile6x6, 4-7:stream1", "0-2:stream8, 3-7:tile2x1"}),
           shipped("tiny-depthwise.yaml", "", {"0-7:tile5x5", "0-3:stream3, 4-7:tile2x3"}),
           shipped("tiny-standalone.yaml", "", {"0-10:stream2", "0-4:tile3x2, 5-10:tile4x4"}),
-          shipped("tiny-residual.yaml", "", {"8-9:tile3x3, 10:stream1", "7-9:stream2, 11:stream3"}),
+          shipped("tiny-residual.yaml", "",
+                  {"8-9:tile3x3, 10:stream1", "7-9:stream2, 11:stream3",
+                   "3:tile2x2, 7-9:tile3x1, 11:tile2x2"}),
       },
       sanitized);
 }
 
-// KNOWN COMPILER BUG, skipped until fixed (run it with --no-skip): a tiled
-// group whose first layer reads several layers (an add or a concat) passes
-// schedule validation, then `tessel` aborts in region analysis
-// ("LLVM ERROR: region analysis: layers 4..4 are not a chain: 'add3' does not
-// read only the layer before it", exit status 134). Reproduce with
-//   tessel info networks/tiny-residual.yaml --schedule "3:tile2x2"
-// Streaming such a group works (see the tests above). When the compiler
-// accepts or rejects these schedules properly, drop the skip.
-TEST_CASE("tiled groups that start at an add or a concat match layers bit for bit" *
-          doctest::skip()) {
-  expectBitIdentical(
-      "schedules-tiled-multi-input",
-      {
-          shipped("tiny-residual.yaml", "", {"3:tile2x2", "6:tile4x4", "7-9:tile2x2", "11:tile1x1"}),
-          shipped("resnet18.yaml", "64x64", {"4:tile2x2, 7:tile6x6, 11:tile3x3"}),
-          shipped("mobilenet-v2.yaml", "64x64", {"9:tile2x2, 57-61:tile2x2"}),
-      });
-}
-
-// KNOWN COMPILER BUG, skipped until fixed (run it with --no-skip), found by
-// test_random_schedules.cpp: in a streamed group, a convolution with dilation
-// 2 and top padding 1 needs input row 1 for output row 0 (its first tap lies
-// in the padding) and rows 0 and 2 for output row 1. The first stripe
-// computes row 1 only, the second then reads row 0 without computing it:
-// uninitialized arena bytes reach the output, and `tessel info` reports fewer
-// MACs than layer by layer ("-11.11%"). The random generator tiles such
-// groups instead of streaming them until this is fixed.
-TEST_CASE("streamed groups with a dilated, padded convolution match layers bit for bit" *
-          doctest::skip()) {
+// Found by test_random_schedules.cpp: a convolution with dilation 2 and top
+// padding 1 needs input row 1 for output row 0 (its first tap lies in the
+// padding) but rows 0 and 2 for output row 1. Streamed, the second stripe
+// once read row 0 without any stripe computing it (uninitialized arena bytes
+// in the output).
+TEST_CASE("streamed groups with a dilated, padded convolution match layers bit for bit") {
   const std::string work = e2e::freshWorkDir("schedules-stream-dilation");
   const std::string network = work + "/stream-dilation.yaml";
   std::ofstream(network) << "name: stream-dilation\n"
@@ -203,8 +245,10 @@ TEST_CASE("invalid schedules are usage errors with a helpful message") {
   expectRejected("vgg16.yaml", "32x32", "14-19:tile1x1",
                  "layer 18 'fc6' (fully_connected) needs its whole input and cannot be tiled or "
                  "streamed");
-  expectRejected("tiny-chain.yaml", "", "0-7:tile3x3", "a 3x3 grid does not fit the group's 2x2 output");
-  expectRejected("tiny-chain.yaml", "", "0-7:stream3", "stripes of 3 rows exceed the group's 2 output rows");
+  expectRejected("tiny-chain.yaml", "", "0-7:tile3x3",
+                 "a 3x3 grid does not fit the group's 2x2 output");
+  expectRejected("tiny-chain.yaml", "", "0-7:stream3",
+                 "stripes of 3 rows exceed the group's 2 output rows");
   expectRejected("tiny-chain.yaml", "", "0-3:tile2x2, 3-5:stream1", "overlaps");
   expectRejected("tiny-chain.yaml", "", "4-8:stream1", "outside layers 0-7");
   // The add reads the block's input too: a residual branch is not a chain.
