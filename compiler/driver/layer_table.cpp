@@ -28,10 +28,11 @@ std::string formatLayerTable(const Network &net, const ExecutionPlan &plan) {
       offset = "tile@" + offset;
     else if (storage.kind == StorageKind::RowWindow)
       offset = "rows@" + offset;
-    text +=
-        fmt::format("{:>3}  {:<18} {:<15} {:>16} {:>14L} {:>12L} {:>12L} {:>11}\n", i, layer.name,
-                    op, fmt::format("{}x{}x{}", layer.output.c, layer.output.h, layer.output.w),
-                    macs, weightBytes, layer.output.elements() * 4, offset);
+    text += fmt::format("{:>3}  {:<18} {:<15} {:>16} {:>14L} {:>12L} {:>12L} {:>11}\n",
+                        // Numbered as schedules number them: the input is not a layer.
+                        i == 0 ? std::string("in") : std::to_string(i - 1), layer.name, op,
+                        fmt::format("{}x{}x{}", layer.output.c, layer.output.h, layer.output.w),
+                        macs, weightBytes, layer.output.elements() * 4, offset);
   }
   text += fmt::format("total: {:.3f} GMAC, weights {} ({} bytes)\n", double(totalMacs) / 1e9,
                       formatBytes(totalWeights), totalWeights);
