@@ -58,10 +58,6 @@ int64_t packFullyConnected(WeightBlob &blob, const Layer &layer, const Shape &in
 
 } // namespace
 
-bool isDepthwise(const Layer &conv, const Shape &input) {
-  return conv.op == OpKind::Conv2d && conv.conv.groups > 1 && conv.conv.groups == input.c;
-}
-
 WeightBlob packWeights(const Network &net) {
   WeightBlob blob;
   blob.layers.resize(net.layers.size());

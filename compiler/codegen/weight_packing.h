@@ -24,9 +24,6 @@ struct WeightBlob {
   int64_t bytes() const { return int64_t(data.size()) * 4; }
 };
 
-// True for a convolution the depthwise kernel runs: one input channel per group.
-bool isDepthwise(const Layer &conv, const Shape &input);
-
 WeightBlob packWeights(const Network &normalized);
 
 // The blob as bytes, little-endian whatever the host.

@@ -58,4 +58,8 @@ const char *activationName(ActivationKind kind) {
   return "?";
 }
 
+bool isDepthwise(const Layer &conv, const Shape &input) {
+  return conv.op == OpKind::Conv2d && conv.conv.groups > 1 && conv.conv.groups == input.c;
+}
+
 } // namespace tessel

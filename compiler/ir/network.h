@@ -133,6 +133,9 @@ struct Network {
   int outputIndex() const { return int(layers.size()) - 1; }
 };
 
+// True for a convolution the depthwise kernel runs: one input channel per group.
+bool isDepthwise(const Layer &conv, const Shape &input);
+
 const char *opName(OpKind op);             // "conv2d", ...
 const char *activationName(ActivationKind); // "leaky", ...
 

@@ -130,7 +130,7 @@ TargetProfile parseRoot(const YAML::Node &root, const std::string &fileName) {
     context.fail(SourceLoc{fileName, 1, 1}, "the target profile is empty");
   AttributeMap top(root, context, "a target profile");
   top.allowOnly({"description", "triple", "cpu", "cores", "vector_bits", "fp32_fma",
-                 "budget_counts", "default_budget", "gflops_per_core", "toolchain"},
+                 "budget_counts", "default_budget", "gflops_per_core", "latency", "toolchain"},
                 "a target profile");
 
   TargetProfile profile;
@@ -149,6 +149,9 @@ TargetProfile parseRoot(const YAML::Node &root, const std::string &fileName) {
   if (!(profile.gflopsPerCore > 0))
     context.fail(gflops,
                  fmt::format("'gflops_per_core' must be positive, got {}", describeValue(gflops)));
+  profile.latency = defaultLatencyProfile(profile.gflopsPerCore);
+  if (std::optional<YAML::Node> latency = top.find("latency"))
+    profile.latency = readLatencyProfile(*latency, context, profile.latency);
   if (std::optional<YAML::Node> toolchain = top.find("toolchain"))
     profile.toolchain = readToolchain(*toolchain, context);
   return profile;

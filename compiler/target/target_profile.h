@@ -11,6 +11,7 @@
 //   budget_counts: [arena, weights]
 //   default_budget: 1GiB
 //   gflops_per_core: 4.0
+//   latency: {...}  (optional, see latency_profile.h; `tessel calibrate` writes it)
 //   toolchain: {file: cmake/toolchains/rpi64.cmake, variables: {TESSEL_RPI_MODEL: pi4}}
 //
 // Every problem is reported as "FILE:LINE:COL: what is wrong", like network
@@ -18,6 +19,7 @@
 #pragma once
 
 #include "ir/network.h"
+#include "target/latency_profile.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/Triple.h"
@@ -56,6 +58,7 @@ struct TargetProfile {
   std::vector<BudgetItem> budgetCounts;
   std::optional<int64_t> defaultBudget;   // bytes; none: no limit unless --budget
   double gflopsPerCore = 0;               // rough placeholder until calibrated on the board
+  LatencyProfile latency; // the `latency` section, or defaults from gflopsPerCore
   std::optional<ToolchainSpec> toolchain; // none: build with the machine's own compiler
 };
 

@@ -1,0 +1,106 @@
+#include "search/latency_model.h"
+
+#include "analysis/layer_costs.h"
+
+namespace tessel {
+
+KernelClass kernelClassOf(const Network &net, int layer) {
+  const Layer &l = net.layers[size_t(layer)];
+  switch (l.op) {
+  case OpKind::Conv2d: {
+    const ConvAttrs &c = l.conv;
+    if (isDepthwise(l, net.layers[size_t(l.inputs[0])].output))
+      return KernelClass::Depthwise;
+    if (c.kernelH == 1 && c.kernelW == 1)
+      return KernelClass::Conv1x1;
+    if (c.kernelH == 3 && c.kernelW == 3 && c.dilationH == 1 && c.dilationW == 1)
+      return c.strideH == 1 && c.strideW == 1 ? KernelClass::Conv3x3 : KernelClass::Conv3x3Strided;
+    return KernelClass::Conv;
+  }
+  case OpKind::MaxPool:
+  case OpKind::AvgPool: return KernelClass::Pool;
+  case OpKind::FullyConnected: return KernelClass::Dense;
+  case OpKind::GlobalAvgPool:
+  case OpKind::Softmax: return KernelClass::Reduce;
+  case OpKind::Add:
+  case OpKind::Concat:
+  case OpKind::Activation:
+  case OpKind::BatchNorm: return KernelClass::Elementwise;
+  case OpKind::Input: return KernelClass::Copy;
+  }
+  return KernelClass::Elementwise;
+}
+
+std::optional<OperationFeatures> featuresOf(const Network &net, const Operation &op) {
+  OperationFeatures f;
+  switch (op.kind) {
+  case Operation::Kind::Comment: return std::nullopt;
+  case Operation::Kind::ConvertInput:
+  case Operation::Kind::ConvertOutput: {
+    const Shape &s = net.layers[size_t(op.kind == Operation::Kind::ConvertInput ? 0
+                                                                               : net.outputIndex())]
+                         .output;
+    f.kind = KernelClass::Copy;
+    f.work = double(s.elements());
+    f.pixels = double(s.h) * s.w;
+    f.rows = s.h;
+    return f;
+  }
+  case Operation::Kind::ShiftRows: {
+    const Shape &s = net.layers[size_t(op.shift.layer)].output;
+    f.kind = KernelClass::Copy;
+    f.work = double(op.shift.rows) * s.w * s.c;
+    f.pixels = double(op.shift.rows) * s.w;
+    f.rows = op.shift.rows;
+    return f;
+  }
+  case Operation::Kind::Kernel: {
+    const int layer = op.call.layer;
+    const Shape &out = net.layers[size_t(layer)].output;
+    const MapRegion &r = op.call.region;
+    const double area = double(r.height()) * r.width();
+    const double fraction = area / (double(out.h) * out.w);
+    f.kind = kernelClassOf(net, layer);
+    f.pixels = area;
+    f.rows = r.height();
+    const double macs = double(layerMacs(net, layer)) * fraction;
+    f.work = f.kind == KernelClass::Elementwise ? area * out.c : macs;
+    return f;
+  }
+  }
+  return std::nullopt;
+}
+
+double predictSeconds(const OperationFeatures &f, const LatencyProfile &profile) {
+  const KernelCost &c = profile.cost(f.kind);
+  return 1e-9 * (c.nsPerWork * f.work + c.nsPerPixel * f.pixels + c.nsPerRow * f.rows +
+                 c.nsPerCall * f.calls);
+}
+
+double predictPlanSeconds(const Network &net, const ExecutionPlan &plan,
+                          const LatencyProfile &profile) {
+  double seconds = 0;
+  for (const Operation &op : plan.operations)
+    if (std::optional<OperationFeatures> f = featuresOf(net, op))
+      seconds += predictSeconds(*f, profile);
+  return seconds;
+}
+
+double predictLayersSeconds(const Network &net, const ExecutionPlan &plan,
+                            const LatencyProfile &profile, int layerFirst, int layerLast) {
+  double seconds = 0;
+  for (const Operation &op : plan.operations) {
+    int layer = -1;
+    if (op.kind == Operation::Kind::Kernel)
+      layer = op.call.layer;
+    else if (op.kind == Operation::Kind::ShiftRows)
+      layer = op.shift.layer;
+    if (layer < layerFirst || layer > layerLast)
+      continue;
+    if (std::optional<OperationFeatures> f = featuresOf(net, op))
+      seconds += predictSeconds(*f, profile);
+  }
+  return seconds;
+}
+
+} // namespace tessel

@@ -1,0 +1,88 @@
+// The budgeted search: the schedule with the lowest predicted latency whose
+// arena fits a budget.
+//
+// Candidates are every group the schedule language can express over the
+// network — each layer on its own (`layers`), and every chain segment that
+// may fuse under `tile RxC` (R, C up to a grid limit) and `stream H` — each
+// lowered once and measured (group_estimate.h). A schedule's peak is the
+// largest of its groups' peaks and its latency the sum of theirs, so a
+// dynamic program over group boundaries finds, for a peak limit, the
+// fastest sequence of candidates: exact under the latency model. The arena
+// the planner then places can exceed that peak when buffers fragment; the
+// search re-plans with a tighter limit until the real arena fits, so the
+// budget check is always against the arena the generated code declares.
+#pragma once
+
+#include "search/group_estimate.h"
+
+#include "llvm/Support/Error.h"
+
+#include <optional>
+#include <vector>
+
+namespace tessel {
+
+struct SearchOptions {
+  int maxTileGrid = 6;                        // tile R x C with R, C <= this
+  std::vector<int> stripeRows = {1, 2, 4, 8}; // stream H candidates
+};
+
+struct ScheduleChoice {
+  NetworkSchedule schedule;
+  std::vector<GroupEstimate> groups;
+  double seconds = 0;    // predicted, conversions included
+  int64_t peakBytes = 0; // most bytes live at once: the arena's lower bound
+};
+
+struct ParetoPoint {
+  ScheduleChoice choice;
+  int64_t arenaBytes = 0; // what the planner places for it
+};
+
+class ScheduleSearch {
+public:
+  // Lowers and measures every candidate group.
+  static llvm::Expected<ScheduleSearch> prepare(const Network &normalized,
+                                                const LatencyProfile &profile,
+                                                const SearchOptions &options);
+
+  // The fastest schedule whose peak is at most `peakLimit`; among equally
+  // fast ones the smallest peak. std::nullopt when none is that small.
+  std::optional<ScheduleChoice> fastestWithin(int64_t peakLimit) const;
+
+  // Schedules no other beats in both latency and peak, smallest latency
+  // first, each with its planned arena.
+  llvm::Expected<std::vector<ParetoPoint>> paretoFront() const;
+
+  size_t candidateCount() const;
+
+private:
+  ScheduleSearch(const Network &net, const LatencyProfile &profile) : net_(&net), profile_(&profile) {}
+
+  const Network *net_;
+  const LatencyProfile *profile_;
+  std::vector<std::vector<GroupEstimate>> endingAt_; // candidates by their last layer
+  OutsideGroups outside_;
+};
+
+struct SearchOutcome {
+  bool fits = false;
+  ScheduleChoice choice; // the fastest that fits, else the one with the smallest arena
+  ExecutionPlan plan;    // its lowering
+  std::vector<ParetoPoint> pareto;
+  size_t candidates = 0;
+};
+
+// The fastest schedule whose planned arena is at most `arenaBudget` (no
+// limit when std::nullopt). When nothing fits, `fits` is false and the
+// outcome holds the schedule with the smallest arena the search can reach.
+llvm::Expected<SearchOutcome> searchSchedule(const Network &normalized,
+                                             const LatencyProfile &profile,
+                                             const SearchOptions &options,
+                                             std::optional<int64_t> arenaBudget);
+
+// The choice's figures for a given schedule (e.g. one from --schedule).
+ScheduleChoice describeSchedule(const Network &normalized, const ExecutionPlan &plan,
+                                const LatencyProfile &profile);
+
+} // namespace tessel

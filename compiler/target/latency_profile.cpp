@@ -1,0 +1,122 @@
+#include "target/latency_profile.h"
+
+#include "frontend/attribute_map.h"
+#include "frontend/parse_error.h"
+#include "frontend/yaml_values.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace tessel {
+namespace {
+
+struct ClassInfo {
+  KernelClass kind;
+  const char *name;
+  // Default fraction of the core's throughput the class reaches per unit of
+  // work (a MAC is two flops); for element-wise and copy classes, floats per
+  // flop-equivalent. Rough figures, replaced by calibration.
+  double efficiency;
+};
+
+constexpr ClassInfo kClasses[kKernelClassCount] = {
+    {KernelClass::Conv3x3, "conv3x3", 0.55},
+    {KernelClass::Conv3x3Strided, "conv3x3_s2", 0.45},
+    {KernelClass::Conv1x1, "conv1x1", 0.5},
+    {KernelClass::Conv, "conv", 0.35},
+    {KernelClass::Depthwise, "depthwise", 0.12},
+    {KernelClass::Pool, "pool", 0.1},
+    {KernelClass::Elementwise, "elementwise", 0.1},
+    {KernelClass::Dense, "dense", 0.1},
+    {KernelClass::Reduce, "reduce", 0.05},
+    {KernelClass::Copy, "copy", 0.1},
+};
+
+constexpr const char *kCostKeys[] = {"ns_per_work", "ns_per_pixel", "ns_per_row", "ns_per_call"};
+
+double &costField(KernelCost &cost, int field) {
+  switch (field) {
+  case 0: return cost.nsPerWork;
+  case 1: return cost.nsPerPixel;
+  case 2: return cost.nsPerRow;
+  default: return cost.nsPerCall;
+  }
+}
+
+} // namespace
+
+const char *kernelClassName(KernelClass kind) { return kClasses[size_t(kind)].name; }
+
+std::optional<KernelClass> kernelClassNamed(const std::string &name) {
+  for (const ClassInfo &info : kClasses)
+    if (name == info.name)
+      return info.kind;
+  return std::nullopt;
+}
+
+LatencyProfile defaultLatencyProfile(double gflopsPerCore) {
+  LatencyProfile profile;
+  profile.source = fmt::format("defaults from gflops_per_core {} (not calibrated)", gflopsPerCore);
+  for (const ClassInfo &info : kClasses) {
+    KernelCost &cost = profile.cost(info.kind);
+    cost.nsPerWork = 2.0 / (gflopsPerCore * info.efficiency);
+    cost.nsPerPixel = 0.5;
+    cost.nsPerRow = 20;
+    cost.nsPerCall = 200;
+  }
+  return profile;
+}
+
+LatencyProfile readLatencyProfile(const YAML::Node &node, const ReadContext &context,
+                                  LatencyProfile base) {
+  AttributeMap section(node, context, "'latency'");
+  std::vector<llvm::StringRef> allowed = {"source"};
+  for (const ClassInfo &info : kClasses)
+    allowed.push_back(info.name);
+  section.allowOnly(allowed, "latency");
+  base.calibrated = true;
+  if (std::optional<YAML::Node> source = section.find("source"))
+    base.source = readString(*source, context, "source");
+  else
+    base.source = "latency figures from the profile";
+  for (const ClassInfo &info : kClasses) {
+    std::optional<YAML::Node> entry = section.find(info.name);
+    if (!entry)
+      continue;
+    AttributeMap costs(*entry, context, fmt::format("'{}'", info.name));
+    costs.allowOnly({kCostKeys[0], kCostKeys[1], kCostKeys[2], kCostKeys[3]}, info.name);
+    KernelCost &cost = base.cost(info.kind);
+    for (int field = 0; field < 4; ++field) {
+      std::optional<YAML::Node> value = costs.find(kCostKeys[field]);
+      if (!value)
+        continue;
+      const double number = readNumber(*value, context, kCostKeys[field]);
+      if (!(number >= 0) || !std::isfinite(number))
+        context.fail(*value, fmt::format("'{}' must be a non-negative number, got {}",
+                                         kCostKeys[field], describeValue(*value)));
+      costField(cost, field) = number;
+    }
+  }
+  return base;
+}
+
+std::string formatLatencyProfile(const LatencyProfile &profile) {
+  std::string text = "latency:\n";
+  std::string source = profile.source;
+  std::replace(source.begin(), source.end(), '"', '\'');
+  text += fmt::format("  source: \"{}\"\n", source);
+  for (const ClassInfo &info : kClasses) {
+    KernelCost cost = profile.cost(info.kind);
+    text += fmt::format("  {}: {{", info.name);
+    for (int field = 0; field < 4; ++field)
+      text += fmt::format("{}{}: {:.6g}", field == 0 ? "" : ", ", kCostKeys[field],
+                          costField(cost, field));
+    text += "}\n";
+  }
+  return text;
+}
+
+} // namespace tessel

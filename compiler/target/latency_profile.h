@@ -1,0 +1,80 @@
+// The latency figures of a board: what one kernel call costs, per kind of
+// kernel. The search predicts a schedule's latency as the sum over the
+// kernel calls it makes (halo recompute included) of
+//
+//   ns_per_work * work + ns_per_pixel * pixels + ns_per_row * rows + ns_per_call
+//
+// where `work` is the call's multiply-accumulates (conv, dense, pooling:
+// kernel taps per output) or the floats it writes (element-wise, copies),
+// `pixels` and `rows` are the output region's size. The last three terms are
+// what makes narrow tiles, few channels and many small calls slower than
+// their MACs say. `tessel calibrate` measures the figures on the board; a
+// profile without them gets rough defaults from `gflops_per_core`.
+//
+// In a profile:
+//   latency:
+//     source: calibrated on ...
+//     conv3x3: {ns_per_work: 0.031, ns_per_pixel: 0.8, ns_per_row: 25, ns_per_call: 150}
+//     ...
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+
+namespace YAML {
+class Node;
+}
+
+namespace tessel {
+
+struct ReadContext;
+
+enum class KernelClass {
+  Conv3x3,         // 3x3, stride 1, not depthwise
+  Conv3x3Strided,  // 3x3, stride 2 or more
+  Conv1x1,         // pointwise
+  Conv,            // any other convolution
+  Depthwise,       // one input channel per group
+  Pool,            // max and average pooling
+  Elementwise,     // add, concat, stand-alone activation
+  Dense,           // fully connected
+  Reduce,          // global average pooling, softmax
+  Copy,            // layout conversion at the interface, row-window shifts
+};
+inline constexpr int kKernelClassCount = 10;
+
+// The word a profile uses: "conv3x3", "conv3x3_s2", "conv1x1", ...
+const char *kernelClassName(KernelClass kind);
+std::optional<KernelClass> kernelClassNamed(const std::string &name);
+
+struct KernelCost {
+  double nsPerWork = 0;
+  double nsPerPixel = 0;
+  double nsPerRow = 0;
+  double nsPerCall = 0;
+};
+
+struct LatencyProfile {
+  std::array<KernelCost, kKernelClassCount> kernels{};
+  std::string source; // where the figures come from, for reports
+  bool calibrated = false;
+
+  const KernelCost &cost(KernelClass kind) const { return kernels[size_t(kind)]; }
+  KernelCost &cost(KernelClass kind) { return kernels[size_t(kind)]; }
+};
+
+// Rough figures for a core of `gflopsPerCore` before calibration: each kernel
+// class reaches a typical fraction of it.
+LatencyProfile defaultLatencyProfile(double gflopsPerCore);
+
+// Reads the `latency` section of a profile; classes it leaves out keep the
+// defaults in `base`. Fails through `context` with the node's location.
+LatencyProfile readLatencyProfile(const YAML::Node &node, const ReadContext &context,
+                                  LatencyProfile base);
+
+// The `latency` section as YAML text (indented by two spaces), for
+// `tessel calibrate` to write.
+std::string formatLatencyProfile(const LatencyProfile &profile);
+
+} // namespace tessel
