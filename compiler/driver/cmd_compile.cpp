@@ -1,17 +1,27 @@
 // `tessel compile NET.yaml -o DIR [--budget SIZE] [--target BOARD]`:
-// generates the C++ project for a network and prints its report.
+// searches the fastest schedule that fits the budget (unless --schedule
+// gives one), generates the C++ project for it and writes the report beside
+// it (report.json, pareto.svg, arena.svg).
+#include "analysis/byte_size.h"
+#include "analysis/layer_costs.h"
 #include "codegen/network_emitter.h"
-#include "driver/byte_size.h"
 #include "driver/layer_table.h"
 #include "driver/network_loading.h"
 #include "driver/options.h"
+#include "plan/arena_planner.h"
+#include "report/compile_report.h"
+#include "search/schedule_search.h"
 #include "target/memory_budget.h"
 #include "target/target_profile.h"
 
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
 
 namespace cl = llvm::cl;
 
@@ -38,6 +48,47 @@ static cl::opt<std::string> TargetFile("target-file", cl::value_desc("profile.ya
                                        cl::sub(compileCommand()));
 static cl::opt<bool> Quiet("quiet", cl::desc("Print only the summary line"),
                            cl::sub(compileCommand()));
+static cl::opt<int> MaxTileGrid("max-grid", cl::init(SearchOptions{}.maxTileGrid),
+                                cl::value_desc("n"),
+                                cl::desc("Largest tile grid the search tries (n x n)"),
+                                cl::sub(compileCommand()));
+
+namespace {
+
+// More than the weight blob can take: every tensor is 64-byte aligned in it.
+// The search keeps this much of a budget that counts weights free for them;
+// the exact size is checked once the code is generated.
+int64_t weightBytesUpperBound(const Network &net) {
+  int64_t bytes = 0;
+  for (int i = 1; i < int(net.layers.size()); ++i)
+    bytes += alignUp(layerWeightBytes(net, i)) + 2 * kArenaAlignment;
+  return bytes;
+}
+
+bool countsWeights(const TargetProfile &target) {
+  return std::find(target.budgetCounts.begin(), target.budgetCounts.end(), BudgetItem::Weights) !=
+         target.budgetCounts.end();
+}
+
+llvm::Error impossibleBudget(const SearchOutcome &outcome, int64_t budget, bool fromCommandLine,
+                             const TargetProfile &target, int64_t weightBound) {
+  const int64_t arena = outcome.plan.arena.arenaBytes;
+  const std::string whichBudget = fromCommandLine ? "budget" : target.name + "'s default budget";
+  std::string needs = fmt::format("{} bytes ({})", arena, formatBytes(arena));
+  if (countsWeights(target))
+    needs = fmt::format("an arena of {} plus up to {} bytes of weights", needs, weightBound);
+  else
+    needs = "an arena of " + needs;
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      "no schedule fits the %s of %lld bytes (%s): the smallest tessel reaches is %s, with the "
+      "schedule '%s' (searched %zu candidate groups, tiles up to %dx%d)",
+      whichBudget.c_str(), (long long)budget, formatBytes(budget).c_str(), needs.c_str(),
+      formatSchedule(outcome.choice.schedule).c_str(), outcome.candidates, MaxTileGrid.getValue(),
+      MaxTileGrid.getValue());
+}
+
+} // namespace
 
 int runCompileCommand() {
   std::optional<int64_t> budget;
@@ -59,14 +110,56 @@ int runCompileCommand() {
   if (!net)
     return reportError(net.takeError(), kExitInvalidInput);
 
+  if (MaxTileGrid < 1 || MaxTileGrid > 64)
+    return reportError(llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                               "--max-grid must be between 1 and 64"),
+                       kExitUsage);
+
+  CompileReport report;
+  report.network = net->name;
+  report.input = net->layers[0].output;
+  report.target = target->name;
+  report.budgetBytes = budget ? budget : target->defaultBudget;
+  report.budgetCountsWeights = countsWeights(*target);
+  report.latencySource = target->latency.source;
+
+  ExecutionPlan plan;
+  if (ScheduleOption.getNumOccurrences() > 0) {
+    llvm::Expected<ExecutionPlan> given = planCommandLineSchedule(*net);
+    if (!given)
+      return reportError(given.takeError(), kExitUsage);
+    plan = std::move(*given);
+    report.chosen = describeSchedule(*net, plan, target->latency);
+  } else {
+    std::optional<int64_t> arenaBudget;
+    const int64_t weightBound = weightBytesUpperBound(*net);
+    if (report.budgetBytes)
+      arenaBudget = *report.budgetBytes - (report.budgetCountsWeights ? weightBound : 0);
+    SearchOptions searchOptions;
+    searchOptions.maxTileGrid = MaxTileGrid;
+    const auto start = std::chrono::steady_clock::now();
+    llvm::Expected<SearchOutcome> outcome =
+        searchSchedule(*net, target->latency, searchOptions, arenaBudget);
+    if (!outcome)
+      return reportError(outcome.takeError(), kExitInvalidInput);
+    report.searchSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!outcome->fits)
+      return reportError(
+          impossibleBudget(*outcome, *report.budgetBytes, budget.has_value(), *target, weightBound),
+          kExitImpossible);
+    report.searched = true;
+    report.candidates = outcome->candidates;
+    report.chosen = outcome->choice;
+    report.pareto = std::move(outcome->pareto);
+    plan = std::move(outcome->plan);
+  }
+
   CodegenOptions options;
   options.sourceName = llvm::sys::path::filename(NetworkPath).str();
   options.version = TESSEL_VERSION;
   options.symbolName = SymbolName;
-  llvm::Expected<ExecutionPlan> plan = planCommandLineSchedule(*net);
-  if (!plan)
-    return reportError(plan.takeError(), kExitUsage);
-  llvm::Expected<GeneratedNetwork> generated = emitNetwork(*net, std::move(*plan), options);
+  llvm::Expected<GeneratedNetwork> generated = emitNetwork(*net, std::move(plan), options);
   if (!generated)
     return reportError(generated.takeError(), kExitInvalidInput);
 
@@ -90,11 +183,21 @@ int runCompileCommand() {
         kExitImpossible);
   }
 
+  report.weightBytes = generated->weightBytes;
+  std::string json;
+  llvm::raw_string_ostream jsonStream(json);
+  jsonStream << llvm::formatv("{0:2}", reportJson(*net, report, generated->plan)) << "\n";
+  jsonStream.flush();
+  generated->files.push_back({"report.json", json});
+  generated->files.push_back({"pareto.svg", paretoSvg(report, generated->plan)});
+  generated->files.push_back({"arena.svg", arenaSvg(*net, generated->plan)});
+
   if (llvm::Error error = writeFilesAtomically(OutputDirectory, generated->files))
     return reportError(std::move(error), kExitIoError);
 
   if (!Quiet)
-    llvm::outs() << formatLayerTable(*net, generated->plan);
+    llvm::outs() << formatLayerTable(*net, generated->plan) << "\n"
+                 << formatReportTable(*net, report, generated->plan);
   // "..., target rpi4: arena + weights 1234 bytes of budget 1073741824)"
   const std::string budgetText =
       use.budget

@@ -32,10 +32,10 @@ struct Shape {
 };
 
 enum class OpKind {
-  Input,          // the network input; always layer 0
-  Conv2d,         // incl. grouped and depthwise
-  BatchNorm,      // per-channel affine from statistics; folded away by normalize
-  Activation,     // stand-alone activation; attached to its producer by normalize
+  Input,      // the network input; always layer 0
+  Conv2d,     // incl. grouped and depthwise
+  BatchNorm,  // per-channel affine from statistics; folded away by normalize
+  Activation, // stand-alone activation; attached to its producer by normalize
   MaxPool,
   AvgPool,
   GlobalAvgPool,
@@ -66,7 +66,7 @@ struct ConvAttrs {
   int strideH = 1, strideW = 1;
   int dilationH = 1, dilationW = 1;
   int groups = 1;
-  bool depthwise = false; // `groups: depthwise`; shape inference sets groups = input channels
+  bool depthwise = false;   // `groups: depthwise`; shape inference sets groups = input channels
   bool samePadding = false; // resolved into `padding` by shape inference
   Padding padding;
   bool bias = true;
@@ -121,8 +121,8 @@ struct Layer {
 
 struct Network {
   std::string name;
-  SourceLoc loc;         // the description file
-  Shape inputShape;      // as declared (after any size override)
+  SourceLoc loc;             // the description file
+  Shape inputShape;          // as declared (after any size override)
   std::vector<Layer> layers; // layers[0] is the Input layer
 
   // Number of float parameters the network reads from its weights.
@@ -136,7 +136,7 @@ struct Network {
 // True for a convolution the depthwise kernel runs: one input channel per group.
 bool isDepthwise(const Layer &conv, const Shape &input);
 
-const char *opName(OpKind op);             // "conv2d", ...
+const char *opName(OpKind op);              // "conv2d", ...
 const char *activationName(ActivationKind); // "leaky", ...
 
 } // namespace tessel

@@ -37,9 +37,8 @@ std::optional<OperationFeatures> featuresOf(const Network &net, const Operation 
   case Operation::Kind::Comment: return std::nullopt;
   case Operation::Kind::ConvertInput:
   case Operation::Kind::ConvertOutput: {
-    const Shape &s = net.layers[size_t(op.kind == Operation::Kind::ConvertInput ? 0
-                                                                               : net.outputIndex())]
-                         .output;
+    const Shape &s =
+        net.layers[size_t(op.kind == Operation::Kind::ConvertInput ? 0 : net.outputIndex())].output;
     f.kind = KernelClass::Copy;
     f.work = double(s.elements());
     f.pixels = double(s.h) * s.w;

@@ -50,6 +50,26 @@ std::vector<GroupSchedule> fusedKinds(const Network &net, int first, int last,
   return kinds;
 }
 
+// Neighbouring layers that each run on their own make one `layers` group:
+// the same execution, written the way people write schedules.
+std::vector<GroupEstimate> mergeLayersRuns(const std::vector<GroupEstimate> &groups) {
+  std::vector<GroupEstimate> merged;
+  for (const GroupEstimate &g : groups) {
+    if (!merged.empty() && g.group.kind == GroupKind::Layers &&
+        merged.back().group.kind == GroupKind::Layers) {
+      GroupEstimate &run = merged.back();
+      run.group.last = g.group.last;
+      run.peakBytes = std::max(run.peakBytes, g.peakBytes);
+      run.seconds += g.seconds;
+      run.macs += g.macs;
+      run.layerMacs += g.layerMacs;
+      continue;
+    }
+    merged.push_back(g);
+  }
+  return merged;
+}
+
 } // namespace
 
 llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
@@ -64,9 +84,11 @@ llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
     return base.takeError();
   search.outside_ = estimateOutsideGroups(net, *base, profile);
   const std::vector<int64_t> baseLive = liveBytesPerStep(*base, layerCount);
-  for (const GroupSchedule &group : base->schedule.groups)
-    search.endingAt_[size_t(group.last)].push_back(
-        estimateGroup(net, *base, baseLive, group, profile));
+  for (int layer = 1; layer < layerCount; ++layer) { // each layer on its own
+    GroupSchedule single;
+    single.first = single.last = layer;
+    search.endingAt_[size_t(layer)].push_back(estimateGroup(net, *base, baseLive, single, profile));
+  }
 
   for (int first = 1; first < layerCount; ++first) {
     for (int last = first + 1; last < layerCount; ++last) {
@@ -134,6 +156,7 @@ std::optional<ScheduleChoice> ScheduleSearch::fastestWithin(int64_t peakLimit) c
   for (size_t p = layerCount - 1; p > 0; p = size_t(best[p].last->group.first - 1))
     choice.groups.push_back(*best[p].last);
   std::reverse(choice.groups.begin(), choice.groups.end());
+  choice.groups = mergeLayersRuns(choice.groups);
   for (const GroupEstimate &group : choice.groups)
     choice.schedule.groups.push_back(group.group);
   choice.seconds = best[layerCount - 1].seconds + outside_.seconds;
@@ -149,6 +172,9 @@ llvm::Expected<std::vector<ParetoPoint>> ScheduleSearch::paretoFront() const {
     if (!plan)
       return plan.takeError();
     limit = choice->peakBytes - 1;
+    // A smaller lower bound whose planned arena is no smaller is no better.
+    if (!front.empty() && plan->arena.arenaBytes >= front.back().arenaBytes)
+      continue;
     front.push_back(ParetoPoint{std::move(*choice), plan->arena.arenaBytes});
   }
   return front;

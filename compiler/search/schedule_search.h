@@ -42,9 +42,8 @@ struct ParetoPoint {
 class ScheduleSearch {
 public:
   // Lowers and measures every candidate group.
-  static llvm::Expected<ScheduleSearch> prepare(const Network &normalized,
-                                                const LatencyProfile &profile,
-                                                const SearchOptions &options);
+  static llvm::Expected<ScheduleSearch>
+  prepare(const Network &normalized, const LatencyProfile &profile, const SearchOptions &options);
 
   // The fastest schedule whose peak is at most `peakLimit`; among equally
   // fast ones the smallest peak. std::nullopt when none is that small.
@@ -57,7 +56,8 @@ public:
   size_t candidateCount() const;
 
 private:
-  ScheduleSearch(const Network &net, const LatencyProfile &profile) : net_(&net), profile_(&profile) {}
+  ScheduleSearch(const Network &net, const LatencyProfile &profile)
+      : net_(&net), profile_(&profile) {}
 
   const Network *net_;
   const LatencyProfile *profile_;

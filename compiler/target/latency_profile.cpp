@@ -48,7 +48,9 @@ double &costField(KernelCost &cost, int field) {
 
 } // namespace
 
-const char *kernelClassName(KernelClass kind) { return kClasses[size_t(kind)].name; }
+const char *kernelClassName(KernelClass kind) {
+  return kClasses[size_t(kind)].name;
+}
 
 std::optional<KernelClass> kernelClassNamed(const std::string &name) {
   for (const ClassInfo &info : kClasses)

@@ -31,16 +31,16 @@ namespace tessel {
 struct ReadContext;
 
 enum class KernelClass {
-  Conv3x3,         // 3x3, stride 1, not depthwise
-  Conv3x3Strided,  // 3x3, stride 2 or more
-  Conv1x1,         // pointwise
-  Conv,            // any other convolution
-  Depthwise,       // one input channel per group
-  Pool,            // max and average pooling
-  Elementwise,     // add, concat, stand-alone activation
-  Dense,           // fully connected
-  Reduce,          // global average pooling, softmax
-  Copy,            // layout conversion at the interface, row-window shifts
+  Conv3x3,        // 3x3, stride 1, not depthwise
+  Conv3x3Strided, // 3x3, stride 2 or more
+  Conv1x1,        // pointwise
+  Conv,           // any other convolution
+  Depthwise,      // one input channel per group
+  Pool,           // max and average pooling
+  Elementwise,    // add, concat, stand-alone activation
+  Dense,          // fully connected
+  Reduce,         // global average pooling, softmax
+  Copy,           // layout conversion at the interface, row-window shifts
 };
 inline constexpr int kKernelClassCount = 10;
 

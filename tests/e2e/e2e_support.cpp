@@ -64,7 +64,8 @@ std::string compileAndBuild(const std::string &work, const std::string &network,
           "building the generated project");
   for (const auto &entry : fs::directory_iterator(buildDir))
     if (entry.path().filename().string().size() > 5 &&
-        entry.path().filename().string().rfind("_demo") == entry.path().filename().string().size() - 5)
+        entry.path().filename().string().rfind("_demo") ==
+            entry.path().filename().string().size() - 5)
       return entry.path().string();
   FAIL("no demo program in " << buildDir);
   return {};
@@ -79,11 +80,14 @@ std::vector<float> readFloats(const std::string &path) {
   return values;
 }
 
+std::string readText(const std::string &path) {
+  std::ifstream file(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+}
+
 bool sameBytes(const std::string &pathA, const std::string &pathB) {
-  std::ifstream a(pathA, std::ios::binary), b(pathB, std::ios::binary);
-  std::string textA((std::istreambuf_iterator<char>(a)), std::istreambuf_iterator<char>());
-  std::string textB((std::istreambuf_iterator<char>(b)), std::istreambuf_iterator<char>());
-  return a.good() || a.eof() ? textA == textB && !textA.empty() : false;
+  const std::string textA = readText(pathA);
+  return !textA.empty() && textA == readText(pathB);
 }
 
 } // namespace e2e

@@ -33,6 +33,7 @@ std::string compileAndBuild(const std::string &work, const std::string &network,
 
 std::vector<float> readFloats(const std::string &path);
 bool sameBytes(const std::string &pathA, const std::string &pathB);
+std::string readText(const std::string &path); // "" when it cannot be read
 std::string quote(const std::string &text);
 
 } // namespace e2e

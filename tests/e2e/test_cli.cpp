@@ -41,7 +41,8 @@ TEST_CASE("an invalid network fails with its location and writes nothing") {
                file);
     std::fclose(file);
   }
-  e2e::CommandResult result = tessel("compile " + e2e::quote(bad) + " -o " + e2e::quote(work + "/out"));
+  e2e::CommandResult result =
+      tessel("compile " + e2e::quote(bad) + " -o " + e2e::quote(work + "/out"));
   INFO(result.output);
   CHECK(result.exitCode == 1);
   CHECK(result.output.find("bad.yaml:4:") != std::string::npos);
@@ -49,17 +50,48 @@ TEST_CASE("an invalid network fails with its location and writes nothing") {
   CHECK_FALSE(fs::exists(work + "/out"));
 }
 
-TEST_CASE("a budget below the layers arena fails with exit code 3 and writes nothing") {
+TEST_CASE("an impossible budget fails with exit code 3, the smallest arena, and writes nothing") {
   const std::string work = e2e::freshWorkDir("cli-budget");
-  e2e::CommandResult result = tessel("compile " + e2e::quote(e2e::networkPath("tiny-chain.yaml")) +
-                                     " -o " + e2e::quote(work + "/out") + " --budget 1KiB");
+  const std::string network = e2e::quote(e2e::networkPath("tiny-chain.yaml"));
+  e2e::CommandResult result =
+      tessel("compile " + network + " -o " + e2e::quote(work + "/out") + " --budget 1KiB");
   INFO(result.output);
+  CHECK(result.exitCode == 3);
+  CHECK(result.output.find("no schedule fits the budget of 1024 bytes") != std::string::npos);
+  CHECK(result.output.find("the smallest tessel reaches is an arena of") != std::string::npos);
+  CHECK(result.output.find("with the schedule '0-") != std::string::npos);
+  CHECK_FALSE(fs::exists(work + "/out"));
+
+  // A schedule given by hand is checked as it is.
+  result = tessel("compile " + network + " -o " + e2e::quote(work + "/out") +
+                  " --budget 1KiB --schedule 0-7:layers");
   CHECK(result.exitCode == 3);
   CHECK(result.output.find("over the budget of 1024 bytes") != std::string::npos);
   CHECK_FALSE(fs::exists(work + "/out"));
-  CHECK(tessel("compile " + e2e::quote(e2e::networkPath("tiny-chain.yaml")) + " -o " +
-               e2e::quote(work + "/out") + " --budget lots")
+  CHECK(tessel("compile " + network + " -o " + e2e::quote(work + "/out") + " --budget lots")
             .exitCode == 2);
+}
+
+TEST_CASE("a budget below the layers arena: the search fits it and reports its choice") {
+  const std::string work = e2e::freshWorkDir("cli-search");
+  const std::string network = e2e::quote(e2e::networkPath("yolov2-16.yaml"));
+  // `layers` needs 1,474,560 bytes at 96x96.
+  e2e::CommandResult result = tessel("compile " + network + " --input-size 96x96 -o " +
+                                     e2e::quote(work + "/out") + " --budget 600000");
+  INFO(result.output);
+  REQUIRE(result.exitCode == 0);
+  CHECK(result.output.find("chosen by the search among") != std::string::npos);
+  const std::string json = e2e::readText(work + "/out/report.json");
+  CHECK(json.find("\"budget_bytes\": 600000") != std::string::npos);
+  CHECK(json.find("\"searched\": true") != std::string::npos);
+  const std::string header = e2e::readText(work + "/out/yolov2_16.h");
+  const size_t at = header.find("_ARENA_BYTES ");
+  REQUIRE(at != std::string::npos);
+  const long arena = std::stol(header.substr(at + 13));
+  CHECK(arena <= 600000);
+  CHECK(json.find("\"arena_bytes\": " + std::to_string(arena)) != std::string::npos);
+  CHECK(e2e::readText(work + "/out/pareto.svg").rfind("<svg", 0) == 0);
+  CHECK(e2e::readText(work + "/out/arena.svg").find("</svg>") != std::string::npos);
 }
 
 TEST_CASE("info prints the planned arena, equal to what compile declares") {
@@ -73,7 +105,8 @@ TEST_CASE("info prints the planned arena, equal to what compile declares") {
   REQUIRE(tessel("compile --quiet " + e2e::quote(e2e::networkPath("tiny-residual.yaml")) + " -o " +
                  e2e::quote(work + "/gen"))
               .exitCode == 0);
-  e2e::CommandResult header = e2e::runCommand("grep -h '_ARENA_BYTES ' " + e2e::quote(work) + "/gen/*.h");
+  e2e::CommandResult header =
+      e2e::runCommand("grep -h '_ARENA_BYTES ' " + e2e::quote(work) + "/gen/*.h");
   CHECK(header.output.find("_ARENA_BYTES " + arenaBytes + "u") != std::string::npos);
 }
 
@@ -86,9 +119,9 @@ TEST_CASE("run rejects an input file of the wrong size and writes nothing") {
     std::fwrite(values, sizeof(float), 5, file);
     std::fclose(file);
   }
-  e2e::CommandResult result = tessel("run " + e2e::quote(e2e::networkPath("tiny-chain.yaml")) +
-                                     " --input " + e2e::quote(work + "/short.bin") + " --output " +
-                                     e2e::quote(work + "/out.bin"));
+  e2e::CommandResult result =
+      tessel("run " + e2e::quote(e2e::networkPath("tiny-chain.yaml")) + " --input " +
+             e2e::quote(work + "/short.bin") + " --output " + e2e::quote(work + "/out.bin"));
   INFO(result.output);
   CHECK(result.exitCode == 1);
   CHECK(result.output.find("20 bytes") != std::string::npos);

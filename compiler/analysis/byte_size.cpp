@@ -1,4 +1,4 @@
-#include "driver/byte_size.h"
+#include "analysis/byte_size.h"
 
 #include "llvm/ADT/StringSwitch.h"
 
@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 
-namespace tessel::driver {
+namespace tessel {
 
 llvm::Expected<int64_t> parseByteSize(llvm::StringRef text) {
   auto invalid = [&]() {
@@ -50,4 +50,4 @@ std::string formatBytes(int64_t bytes) {
   return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.2f} {}", value, units[unit]);
 }
 
-} // namespace tessel::driver
+} // namespace tessel

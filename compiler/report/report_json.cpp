@@ -1,0 +1,69 @@
+#include "report/compile_report.h"
+
+namespace tessel {
+namespace {
+
+llvm::json::Value groupJson(const GroupEstimate &g) {
+  std::string kind = g.group.kind == GroupKind::Tile     ? "tile"
+                     : g.group.kind == GroupKind::Stream ? "stream"
+                                                         : "layers";
+  NetworkSchedule single;
+  single.groups.push_back(g.group);
+  std::string text = formatSchedule(single);
+  // "3-7:tile5x5" -> "tile5x5": the schedule text of the group alone.
+  text = text.substr(text.find(':') + 1);
+  return llvm::json::Object{{"first", g.group.first - 1},
+                            {"last", g.group.last - 1},
+                            {"kind", kind},
+                            {"schedule", text},
+                            {"peak_bytes", g.peakBytes},
+                            {"predicted_ms", g.seconds * 1e3},
+                            {"macs", g.macs},
+                            {"extra_macs", g.macs - g.layerMacs}};
+}
+
+} // namespace
+
+llvm::json::Value reportJson(const Network &net, const CompileReport &report,
+                             const ExecutionPlan &plan) {
+  const ScheduleChoice &chosen = report.chosen;
+  llvm::json::Array groups, pareto;
+  int64_t macs = 0, layerMacs = 0;
+  for (const GroupEstimate &g : chosen.groups) {
+    groups.push_back(groupJson(g));
+    macs += g.macs;
+    layerMacs += g.layerMacs;
+  }
+  for (const ParetoPoint &point : report.pareto)
+    pareto.push_back(llvm::json::Object{{"schedule", formatSchedule(point.choice.schedule)},
+                                        {"predicted_ms", point.choice.seconds * 1e3},
+                                        {"peak_bytes", point.choice.peakBytes},
+                                        {"arena_bytes", point.arenaBytes}});
+  llvm::json::Object root{
+      {"network", net.name},
+      {"input", llvm::json::Array{report.input.c, report.input.h, report.input.w}},
+      {"target", report.target},
+      {"threads", report.threads},
+      {"budget_counts", report.budgetCountsWeights ? "arena+weights" : "arena"},
+      {"latency_source", report.latencySource},
+      {"searched", report.searched},
+      {"chosen", llvm::json::Object{{"schedule", formatSchedule(chosen.schedule)},
+                                    {"predicted_ms", chosen.seconds * 1e3},
+                                    {"arena_bytes", plan.arena.arenaBytes},
+                                    {"lower_bound_bytes", plan.arena.lowerBoundBytes},
+                                    {"peak_bytes", chosen.peakBytes},
+                                    {"weights_bytes", report.weightBytes},
+                                    {"macs", macs},
+                                    {"layer_macs", layerMacs}}},
+      {"groups", std::move(groups)},
+      {"pareto", std::move(pareto)},
+  };
+  root["budget_bytes"] = report.budgetBytes ? llvm::json::Value(*report.budgetBytes) : nullptr;
+  if (report.searched) {
+    root["candidates"] = int64_t(report.candidates);
+    root["search_seconds"] = report.searchSeconds;
+  }
+  return root;
+}
+
+} // namespace tessel

@@ -1,0 +1,324 @@
+// The budgeted search: its memory figures are the planner's, its dynamic
+// program finds what brute force finds, and it beats one- and two-group
+// schedules where more groups pay.
+#include "codegen/network_emitter.h"
+#include "frontend/load_network.h"
+#include "frontend/splitmix64.h"
+#include "normalize/normalize.h"
+#include "search/latency_model.h"
+#include "search/schedule_search.h"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace tessel;
+
+namespace {
+
+Network loadShipped(const std::string &name, std::optional<int> size = std::nullopt) {
+  LoadOptions options;
+  if (size)
+    options.inputSize = std::make_pair(*size, *size);
+  llvm::Expected<Network> net =
+      loadNetwork(std::string(TESSEL_SOURCE_DIR) + "/networks/" + name + ".yaml", options);
+  if (!net)
+    FAIL(llvm::toString(net.takeError()));
+  return normalize(*net);
+}
+
+// A latency profile whose figures differ per class, so that the search has
+// real trade-offs to make.
+LatencyProfile testProfile() {
+  LatencyProfile profile = defaultLatencyProfile(10.0);
+  profile.cost(KernelClass::Conv3x3).nsPerCall = 2000;
+  profile.cost(KernelClass::Pool).nsPerRow = 150;
+  return profile;
+}
+
+ExecutionPlan lower(const Network &net, const NetworkSchedule &schedule) {
+  llvm::Expected<ExecutionPlan> plan = lowerSchedule(net, schedule);
+  if (!plan)
+    FAIL(formatSchedule(schedule), ": ", llvm::toString(plan.takeError()));
+  return std::move(*plan);
+}
+
+// The fused ways the brute force tries, as the search's options allow.
+std::vector<GroupSchedule> fusedKinds(const Network &net, int first, int last, int maxGrid,
+                                      const std::vector<int> &stripes) {
+  std::vector<GroupSchedule> kinds;
+  const Shape &out = net.layers[size_t(last)].output;
+  for (int r = 1; r <= maxGrid; ++r)
+    for (int c = 1; c <= maxGrid; ++c)
+      if (r * c > 1 && r <= out.h && c <= out.w)
+        kinds.push_back(GroupSchedule{first, last, GroupKind::Tile, r, c, 1});
+  for (int h : stripes)
+    if (h < out.h)
+      kinds.push_back(GroupSchedule{first, last, GroupKind::Stream, 1, 1, h});
+  return kinds;
+}
+
+// Every valid schedule of the network under those kinds.
+std::vector<NetworkSchedule> allSchedules(const Network &net, int maxGrid,
+                                          const std::vector<int> &stripes) {
+  std::vector<NetworkSchedule> found;
+  NetworkSchedule partial;
+  const int layerCount = int(net.layers.size());
+  std::function<void(int)> extend = [&](int first) {
+    if (first == layerCount) {
+      if (llvm::Error error = validateSchedule(partial, net))
+        llvm::consumeError(std::move(error));
+      else
+        found.push_back(partial);
+      return;
+    }
+    partial.groups.push_back(GroupSchedule{first, first, GroupKind::Layers, 1, 1, 1});
+    extend(first + 1);
+    partial.groups.pop_back();
+    for (int last = first + 1; last < layerCount; ++last)
+      for (const GroupSchedule &g : fusedKinds(net, first, last, maxGrid, stripes)) {
+        partial.groups.push_back(g);
+        extend(last + 1);
+        partial.groups.pop_back();
+      }
+  };
+  extend(1);
+  return found;
+}
+
+std::string arenaLine(const std::string &header) {
+  const size_t at = header.find("_ARENA_BYTES ");
+  return at == std::string::npos ? "" : header.substr(at, header.find('\n', at) - at);
+}
+
+} // namespace
+
+TEST_CASE("the peak the search reasons with is the arena the generated code declares") {
+  const LatencyProfile profile = testProfile();
+  SearchOptions options;
+  options.maxTileGrid = 4;
+  struct Case {
+    const char *network;
+    std::optional<int> size;
+  };
+  const Case cases[] = {{"tiny-chain", {}},      {"tiny-depthwise", {}}, {"tiny-residual", {}},
+                        {"tiny-standalone", {}}, {"yolov2-16", 96},      {"yolov2-tiny", 64},
+                        {"vgg16", 32},           {"resnet18", 64},       {"mobilenet-v2", 64}};
+  for (const Case &c : cases) {
+    CAPTURE(c.network);
+    const Network net = loadShipped(c.network, c.size);
+    llvm::Expected<ScheduleSearch> search = ScheduleSearch::prepare(net, profile, options);
+    REQUIRE(static_cast<bool>(search));
+    llvm::Expected<std::vector<ParetoPoint>> front = search->paretoFront();
+    REQUIRE(static_cast<bool>(front));
+    REQUIRE(!front->empty());
+
+    // Schedules to check: the whole Pareto front and random ones.
+    std::vector<NetworkSchedule> schedules;
+    for (const ParetoPoint &point : *front)
+      schedules.push_back(point.choice.schedule);
+    SplitMix64 random(0x5EA4C4 + uint64_t(net.layers.size()));
+    const int layerCount = int(net.layers.size());
+    for (int attempt = 0; attempt < 60; ++attempt) {
+      NetworkSchedule schedule;
+      for (int first = 1; first < layerCount;) {
+        const int last = std::min(layerCount - 1, first + int(random.next() % 4));
+        std::vector<GroupSchedule> kinds = fusedKinds(net, first, last, 4, {1, 2, 4, 8});
+        if (last == first || kinds.empty() || random.next() % 3 == 0) {
+          schedule.groups.push_back(GroupSchedule{first, first, GroupKind::Layers, 1, 1, 1});
+          ++first;
+          continue;
+        }
+        schedule.groups.push_back(kinds[random.next() % kinds.size()]);
+        first = last + 1;
+      }
+      if (llvm::Error error = validateSchedule(schedule, net))
+        llvm::consumeError(std::move(error));
+      else
+        schedules.push_back(schedule);
+    }
+
+    for (size_t i = 0; i < schedules.size(); ++i) {
+      CAPTURE(formatSchedule(schedules[i]));
+      const ExecutionPlan plan = lower(net, schedules[i]);
+      const ScheduleChoice described = describeSchedule(net, plan, profile);
+      CHECK(described.peakBytes == plan.arena.lowerBoundBytes);
+      CHECK(described.seconds == doctest::Approx(predictPlanSeconds(net, plan, profile)));
+      if (i < front->size()) {
+        CHECK((*front)[i].arenaBytes == plan.arena.arenaBytes);
+        CHECK((*front)[i].choice.peakBytes == plan.arena.lowerBoundBytes);
+        CHECK((*front)[i].choice.seconds == doctest::Approx(described.seconds));
+      }
+      if (i % 8 == 0) { // the header the generated code compiles against
+        const int64_t arena = plan.arena.arenaBytes;
+        llvm::Expected<GeneratedNetwork> generated = emitNetwork(net, plan, CodegenOptions{});
+        REQUIRE(static_cast<bool>(generated));
+        CHECK(arenaLine(generated->files.front().contents) ==
+              fmt::format("_ARENA_BYTES {}u", arena));
+      }
+    }
+  }
+}
+
+TEST_CASE("the dynamic program finds what brute force over every schedule finds") {
+  const LatencyProfile profile = testProfile();
+  SearchOptions options;
+  options.maxTileGrid = 2;
+  options.stripeRows = {1, 2};
+  for (const std::string name : {"tiny-chain", "tiny-depthwise", "tiny-residual"}) {
+    CAPTURE(name);
+    const Network net = loadShipped(name);
+    const std::vector<NetworkSchedule> schedules = allSchedules(net, 2, {1, 2});
+    REQUIRE(schedules.size() > 10);
+    struct Measured {
+      double seconds;
+      int64_t peak;
+    };
+    std::vector<Measured> measured;
+    for (const NetworkSchedule &schedule : schedules) {
+      const ExecutionPlan plan = lower(net, schedule);
+      measured.push_back({predictPlanSeconds(net, plan, profile), plan.arena.lowerBoundBytes});
+    }
+    llvm::Expected<ScheduleSearch> search = ScheduleSearch::prepare(net, profile, options);
+    REQUIRE(static_cast<bool>(search));
+    std::vector<int64_t> limits;
+    for (const Measured &m : measured)
+      limits.push_back(m.peak);
+    std::sort(limits.begin(), limits.end());
+    limits.erase(std::unique(limits.begin(), limits.end()), limits.end());
+    limits.push_back(limits.front() - 1); // below every schedule: nothing fits
+    for (int64_t limit : limits) {
+      CAPTURE(limit);
+      double best = std::numeric_limits<double>::infinity();
+      std::string bestSchedule;
+      for (size_t i = 0; i < measured.size(); ++i)
+        if (measured[i].peak <= limit && measured[i].seconds < best) {
+          best = measured[i].seconds;
+          bestSchedule = formatSchedule(schedules[i]);
+        }
+      CAPTURE(bestSchedule);
+      std::optional<ScheduleChoice> choice = search->fastestWithin(limit);
+      if (best == std::numeric_limits<double>::infinity()) {
+        CHECK(!choice);
+        continue;
+      }
+      REQUIRE(choice);
+      CAPTURE(formatSchedule(choice->schedule));
+      CHECK(choice->seconds == doctest::Approx(best).epsilon(1e-9));
+      CHECK(choice->peakBytes <= limit);
+      const ExecutionPlan plan = lower(net, choice->schedule);
+      CHECK(plan.arena.lowerBoundBytes == choice->peakBytes);
+    }
+  }
+}
+
+TEST_CASE("more than two groups where they are better under the budget") {
+  const LatencyProfile profile = testProfile();
+  const Network net = loadShipped("yolov2-16", 160);
+  SearchOptions options;
+  options.maxTileGrid = 4;
+  const int64_t layersArena = lower(net, layerByLayer(net)).arena.arenaBytes;
+
+  // Every schedule with at most two fused groups, one ending where the
+  // other starts, with its planned arena and predicted time.
+  struct Measured {
+    std::string schedule;
+    int64_t arena;
+    double seconds;
+  };
+  std::vector<Measured> twoGroups;
+  const int layerCount = int(net.layers.size());
+  auto fusedOrLayers = [&](int first, int last) {
+    std::vector<std::vector<GroupSchedule>> ways;
+    std::vector<GroupSchedule> layers;
+    for (int l = first; l <= last; ++l)
+      layers.push_back(GroupSchedule{l, l, GroupKind::Layers, 1, 1, 1});
+    ways.push_back(layers);
+    for (const GroupSchedule &g : fusedKinds(net, first, last, 4, options.stripeRows))
+      ways.push_back({g});
+    return ways;
+  };
+  for (int split = 1; split < layerCount - 1; ++split)
+    for (const auto &head : fusedOrLayers(1, split))
+      for (const auto &tail : fusedOrLayers(split + 1, layerCount - 1)) {
+        NetworkSchedule schedule;
+        schedule.groups = head;
+        schedule.groups.insert(schedule.groups.end(), tail.begin(), tail.end());
+        if (llvm::Error error = validateSchedule(schedule, net)) {
+          llvm::consumeError(std::move(error));
+          continue;
+        }
+        const ExecutionPlan plan = lower(net, schedule);
+        twoGroups.push_back({formatSchedule(schedule), plan.arena.arenaBytes,
+                             predictPlanSeconds(net, plan, profile)});
+      }
+  REQUIRE(twoGroups.size() > 100);
+
+  int comparedAll = 0;
+  for (int divisor : {2, 3, 4}) {
+    CAPTURE(divisor);
+    const int64_t budget = layersArena / divisor;
+    llvm::Expected<SearchOutcome> outcome = searchSchedule(net, profile, options, budget);
+    REQUIRE(static_cast<bool>(outcome));
+    REQUIRE(outcome->fits);
+    CHECK(outcome->plan.arena.arenaBytes <= budget);
+    int compared = 0;
+    for (const Measured &m : twoGroups)
+      if (m.arena <= budget) {
+        ++compared;
+        CAPTURE(m.schedule);
+        CHECK(m.seconds >= outcome->choice.seconds * (1 - 1e-12));
+      }
+    comparedAll += compared;
+    if (divisor == 4) { // only more groups reach a quarter of the `layers` arena
+      CHECK(compared == 0);
+      int fused = 0;
+      for (const GroupSchedule &g : outcome->choice.schedule.groups)
+        fused += g.kind != GroupKind::Layers;
+      CHECK(fused > 2);
+    }
+  }
+  CHECK(comparedAll > 0);
+}
+
+TEST_CASE("an impossible budget gives the smallest arena the search reaches") {
+  const LatencyProfile profile = testProfile();
+  const Network net = loadShipped("yolov2-16", 96);
+  llvm::Expected<SearchOutcome> outcome = searchSchedule(net, profile, SearchOptions{}, 1024);
+  REQUIRE(static_cast<bool>(outcome));
+  CHECK(!outcome->fits);
+  int64_t smallest = std::numeric_limits<int64_t>::max();
+  for (const ParetoPoint &point : outcome->pareto)
+    smallest = std::min(smallest, point.arenaBytes);
+  CHECK(outcome->plan.arena.arenaBytes == smallest);
+  CHECK(smallest < lower(net, layerByLayer(net)).arena.arenaBytes / 2);
+
+  // That arena is itself a budget that fits, and one byte less does not.
+  llvm::Expected<SearchOutcome> exact = searchSchedule(net, profile, SearchOptions{}, smallest);
+  REQUIRE(static_cast<bool>(exact));
+  CHECK(exact->fits);
+  llvm::Expected<SearchOutcome> below = searchSchedule(net, profile, SearchOptions{}, smallest - 1);
+  REQUIRE(static_cast<bool>(below));
+  CHECK(!below->fits);
+}
+
+TEST_CASE("without a budget the search takes the fastest schedule") {
+  const LatencyProfile profile = testProfile();
+  const Network net = loadShipped("tiny-chain");
+  llvm::Expected<SearchOutcome> outcome =
+      searchSchedule(net, profile, SearchOptions{}, std::nullopt);
+  REQUIRE(static_cast<bool>(outcome));
+  CHECK(outcome->fits);
+  CHECK(outcome->choice.seconds == doctest::Approx(outcome->pareto.front().choice.seconds));
+  for (size_t i = 1; i < outcome->pareto.size(); ++i) { // fastest first, each smaller
+    CHECK(outcome->pareto[i].choice.seconds >= outcome->pareto[i - 1].choice.seconds);
+    CHECK(outcome->pareto[i].choice.peakBytes < outcome->pareto[i - 1].choice.peakBytes);
+  }
+}
