@@ -175,6 +175,45 @@ TEST_CASE("bad profiles fail at the line and column of the problem") {
   checkError("", "1:1", "the target profile is empty");
 }
 
+TEST_CASE("latency figures: defaults from the core's throughput, or the profile's section") {
+  const TargetProfile plain = *tessel::parseTargetProfile(kValidProfile, "board.yaml", "board");
+  CHECK_FALSE(plain.latency.calibrated);
+  // 1.5 GFLOP/s at the default 55% for 3x3 convolutions: 2 flops per MAC.
+  CHECK(plain.latency.cost(tessel::KernelClass::Conv3x3).nsPerWork ==
+        doctest::Approx(2.0 / (1.5 * 0.55)));
+
+  const std::string section = "latency:\n"                                   // line 9
+                              "  source: measured\n"                         // line 10
+                              "  conv3x3: {ns_per_work: 0.03, ns_per_call: 90}\n"; // line 11
+  const TargetProfile calibrated =
+      *tessel::parseTargetProfile(kValidProfile + section, "board.yaml", "board");
+  CHECK(calibrated.latency.calibrated);
+  CHECK(calibrated.latency.source == "measured");
+  const tessel::KernelCost &conv = calibrated.latency.cost(tessel::KernelClass::Conv3x3);
+  CHECK(conv.nsPerWork == doctest::Approx(0.03));
+  CHECK(conv.nsPerCall == doctest::Approx(90));
+  CHECK(conv.nsPerRow == plain.latency.cost(tessel::KernelClass::Conv3x3).nsPerRow); // kept
+  CHECK(calibrated.latency.cost(tessel::KernelClass::Pool).nsPerWork ==
+        plain.latency.cost(tessel::KernelClass::Pool).nsPerWork);
+
+  // What `tessel calibrate` writes reads back the same.
+  const TargetProfile reread = *tessel::parseTargetProfile(
+      kValidProfile + tessel::formatLatencyProfile(calibrated.latency), "board.yaml", "board");
+  for (int k = 0; k < tessel::kKernelClassCount; ++k) {
+    CHECK(reread.latency.kernels[size_t(k)].nsPerWork ==
+          doctest::Approx(calibrated.latency.kernels[size_t(k)].nsPerWork));
+    CHECK(reread.latency.kernels[size_t(k)].nsPerCall ==
+          doctest::Approx(calibrated.latency.kernels[size_t(k)].nsPerCall));
+  }
+
+  checkError(kValidProfile + "latency: {conv5x5: {ns_per_work: 1}}\n", "9:11",
+             "unknown attribute 'conv5x5'");
+  checkError(kValidProfile + "latency: {conv3x3: {ns_per_mac: 1}}\n", "9:21",
+             "unknown attribute 'ns_per_mac'");
+  checkError(kValidProfile + "latency: {conv3x3: {ns_per_call: -5}}\n", "9:34",
+             "'ns_per_call' must be a non-negative number");
+}
+
 TEST_CASE("the budget counts the arena, or the arena and the weights") {
   TargetProfile profile = *tessel::parseTargetProfile(kValidProfile, "board.yaml", "board");
   tessel::BudgetUse arenaOnly = tessel::accountBudget(profile, 3 * kMiB, 5 * kMiB, std::nullopt);
