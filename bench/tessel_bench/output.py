@@ -6,16 +6,27 @@ import platform
 
 
 def format_table(headers, rows):
-    """Left-aligned first column, right-aligned others; None shows as '-'."""
+    """Numbers right-aligned, text left-aligned; None shows as '-'."""
     cells = [[("-" if c is None else str(c)) for c in row] for row in rows]
     widths = [max(len(str(h)), *(len(r[i]) for r in cells)) if cells else len(str(h))
               for i, h in enumerate(headers)]
 
+    # A column is numeric when every cell that is not '-' holds a number.
+    numeric = [all(_is_number(r[i]) for r in cells if r[i] != "-") for i in range(len(headers))]
+
     def line(values):
-        return "  ".join(v.ljust(w) if i == 0 else v.rjust(w)
-                         for i, (v, w) in enumerate(zip(values, widths)))
+        return "  ".join(v.rjust(w) if numeric[i] else v.ljust(w)
+                         for i, (v, w) in enumerate(zip(values, widths))).rstrip()
 
     return "\n".join([line([str(h) for h in headers])] + [line(r) for r in cells])
+
+
+def _is_number(text):
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
 
 
 def number(value, digits=1):
