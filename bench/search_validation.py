@@ -114,21 +114,26 @@ def validate_size(args, tessel, work_dir, build_config, size):
 
     budget_rows, budget_results = [], []
     for fraction, budget, choice in zip(args.budget_fractions, budgets, choices):
-        fitting = [v for v in measured if v.declared_arena <= budget]
+        fitting = [v for v in measured if v.declared_arena <= budget]  # fastest first
         best = fitting[0] if fitting else None
+        best_ms = median_of(best) if best else None
         chosen_ms = median_of(choice)
-        gap = (chosen_ms / median_of(best) - 1) * 100 if chosen_ms and best else None
+        gap = (chosen_ms / best_ms - 1) * 100 if chosen_ms and best_ms else None
         to_layers = chosen_ms / median_of(layers) if chosen_ms and median_of(layers) else None
         chosen = choice.chosen_schedule or ("(rejected)" if choice.compile_error else "?")
-        budget_rows.append([f"1/{fraction}", budget, chosen, output.number(chosen_ms, 2),
-                            best.label if best else None, output.number(median_of(best), 2)
-                            if best else None, output.number(gap, 1), output.number(to_layers, 3)])
+        budget_rows.append([f"1/{fraction}", budget, chosen, choice.declared_arena,
+                            output.number(chosen_ms, 2), best.label if best else None,
+                            output.number(best_ms, 2), output.number(gap, 1),
+                            output.number(to_layers, 3)])
         budget_results.append({**choice.to_json(), "fraction_of_layers_arena": 1 / fraction,
                                "best_fitting_schedule": best.label if best else None,
-                               "best_fitting_median_ms": median_of(best) if best else None,
-                               "gap_percent": gap, "ratio_to_layers": to_layers})
-    print(output.format_table(["budget", "bytes", "search's choice", "ms", "best fitting",
-                               "best ms", "gap %", "x layers"], budget_rows))
+                               "best_fitting_median_ms": best_ms, "gap_percent": gap,
+                               "ratio_to_layers": to_layers})
+        if choice.declared_arena is not None and choice.declared_arena > budget:
+            print(f"OVER BUDGET: the search's choice at {budget} bytes declares "
+                  f"{choice.declared_arena}")
+    print(output.format_table(["budget", "bytes", "search's choice", "its arena", "ms",
+                               "best fitting", "best ms", "gap %", "x layers"], budget_rows))
 
     mismatches = [v for v in sweep + choices if v.report and v.report.arena_bytes is not None
                   and v.declared_arena is not None and v.report.arena_bytes != v.declared_arena]

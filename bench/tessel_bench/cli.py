@@ -14,7 +14,8 @@ def parser(description, default_json, native_default=False, rounds=5, repeat=3):
     p.add_argument("--rounds", type=int, default=rounds,
                    help="round-robin rounds: runs of each variant (default %(default)s)")
     p.add_argument("--repeat", type=int, default=repeat,
-                   help="runs inside each demo invocation, whose median counts (default %(default)s)")
+                   help="runs inside each demo invocation; their median counts "
+                        "(default %(default)s)")
     p.add_argument("--json", default=os.path.join(build_dir, "bench", default_json),
                    help="output JSON file (default %(default)s)")
     p.add_argument("--native", action=argparse.BooleanOptionalAction, default=native_default,
