@@ -27,6 +27,7 @@ def parser(description, default_json, native_default=False, rounds=5, repeat=3):
     p.add_argument("--build-dir", default=build_dir,
                    help="tessel's build folder; the generated code goes to BUILD_DIR/bench "
                         "(default %(default)s)")
+    p.add_argument("--tessel", help="use this tessel binary instead of building BUILD_DIR/tessel")
     return p
 
 
@@ -34,6 +35,6 @@ def setup(args, work_name):
     """Builds tessel; returns (tessel binary, work folder for the generated code, BuildConfig)."""
     if args.rounds < 1 or args.repeat < 1:
         raise SystemExit("--rounds and --repeat must be at least 1")
-    tessel = driver.ensure_tessel(args.build_dir, args.jobs)
+    tessel = args.tessel or driver.ensure_tessel(args.build_dir, args.jobs)
     work_dir = os.path.join(args.build_dir, "bench", work_name)
     return tessel, work_dir, BuildConfig(native=args.native, cxx=args.cxx, jobs=args.jobs)
