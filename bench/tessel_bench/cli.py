@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import sys
 
 from . import driver
 from .build import BuildConfig
@@ -38,3 +39,12 @@ def setup(args, work_name):
     tessel = args.tessel or driver.ensure_tessel(args.build_dir, args.jobs)
     work_dir = os.path.join(args.build_dir, "bench", work_name)
     return tessel, work_dir, BuildConfig(native=args.native, cxx=args.cxx, jobs=args.jobs)
+
+
+def run_main(main):
+    """Runs a harness's main(); a failed step ends it with its message instead of a traceback."""
+    try:
+        return main()
+    except driver.BenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1

@@ -19,7 +19,10 @@ def default_build_dir():
 
 def run_checked(command, what, cwd=None):
     """Runs `command`; returns its stdout, or raises BenchError with the output's tail."""
-    proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    try:
+        proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    except OSError as error:
+        raise BenchError(f"{what}: cannot run {command[0]}: {error.strerror}") from error
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-20:])
         raise BenchError(f"{what} failed (exit {proc.returncode}): {' '.join(command)}\n{tail}")
