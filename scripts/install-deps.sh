@@ -17,6 +17,7 @@ BASE_PACKAGES=(
   libyaml-cpp-dev   # network description parser
   doctest-dev       # unit test framework
   clang-14          # second compiler: generated code must build warning-free with it too
+  python3           # benchmark harnesses in bench/
 )
 
 # Cross toolchains and emulation, installed only with --cross.

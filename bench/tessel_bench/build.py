@@ -1,0 +1,53 @@
+"""Builds generated folders with cmake, all the same way, reusing builds that are up to date."""
+
+import glob
+import json
+import os
+import shutil
+
+from .driver import BenchError, run_checked
+
+
+class BuildConfig:
+    """How every variant is built: -O3, optionally -march=native, optionally another compiler."""
+
+    def __init__(self, native=False, cxx=None, jobs=2):
+        self.native, self.cxx, self.jobs = native, cxx, jobs
+
+    @property
+    def cxx_flags(self):
+        return "-O3 -march=native" if self.native else "-O3"
+
+    def describe(self):
+        return {"cxx": self.cxx or "cmake default", "cxx_flags": self.cxx_flags}
+
+
+def build_generated(generated_dir, build_dir, config):
+    """cmake configure + build of a generated folder; returns the path of its demo program.
+
+    A build folder remembers the compiler and flags it was made with; a different configuration
+    starts it afresh (cmake cannot switch compilers in place). Otherwise make rebuilds only what
+    changed, i.e. nothing when the generated folder was left untouched."""
+    stamp_path = os.path.join(build_dir, "tessel-bench-build.json")
+    stamp = config.describe()
+    try:
+        with open(stamp_path) as f:
+            if json.load(f) != stamp:
+                shutil.rmtree(build_dir)
+    except (OSError, ValueError):
+        shutil.rmtree(build_dir, ignore_errors=True)
+    if not os.path.exists(os.path.join(build_dir, "CMakeCache.txt")):
+        command = ["cmake", "-S", generated_dir, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release",
+                   f"-DCMAKE_CXX_FLAGS={config.cxx_flags}"]
+        if config.cxx:
+            command.append(f"-DCMAKE_CXX_COMPILER={config.cxx}")
+        run_checked(command, f"configuring {generated_dir}")
+        with open(stamp_path, "w") as f:
+            json.dump(stamp, f)
+    run_checked(["cmake", "--build", build_dir, "-j", str(config.jobs)],
+                f"building {generated_dir}")
+    demos = [path for path in glob.glob(os.path.join(build_dir, "*_demo"))
+             if os.access(path, os.X_OK)]
+    if len(demos) != 1:
+        raise BenchError(f"expected one *_demo program in {build_dir}, found {len(demos)}")
+    return demos[0]

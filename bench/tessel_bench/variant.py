@@ -1,0 +1,106 @@
+"""One variant of a network (input size, schedule, budget, threads) from compile to numbers."""
+
+import os
+import re
+import sys
+
+from . import driver
+from .build import build_generated
+from .driver import BenchError
+from .generated import declared_arena_bytes, read_report
+
+
+class Variant:
+    """A network compiled one way. `prepare` compiles and builds it; a harness then times the
+    prepared variants together (timing.time_round_robin) and stores the result in `timing`."""
+
+    def __init__(self, network, input_size=None, schedule=None, budget=None, threads=None,
+                 label=None):
+        self.network, self.input_size = network, input_size
+        self.schedule, self.budget, self.threads = schedule, budget, threads
+        self.label = label or schedule or "layers"
+        self.compile_error = None  # the compiler's message when it refused this variant
+        self.build_error = None
+        self.declared_arena = None  # <MACRO>_ARENA_BYTES of the generated header
+        self.report = None  # generated.Report
+        self.demo = None
+        self.timing = None  # timing.Timing
+
+    @property
+    def network_name(self):
+        return os.path.splitext(os.path.basename(self.network))[0]
+
+    @property
+    def slug(self):
+        """A folder name that tells the variant apart from every other."""
+        parts = [self.network_name, self.input_size or "default",
+                 self.schedule or "default-schedule"]
+        if self.budget is not None:
+            parts.append(f"budget{self.budget}")
+        if self.threads is not None:
+            parts.append(f"t{self.threads}")
+        return re.sub(r"[^A-Za-z0-9.+-]+", "_", "-".join(parts))
+
+    @property
+    def ready(self):
+        return self.demo is not None
+
+    def prepare(self, tessel, work_dir, build_config, log=sys.stderr):
+        """Compiles and builds; a refused compile or failed build is recorded, not raised."""
+        generated_dir = os.path.join(work_dir, self.slug)
+        print(f"compile+build {self.slug}", file=log, flush=True)
+        result = driver.compile_network(tessel, generated_dir, self.network, self.input_size,
+                                        self.schedule, self.budget, self.threads)
+        if not result.ok:
+            self.compile_error = result.message
+            print(f"  rejected by the compiler: {result.message}", file=log, flush=True)
+            return
+        self.declared_arena = declared_arena_bytes(generated_dir)
+        self.report = read_report(generated_dir)
+        try:
+            self.demo = build_generated(generated_dir, generated_dir + ".build", build_config)
+        except BenchError as error:
+            self.build_error = str(error)
+            print(f"  build failed: {error}", file=log, flush=True)
+
+    @property
+    def chosen_schedule(self):
+        """The schedule that ran: the report's (the search may choose) or the one asked for."""
+        return (self.report.schedule if self.report else None) or self.schedule
+
+    def executed_macs(self, tessel):
+        """MACs one run executes: report.json's, else `tessel info` for the schedule."""
+        if self.report and self.report.macs is not None:
+            return self.report.macs
+        if self.budget is not None and not self.chosen_schedule:
+            return None  # the search chose a schedule the compiler did not tell us
+        return driver.info_macs(tessel, self.network, self.input_size, self.chosen_schedule)
+
+    def to_json(self):
+        timing = self.timing
+        return {
+            "network": self.network_name,
+            "input_size": self.input_size,
+            "schedule": self.schedule,
+            "chosen_schedule": self.chosen_schedule,
+            "budget_bytes": self.budget,
+            "threads": self.threads,
+            "compile_error": self.compile_error,
+            "build_error": self.build_error,
+            "run_error": timing.error if timing else None,
+            "declared_arena_bytes": self.declared_arena,
+            "predicted_arena_bytes": self.report.arena_bytes if self.report else None,
+            "predicted_ms": self.report.predicted_ms if self.report else None,
+            "median_ms": timing.median_ms if timing else None,
+            "times_ms": timing.times_ms if timing else [],
+            "peak_rss_kib": timing.max_rss_kib if timing else None,
+        }
+
+
+def prepare_all(variants, tessel, work_dir, build_config, log=sys.stderr):
+    """Compiles and builds the variants one after the other (the machine's cores go to each
+    build in turn); returns those ready to run."""
+    os.makedirs(work_dir, exist_ok=True)
+    for variant in variants:
+        variant.prepare(tessel, work_dir, build_config, log)
+    return [variant for variant in variants if variant.ready]

@@ -1,0 +1,142 @@
+"""Checks of the harness pieces that need no compiler or timing:
+    python3 -m unittest discover -s bench/tests
+"""
+
+import os
+import sys
+import tempfile
+import unittest
+
+sys.dont_write_bytecode = True
+BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, BENCH)
+
+from tessel_bench import driver, generated, stats  # noqa: E402
+import search_validation  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# `tessel info networks/yolov2-16.yaml --input-size 160x160 --schedule "0-7:tile5x5, 8-15:tile2x2"`
+INFO_TILED = """\
+  #  layer              op                output (CxHxW)           MACs     weight B activation B   arena off
+ in  input              input                  3x160x160              0            0       307200     3276800
+  0  conv0              conv2d+leaky          32x160x160       22118400         3584      3276800       tile@0
+  1  pool1              maxpool                 32x80x80         819200            0       819200  tile@409600
+  2  conv2              conv2d+leaky            64x80x80      117964800        73984      1638400       tile@0
+  3  pool3              maxpool                 64x40x40         409600            0       409600  tile@409600
+  4  conv4              conv2d+leaky           128x40x40      117964800       295424       819200       tile@0
+  5  conv5              conv2d+leaky            64x40x40       13107200        33024       409600  tile@409600
+  6  conv6              conv2d+leaky           128x40x40      117964800       295424       819200       tile@0
+  7  pool7              maxpool                128x20x20         204800            0       204800       737280
+  8  conv8              conv2d+leaky           256x20x20      117964800      1180672       409600       tile@0
+  9  conv9              conv2d+leaky           128x20x20       13107200       131584       204800  tile@73728
+ 10  conv10             conv2d+leaky           256x20x20      117964800      1180672       409600       tile@0
+ 11  pool11             maxpool                256x10x10         102400            0       102400  tile@73728
+ 12  conv12             conv2d+leaky           512x10x10      117964800      4720640       204800       tile@0
+ 13  conv13             conv2d+leaky           256x10x10       13107200       525312       102400  tile@73728
+ 14  conv14             conv2d+leaky           512x10x10      117964800      4720640       204800       tile@0
+ 15  conv15             conv2d+leaky           256x10x10       13107200       525312       102400       345600
+total: 0.902 GMAC, weights 13.05 MiB (13686272 bytes)
+schedule: 0-7:tile5x5, 8-15:tile2x2
+executed: 1.437 GMAC (+59.31% over layer by layer)
+arena: 944640 bytes (922.50 KiB); lower bound 944640 bytes, planner order 'largest first'
+"""
+LAYER_MACS = 901836800  # the MACs column's sum (awk '{s += $5}' agrees)
+
+
+class StatsTest(unittest.TestCase):
+    def test_ranks_average_ties(self):
+        self.assertEqual(stats.ranks([10, 30, 20, 30]), [1.0, 3.5, 2.0, 3.5])
+        self.assertEqual(stats.ranks([5, 5, 5]), [2.0, 2.0, 2.0])
+
+    def test_spearman(self):
+        self.assertAlmostEqual(stats.spearman([1, 2, 3, 4], [10, 20, 30, 40]), 1.0)
+        self.assertAlmostEqual(stats.spearman([1, 2, 3, 4], [9, 7, 5, 1]), -1.0)
+        # ys ranks [1, 2, 3.5, 5, 3.5]: 8 / sqrt(10 * 9.5) (scipy.stats.spearmanr agrees)
+        self.assertAlmostEqual(stats.spearman([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]),
+                               8 / (10 * 9.5) ** 0.5)
+        self.assertIsNone(stats.spearman([1], [2]))
+        self.assertIsNone(stats.spearman([1, 2, 3], [4, 4, 4]))
+
+    def test_median(self):
+        self.assertEqual(stats.median([3, 1, 2]), 2)
+        self.assertEqual(stats.median([4, 1, 3, 2]), 2.5)
+
+
+class InfoParsingTest(unittest.TestCase):
+    def test_exact_layer_sum_scaled_by_extra_work(self):
+        self.assertEqual(sum(int(m) for m in driver._LAYER_ROW.findall(INFO_TILED)), LAYER_MACS)
+        self.assertEqual(driver.parse_info_macs(INFO_TILED), round(LAYER_MACS * 1.5931))
+
+    def test_layers_schedule(self):
+        text = INFO_TILED.replace("1.437 GMAC (+59.31%", "0.902 GMAC (+0.00%")
+        self.assertEqual(driver.parse_info_macs(text), LAYER_MACS)
+
+    def test_summary_lines_only(self):
+        self.assertEqual(driver.parse_info_macs("total: 0.902 GMAC\nexecuted: 1.437 GMAC\n"),
+                         1437000000)
+        self.assertEqual(driver.parse_info_macs("total: 15.476 GMAC, weights\n"), 15476000000)
+        self.assertIsNone(driver.parse_info_macs("nothing here"))
+
+
+class GeneratedFilesTest(unittest.TestCase):
+    def test_report_fields(self):
+        self.assertFalse(generated.read_report(HERE).present)  # no report.json here
+        with tempfile.TemporaryDirectory() as folder:
+            with open(os.path.join(HERE, "sample_report.json")) as src, \
+                    open(os.path.join(folder, "report.json"), "w") as dst:
+                dst.write(src.read())
+            report = generated.read_report(folder)
+        self.assertEqual(report.schedule, "0-7:tile5x5, 8-15:layers")
+        self.assertEqual(report.predicted_ms, 812.5)
+        self.assertEqual(report.arena_bytes, 10529280)
+        self.assertEqual(report.macs, 14812000000)
+        self.assertEqual(report.get("groups"), [{"first": 0, "last": 7, "schedule": "tile5x5",
+                                                 "peak_bytes": 123, "predicted_ms": 1.0,
+                                                 "macs": 1, "extra_macs": 0}])
+
+    def test_missing_fields_are_none(self):
+        report = generated.Report({"chosen": {"schedule": "0-15:layers", "macs": "many"}})
+        self.assertEqual(report.schedule, "0-15:layers")
+        self.assertIsNone(report.macs)  # not a number
+        self.assertIsNone(report.predicted_ms)
+        self.assertIsNone(generated.Report([1, 2]).get("chosen", "macs"))
+
+    def test_unreadable_report(self):
+        with tempfile.TemporaryDirectory() as folder:
+            with open(os.path.join(folder, "report.json"), "w") as f:
+                f.write("{ not json")
+            self.assertFalse(generated.read_report(folder).present)
+
+    def test_declared_arena(self):
+        with tempfile.TemporaryDirectory() as folder:
+            self.assertIsNone(generated.declared_arena_bytes(folder))
+            with open(os.path.join(folder, "net.h"), "w") as f:
+                f.write("#define NET_H\n#define NET_ARENA_BYTES 944640u\n"
+                        "#define NET_ARENA_ALIGNMENT 64u\n")
+            self.assertEqual(generated.declared_arena_bytes(folder), 944640)
+
+
+class SweepTest(unittest.TestCase):
+    def test_sweep_size_and_forms(self):
+        schedules = search_validation.sweep_schedules(15, 5)
+        # 25 single-group grids + 15 split points x (6 x 6 - 1) kind pairs
+        self.assertEqual(len(schedules), 25 + 15 * 35)
+        self.assertEqual(len(set(schedules)), len(schedules))
+        self.assertIn("0-15:tile2x5", schedules)
+        self.assertIn("0:tile1x1, 1-15:layers", schedules)
+        self.assertIn("0-14:layers, 15:tile5x5", schedules)
+        self.assertNotIn("0-7:layers, 8-15:layers", schedules)
+
+    def test_sample_is_deterministic_subset(self):
+        schedules = search_validation.sweep_schedules(15, 5)
+        first = search_validation.sample_schedules(schedules, 40, 1)
+        self.assertEqual(first, search_validation.sample_schedules(schedules, 40, 1))
+        self.assertNotEqual(first, search_validation.sample_schedules(schedules, 40, 2))
+        self.assertEqual(len(first), 40)
+        self.assertTrue(set(first) <= set(schedules))
+        self.assertEqual(search_validation.sample_schedules(schedules, 0, 1), schedules)
+
+
+if __name__ == "__main__":
+    unittest.main()
