@@ -1,4 +1,4 @@
-// `tessel compile NET.yaml -o DIR [--budget SIZE] [--target BOARD]`:
+// `tessel compile NET.yaml -o DIR [--budget SIZE] [--target BOARD] [--threads N]`:
 // generates the C++ project for a network and prints its report.
 #include "codegen/network_emitter.h"
 #include "driver/byte_size.h"
@@ -36,6 +36,11 @@ static cl::opt<std::string>
 static cl::opt<std::string> TargetFile("target-file", cl::value_desc("profile.yaml"),
                                        cl::desc("Read the board profile from a file instead"),
                                        cl::sub(compileCommand()));
+static cl::opt<int> Threads("threads", cl::value_desc("N"),
+                            cl::desc("Threads the generated code runs on (default: the target's "
+                                     "`threads`: 1 for host and bare-metal boards, 4 for the "
+                                     "Raspberry Pis)"),
+                            cl::sub(compileCommand()));
 static cl::opt<bool> Quiet("quiet", cl::desc("Print only the summary line"),
                            cl::sub(compileCommand()));
 
@@ -55,6 +60,20 @@ int runCompileCommand() {
       TargetFile.empty() ? loadBuiltinTargetProfile(TargetName) : loadTargetProfileFile(TargetFile);
   if (!target)
     return reportError(target.takeError(), TargetFile.empty() ? kExitUsage : kExitInvalidInput);
+  LoweringOptions lowering;
+  lowering.threads = Threads.getNumOccurrences() > 0 ? int(Threads) : target->threads;
+  if (lowering.threads < 1 || lowering.threads > kMaxThreads)
+    return reportError(llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                               "--threads must be in [1, %d], got %d", kMaxThreads,
+                                               lowering.threads),
+                       kExitUsage);
+  if (lowering.threads > 1 && !hasThreads(*target))
+    return reportError(llvm::createStringError(
+                           llvm::inconvertibleErrorCode(),
+                           "--threads %d: target %s runs bare metal (%s), without threads; "
+                           "its generated code runs on one thread",
+                           lowering.threads, target->name.c_str(), target->triple.str().c_str()),
+                       kExitUsage);
   llvm::Expected<Network> net = loadNormalizedNetwork();
   if (!net)
     return reportError(net.takeError(), kExitInvalidInput);
@@ -63,7 +82,7 @@ int runCompileCommand() {
   options.sourceName = llvm::sys::path::filename(NetworkPath).str();
   options.version = TESSEL_VERSION;
   options.symbolName = SymbolName;
-  llvm::Expected<ExecutionPlan> plan = planCommandLineSchedule(*net);
+  llvm::Expected<ExecutionPlan> plan = planCommandLineSchedule(*net, lowering);
   if (!plan)
     return reportError(plan.takeError(), kExitUsage);
   llvm::Expected<GeneratedNetwork> generated = emitNetwork(*net, std::move(*plan), options);
@@ -101,9 +120,11 @@ int runCompileCommand() {
           ? fmt::format(" of {}budget {}", use.budgetFromCommandLine ? "" : "default ", *use.budget)
           : std::string(", no budget");
   llvm::outs() << fmt::format(
-      "wrote {} files to {}: {} (arena {} bytes, weights {} bytes; target {}: {} {} bytes{})\n",
+      "wrote {} files to {}: {} (arena {} bytes, weights {} bytes; target {}: {} {} bytes{}; "
+      "{} thread{})\n",
       generated->files.size(), OutputDirectory.getValue(), generated->cName + ".h", arenaBytes,
-      generated->weightBytes, target->name, use.counted, use.countedBytes, budgetText);
+      generated->weightBytes, target->name, use.counted, use.countedBytes, budgetText,
+      lowering.threads, lowering.threads == 1 ? "" : "s");
   return kExitOk;
 }
 
