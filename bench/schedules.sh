@@ -11,6 +11,8 @@
 #     --rounds N          runs per variant (default 7)
 #     --json FILE         (default build/bench/schedules.json)
 #     --native            build with -march=native
+#     --threads LIST      thread counts, comma-separated (default 1): every
+#                         schedule is measured with each (tessel compile --threads)
 #   Default schedules: the ones compared for yolov2-16 (layers first).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,6 +22,7 @@ input_size=""
 rounds=7
 json=$build/bench/schedules.json
 flags=""
+thread_counts=1
 schedules=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -28,7 +31,8 @@ while [[ $# -gt 0 ]]; do
     --rounds) rounds=$2; shift 2 ;;
     --json) json=$2; shift 2 ;;
     --native) flags="-march=native"; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --threads) thread_counts=$2; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) schedules+=("$1"); shift ;;
   esac
 done
@@ -44,10 +48,20 @@ rm -rf "$work" && mkdir -p "$work" "$(dirname "$json")"
 size_args=()
 [[ -n $input_size ]] && size_args=(--input-size "$input_size")
 
-declare -a arena macs extra demo
-for k in "${!schedules[@]}"; do
-  report=$("$build/tessel" compile "$network" "${size_args[@]}" --schedule "${schedules[$k]}" \
-           --name "v$k" -o "$work/v$k")
+# One variant per schedule and thread count.
+declare -a variant_schedule variant_threads
+IFS=, read -r -a thread_list <<<"$thread_counts"
+for schedule in "${schedules[@]}"; do
+  for threads in "${thread_list[@]}"; do
+    variant_schedule+=("$schedule")
+    variant_threads+=("$threads")
+  done
+done
+
+declare -a arena macs extra demo rss
+for k in "${!variant_schedule[@]}"; do
+  report=$("$build/tessel" compile "$network" "${size_args[@]}" --schedule "${variant_schedule[$k]}" \
+           --threads "${variant_threads[$k]}" --name "v$k" -o "$work/v$k")
   arena[$k]=$(sed -n 's/^arena: \([0-9]*\) bytes.*/\1/p' <<<"$report")
   macs[$k]=$(sed -n 's/^executed: \([0-9.]*\) GMAC.*/\1/p' <<<"$report")
   extra[$k]=$(sed -n 's/^executed: [0-9.]* GMAC (+\{0,1\}\([-0-9.]*\)%.*/\1/p' <<<"$report")
@@ -60,28 +74,31 @@ done
 # Round-robin runs; one time per run in ms.
 declare -A times
 for ((r = 0; r < rounds; r++)); do
-  for k in "${!schedules[@]}"; do
-    t=$("${demo[$k]}" --seed 1 | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p')
-    times[$k]+="$t "
+  for k in "${!variant_schedule[@]}"; do
+    out=$("${demo[$k]}" --seed 1)
+    times[$k]+="$(sed -n 's/.*median \([0-9.]*\) ms.*/\1/p' <<<"$out") "
+    rss[$k]=$(sed -n 's/^peak rss \([0-9]*\) KiB/\1/p' <<<"$out")
   done
 done
 median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 base=$(median "${times[0]}")
-printf '%-34s %12s %8s %14s %12s %8s\n' schedule "median ms" ratio "arena bytes" "GMAC exec" "extra"
+printf '%-34s %7s %12s %8s %14s %12s %8s %12s\n' schedule threads "median ms" ratio "arena bytes" \
+  "GMAC exec" "extra" "peak RSS KiB"
 {
   printf '{\n  "network": "%s",\n  "input_size": "%s",\n  "rounds": %d,\n  "cpu": "%s",\n  "results": [\n' \
     "$(basename "$network")" "${input_size:-default}" "$rounds" \
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-  for k in "${!schedules[@]}"; do
+  for k in "${!variant_schedule[@]}"; do
     m=$(median "${times[$k]}")
     ratio=$(awk -v a="$m" -v b="$base" 'BEGIN {printf "%.3f", a / b}')
-    printf '%-34s %12s %8s %14s %12s %7s%%\n' "${schedules[$k]}" "$m" "$ratio" "${arena[$k]}" \
-      "${macs[$k]}" "${extra[$k]}" >&2
-    sep=$([[ $k -lt $((${#schedules[@]} - 1)) ]] && echo , || true)
-    printf '    {"schedule": "%s", "median_ms": %s, "ratio_to_first": %s, "arena_bytes": %s, "gmac_executed": %s, "extra_mac_percent": %s, "times_ms": [%s]}%s\n' \
-      "${schedules[$k]}" "$m" "$ratio" "${arena[$k]}" "${macs[$k]}" "${extra[$k]}" \
-      "$(sed 's/ $//; s/ /, /g' <<<"${times[$k]}")" "$sep"
+    printf '%-34s %7s %12s %8s %14s %12s %7s%% %12s\n' "${variant_schedule[$k]}" \
+      "${variant_threads[$k]}" "$m" "$ratio" "${arena[$k]}" "${macs[$k]}" "${extra[$k]}" \
+      "${rss[$k]}" >&2
+    sep=$([[ $k -lt $((${#variant_schedule[@]} - 1)) ]] && echo , || true)
+    printf '    {"schedule": "%s", "threads": %s, "median_ms": %s, "ratio_to_first": %s, "arena_bytes": %s, "gmac_executed": %s, "extra_mac_percent": %s, "peak_rss_kib": %s, "times_ms": [%s]}%s\n' \
+      "${variant_schedule[$k]}" "${variant_threads[$k]}" "$m" "$ratio" "${arena[$k]}" \
+      "${macs[$k]}" "${extra[$k]}" "${rss[$k]:-null}" "$(sed 's/ $//; s/ /, /g' <<<"${times[$k]}")" "$sep"
   done
   printf '  ]\n}\n'
 } 2>&1 >"$json" | cat

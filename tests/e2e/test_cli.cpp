@@ -41,7 +41,8 @@ TEST_CASE("an invalid network fails with its location and writes nothing") {
                file);
     std::fclose(file);
   }
-  e2e::CommandResult result = tessel("compile " + e2e::quote(bad) + " -o " + e2e::quote(work + "/out"));
+  e2e::CommandResult result =
+      tessel("compile " + e2e::quote(bad) + " -o " + e2e::quote(work + "/out"));
   INFO(result.output);
   CHECK(result.exitCode == 1);
   CHECK(result.output.find("bad.yaml:4:") != std::string::npos);
@@ -62,6 +63,30 @@ TEST_CASE("a budget below the layers arena fails with exit code 3 and writes not
             .exitCode == 2);
 }
 
+TEST_CASE("--threads above 1 is a usage error for a bare-metal target, and writes nothing") {
+  const std::string work = e2e::freshWorkDir("cli-threads");
+  const std::string compile = "compile " + e2e::quote(e2e::networkPath("tiny-chain.yaml")) +
+                              " -o " + e2e::quote(work + "/out");
+  e2e::CommandResult bare = tessel(compile + " --target cortex-m33 --threads 2");
+  INFO(bare.output);
+  CHECK(bare.exitCode == 2);
+  CHECK(bare.output.find("--threads 2: target cortex-m33 runs bare metal") != std::string::npos);
+  CHECK_FALSE(fs::exists(work + "/out"));
+  CHECK(tessel(compile + " --threads 0").exitCode == 2);
+  CHECK(tessel(compile + " --threads 65").exitCode == 2);
+  CHECK_FALSE(fs::exists(work + "/out"));
+
+  e2e::CommandResult single = tessel(compile + " --target cortex-m33 --threads 1");
+  CHECK(single.exitCode == 0);
+  CHECK(single.output.find("; 1 thread)") != std::string::npos);
+  e2e::CommandResult rpi = tessel(compile + " --target rpi4");
+  CHECK(rpi.exitCode == 0);
+  CHECK(rpi.output.find("; 4 threads)") != std::string::npos);
+  e2e::CommandResult header =
+      e2e::runCommand("grep -h '_THREADS ' " + e2e::quote(work) + "/out/*.h");
+  CHECK(header.output.find("TINY_CHAIN_THREADS 4") != std::string::npos);
+}
+
 TEST_CASE("info prints the planned arena, equal to what compile declares") {
   const std::string work = e2e::freshWorkDir("cli-info");
   e2e::CommandResult info = tessel("info " + e2e::quote(e2e::networkPath("tiny-residual.yaml")));
@@ -73,7 +98,8 @@ TEST_CASE("info prints the planned arena, equal to what compile declares") {
   REQUIRE(tessel("compile --quiet " + e2e::quote(e2e::networkPath("tiny-residual.yaml")) + " -o " +
                  e2e::quote(work + "/gen"))
               .exitCode == 0);
-  e2e::CommandResult header = e2e::runCommand("grep -h '_ARENA_BYTES ' " + e2e::quote(work) + "/gen/*.h");
+  e2e::CommandResult header =
+      e2e::runCommand("grep -h '_ARENA_BYTES ' " + e2e::quote(work) + "/gen/*.h");
   CHECK(header.output.find("_ARENA_BYTES " + arenaBytes + "u") != std::string::npos);
 }
 
@@ -86,9 +112,9 @@ TEST_CASE("run rejects an input file of the wrong size and writes nothing") {
     std::fwrite(values, sizeof(float), 5, file);
     std::fclose(file);
   }
-  e2e::CommandResult result = tessel("run " + e2e::quote(e2e::networkPath("tiny-chain.yaml")) +
-                                     " --input " + e2e::quote(work + "/short.bin") + " --output " +
-                                     e2e::quote(work + "/out.bin"));
+  e2e::CommandResult result =
+      tessel("run " + e2e::quote(e2e::networkPath("tiny-chain.yaml")) + " --input " +
+             e2e::quote(work + "/short.bin") + " --output " + e2e::quote(work + "/out.bin"));
   INFO(result.output);
   CHECK(result.exitCode == 1);
   CHECK(result.output.find("20 bytes") != std::string::npos);
