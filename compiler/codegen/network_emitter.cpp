@@ -1,17 +1,21 @@
 #include "codegen/network_emitter.h"
 
+#include "analysis/layer_costs.h"
 #include "codegen/embedded_files.h"
 #include "codegen/identifiers.h"
 #include "codegen/layer_calls.h"
 #include "codegen/template_filler.h"
 #include "codegen/weight_packing.h"
+#include "schedule/thread_split.h"
 
 #include <fmt/format.h>
 
 namespace tessel {
 namespace {
 
-std::string shapeText(const Shape &s) { return fmt::format("{}x{}x{}", s.c, s.h, s.w); }
+std::string shapeText(const Shape &s) {
+  return fmt::format("{}x{}x{}", s.c, s.h, s.w);
+}
 
 // Layers whose storage some operation touches. A layer can go untouched when
 // every output cell it would compute lies where its consumer reads only
@@ -58,13 +62,34 @@ std::string emitTensorDeclarations(const Network &net, const ExecutionPlan &plan
       const char *what = storage.kind == StorageKind::Full         ? "whole map"
                          : storage.kind == StorageKind::TileBuffer ? "tile buffer"
                                                                    : "row window";
-      code += fmt::format("  float *const {} = reinterpret_cast<float *>(arena + {}); // {} {}, {}, "
-                          "{} bytes\n",
-                          name, storage.offset, layer.name, shape, what, storage.bytes);
+      code +=
+          fmt::format("  float *const {} = reinterpret_cast<float *>(arena + {}); // {} {}, {}, "
+                      "{} bytes\n",
+                      name, storage.offset, layer.name, shape, what, storage.bytes);
     }
     }
   }
   return code;
+}
+
+// The call, split across the threads when it is worth it: one case per
+// part, each the same kernel call on its own band of the region.
+std::string emitKernel(const Network &net, const WeightBlob &weights, const KernelCall &call,
+                       int threads) {
+  const std::vector<MapRegion> parts = threadParts(net, call, threads);
+  if (parts.size() == 1)
+    return emitLayerCall(net, weights, call, "  ");
+  std::string code = fmt::format("  tessel::ThreadPool<{}>::parallelFor({}, [&](int part) {{\n"
+                                 "    switch (part) {{\n",
+                                 threads, parts.size());
+  for (size_t i = 0; i < parts.size(); ++i) {
+    KernelCall band = call;
+    band.region = parts[i];
+    code += i + 1 < parts.size() ? fmt::format("    case {}:\n", i) : "    default:\n";
+    code += emitLayerCall(net, weights, band, "      ");
+    code += "      break;\n";
+  }
+  return code + "    }\n  });\n";
 }
 
 std::string emitBody(const Network &net, const ExecutionPlan &plan, const WeightBlob &weights) {
@@ -78,21 +103,19 @@ std::string emitBody(const Network &net, const ExecutionPlan &plan, const Weight
                           in.h, in.w);
       break;
     case Operation::Kind::Kernel:
-      body += "\n" + emitLayerCall(net, weights, op.call, "  ");
+      body += "\n" + emitKernel(net, weights, op.call, plan.threads);
       break;
     case Operation::Kind::ShiftRows: {
       const Shape &s = net.layers[op.shift.layer].output;
       const int64_t rowFloats = int64_t(s.w) * s.c;
-      body += fmt::format("\n  // {}: keep the last {} rows of its window\n"
-                          "  tessel::shiftWindow({}, {}, {});\n",
-                          net.layers[op.shift.layer].name, op.shift.rows,
-                          tensorName(op.shift.layer), op.shift.by * rowFloats,
-                          op.shift.rows * rowFloats);
+      body +=
+          fmt::format("\n  // {}: keep the last {} rows of its window\n"
+                      "  tessel::shiftWindow({}, {}, {});\n",
+                      net.layers[op.shift.layer].name, op.shift.rows, tensorName(op.shift.layer),
+                      op.shift.by * rowFloats, op.shift.rows * rowFloats);
       break;
     }
-    case Operation::Kind::Comment:
-      body += fmt::format("\n  // ---- {}\n", op.comment);
-      break;
+    case Operation::Kind::Comment: body += fmt::format("\n  // ---- {}\n", op.comment); break;
     case Operation::Kind::ConvertOutput:
       body += fmt::format("\n  tessel::hwcToNchw({}, output, {}, {}, {});\n",
                           tensorName(net.outputIndex()), out.c, out.h, out.w);
@@ -107,6 +130,16 @@ std::string emitAllParams(const Network &net) {
   for (int i = 1; i < int(net.layers.size()); ++i)
     code += emitLayerParams(net, i);
   return code;
+}
+
+// What the generated CMakeLists.txt adds for code running on several threads.
+std::string threadsLink(const std::string &library, int threads) {
+  if (threads <= 1)
+    return "";
+  return fmt::format("\n# The network runs on {} threads (tessel compile --threads).\n"
+                     "find_package(Threads REQUIRED)\n"
+                     "target_link_libraries({} PUBLIC Threads::Threads)\n",
+                     threads, library);
 }
 
 } // namespace
@@ -152,6 +185,9 @@ llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, ExecutionPlan p
       {"layer_params", emitAllParams(net)},
       {"tensors", emitTensorDeclarations(net, result.plan)},
       {"body", emitBody(net, result.plan, weights)},
+      {"threads", std::to_string(result.plan.threads)},
+      {"threads_include", result.plan.threads > 1 ? "#include \"tessel/thread_pool.h\"\n" : ""},
+      {"threads_link", threadsLink(c, result.plan.threads)},
   };
 
   // Each template uses a subset of the values.
@@ -168,17 +204,22 @@ llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, ExecutionPlan p
     std::initializer_list<const char *> keys;
   };
   const Output outputs[] = {
-      {c + ".h", "network.h.in",
+      {c + ".h",
+       "network.h.in",
        {"version", "source", "summary", "input_elements", "input_shape", "output_elements",
         "output_shape", "arena_bytes", "arena_alignment", "guard", "macro", "c_name", "input_c",
-        "input_h", "input_w", "output_c", "output_h", "output_w"}},
-      {c + ".cpp", "network.cpp.in",
+        "input_h", "input_w", "output_c", "output_h", "output_w", "threads"}},
+      {c + ".cpp",
+       "network.cpp.in",
        {"version", "source", "schedule", "header_file", "weights_bytes", "weights_asm_file",
-        "weights_symbol", "c_name", "layer_params", "tensors", "body"}},
-      {c + "_weights.S", "weights.S.in",
+        "weights_symbol", "c_name", "layer_params", "tensors", "body", "threads_include"}},
+      {c + "_weights.S",
+       "weights.S.in",
        {"version", "source", "weights_file", "weights_bytes", "weights_symbol"}},
-      {"CMakeLists.txt", "CMakeLists.txt.in",
-       {"version", "source", "c_name", "source_file", "weights_asm_file", "weights_file"}},
+      {"CMakeLists.txt",
+       "CMakeLists.txt.in",
+       {"version", "source", "c_name", "source_file", "weights_asm_file", "weights_file",
+        "threads_link"}},
       {"demo.cpp", "demo.cpp.in", {"version", "source", "c_name", "header_file", "macro"}},
   };
   for (const Output &output : outputs) {

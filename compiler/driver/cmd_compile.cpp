@@ -1,4 +1,4 @@
-// `tessel compile NET.yaml -o DIR [--budget SIZE] [--target BOARD]`:
+// `tessel compile NET.yaml -o DIR [--budget SIZE] [--target BOARD] [--threads N]`:
 // searches the fastest schedule that fits the budget (unless --schedule
 // gives one), generates the C++ project for it and writes the report beside
 // it (report.json, pareto.svg, arena.svg).
@@ -46,6 +46,11 @@ static cl::opt<std::string>
 static cl::opt<std::string> TargetFile("target-file", cl::value_desc("profile.yaml"),
                                        cl::desc("Read the board profile from a file instead"),
                                        cl::sub(compileCommand()));
+static cl::opt<int> Threads("threads", cl::value_desc("N"),
+                            cl::desc("Threads the generated code runs on (default: the target's "
+                                     "`threads`: 1 for host and bare-metal boards, 4 for the "
+                                     "Raspberry Pis)"),
+                            cl::sub(compileCommand()));
 static cl::opt<bool> Quiet("quiet", cl::desc("Print only the summary line"),
                            cl::sub(compileCommand()));
 static cl::opt<int> MaxTileGrid("max-grid", cl::init(SearchOptions{}.maxTileGrid),
@@ -106,6 +111,20 @@ int runCompileCommand() {
       TargetFile.empty() ? loadBuiltinTargetProfile(TargetName) : loadTargetProfileFile(TargetFile);
   if (!target)
     return reportError(target.takeError(), TargetFile.empty() ? kExitUsage : kExitInvalidInput);
+  LoweringOptions lowering;
+  lowering.threads = Threads.getNumOccurrences() > 0 ? int(Threads) : target->threads;
+  if (lowering.threads < 1 || lowering.threads > kMaxThreads)
+    return reportError(llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                               "--threads must be in [1, %d], got %d", kMaxThreads,
+                                               lowering.threads),
+                       kExitUsage);
+  if (lowering.threads > 1 && !hasThreads(*target))
+    return reportError(llvm::createStringError(
+                           llvm::inconvertibleErrorCode(),
+                           "--threads %d: target %s runs bare metal (%s), without threads; "
+                           "its generated code runs on one thread",
+                           lowering.threads, target->name.c_str(), target->triple.str().c_str()),
+                       kExitUsage);
   llvm::Expected<Network> net = loadNormalizedNetwork();
   if (!net)
     return reportError(net.takeError(), kExitInvalidInput);
@@ -119,13 +138,14 @@ int runCompileCommand() {
   report.network = net->name;
   report.input = net->layers[0].output;
   report.target = target->name;
+  report.threads = lowering.threads;
   report.budgetBytes = budget ? budget : target->defaultBudget;
   report.budgetCountsWeights = countsWeights(*target);
   report.latencySource = target->latency.source;
 
   ExecutionPlan plan;
   if (ScheduleOption.getNumOccurrences() > 0) {
-    llvm::Expected<ExecutionPlan> given = planCommandLineSchedule(*net);
+    llvm::Expected<ExecutionPlan> given = planCommandLineSchedule(*net, lowering);
     if (!given)
       return reportError(given.takeError(), kExitUsage);
     plan = std::move(*given);
@@ -137,6 +157,7 @@ int runCompileCommand() {
       arenaBudget = *report.budgetBytes - (report.budgetCountsWeights ? weightBound : 0);
     SearchOptions searchOptions;
     searchOptions.maxTileGrid = MaxTileGrid;
+    searchOptions.lowering = lowering;
     const auto start = std::chrono::steady_clock::now();
     llvm::Expected<SearchOutcome> outcome =
         searchSchedule(*net, target->latency, searchOptions, arenaBudget);
@@ -204,9 +225,11 @@ int runCompileCommand() {
           ? fmt::format(" of {}budget {}", use.budgetFromCommandLine ? "" : "default ", *use.budget)
           : std::string(", no budget");
   llvm::outs() << fmt::format(
-      "wrote {} files to {}: {} (arena {} bytes, weights {} bytes; target {}: {} {} bytes{})\n",
+      "wrote {} files to {}: {} (arena {} bytes, weights {} bytes; target {}: {} {} bytes{}; "
+      "{} thread{})\n",
       generated->files.size(), OutputDirectory.getValue(), generated->cName + ".h", arenaBytes,
-      generated->weightBytes, target->name, use.counted, use.countedBytes, budgetText);
+      generated->weightBytes, target->name, use.counted, use.countedBytes, budgetText,
+      lowering.threads, lowering.threads == 1 ? "" : "s");
   return kExitOk;
 }
 

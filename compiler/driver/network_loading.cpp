@@ -22,11 +22,12 @@ llvm::Expected<Network> loadNormalizedNetwork() {
   return normalize(*net);
 }
 
-llvm::Expected<ExecutionPlan> planCommandLineSchedule(const Network &normalized) {
+llvm::Expected<ExecutionPlan> planCommandLineSchedule(const Network &normalized,
+                                                      const LoweringOptions &options) {
   llvm::Expected<NetworkSchedule> schedule = parseSchedule(ScheduleOption, normalized);
   if (!schedule)
     return schedule.takeError();
-  return lowerSchedule(normalized, *schedule);
+  return lowerSchedule(normalized, *schedule, options);
 }
 
 } // namespace tessel::driver

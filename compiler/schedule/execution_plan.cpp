@@ -7,7 +7,9 @@
 
 namespace tessel {
 
-bool layoutsCoincide(const Shape &shape) { return shape.c == 1 || (shape.h == 1 && shape.w == 1); }
+bool layoutsCoincide(const Shape &shape) {
+  return shape.c == 1 || (shape.h == 1 && shape.w == 1);
+}
 
 WindowRef LoweringContext::wholeWindow(int layer) const {
   const Shape &s = net.layers[layer].output;
@@ -49,7 +51,8 @@ void assignStorageKinds(const Network &net, ExecutionPlan &plan) {
     plan.storage[0].kind = StorageKind::UserInput;
   for (const GroupSchedule &g : plan.schedule.groups)
     for (int i = g.first; i < g.last && g.kind != GroupKind::Layers; ++i)
-      plan.storage[i].kind = g.kind == GroupKind::Tile ? StorageKind::TileBuffer : StorageKind::RowWindow;
+      plan.storage[i].kind =
+          g.kind == GroupKind::Tile ? StorageKind::TileBuffer : StorageKind::RowWindow;
   if (layoutsCoincide(net.layers[output].output))
     plan.storage[output].kind = StorageKind::UserOutput;
 }
@@ -93,11 +96,17 @@ void requestBuffers(const Network &net, const std::vector<int64_t> &capacity, Ex
 
 } // namespace
 
-llvm::Expected<ExecutionPlan> lowerSchedule(const Network &net, const NetworkSchedule &schedule) {
+llvm::Expected<ExecutionPlan> lowerSchedule(const Network &net, const NetworkSchedule &schedule,
+                                            const LoweringOptions &options) {
   if (llvm::Error error = validateSchedule(schedule, net))
     return error;
+  if (options.threads < 1 || options.threads > kMaxThreads)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the thread count must be in [1, %d], got %d", kMaxThreads,
+                                   options.threads);
   ExecutionPlan plan;
   plan.schedule = schedule;
+  plan.threads = options.threads;
   for (int i = 1; i < int(net.layers.size()); ++i)
     plan.layerMacs += layerMacs(net, i);
   assignStorageKinds(net, plan);

@@ -71,12 +71,23 @@ struct ExecutionPlan {
   std::vector<Operation> operations;
   int64_t executedMacs = 0; // what the kernel calls compute, halos included
   int64_t layerMacs = 0;    // what the `layers` schedule computes
+  // Threads the generated code runs on: each large kernel call's output
+  // region is split into `threads` bands computed in parallel (see
+  // docs/threads.md). The bands need no memory of their own.
+  int threads = 1;
 };
+
+struct LoweringOptions {
+  int threads = 1; // 1 to kMaxThreads
+};
+
+inline constexpr int kMaxThreads = 64; // tessel/thread_pool.h's limit
 
 // True when NCHW and HWC order the elements of `shape` identically.
 bool layoutsCoincide(const Shape &shape);
 
 llvm::Expected<ExecutionPlan> lowerSchedule(const Network &normalized,
-                                            const NetworkSchedule &schedule);
+                                            const NetworkSchedule &schedule,
+                                            const LoweringOptions &options = {});
 
 } // namespace tessel

@@ -1,6 +1,9 @@
 #include "search/latency_model.h"
 
 #include "analysis/layer_costs.h"
+#include "schedule/thread_split.h"
+
+#include <algorithm>
 
 namespace tessel {
 
@@ -53,21 +56,25 @@ std::optional<OperationFeatures> featuresOf(const Network &net, const Operation 
     f.rows = op.shift.rows;
     return f;
   }
-  case Operation::Kind::Kernel: {
-    const int layer = op.call.layer;
+  case Operation::Kind::Kernel: return kernelFeatures(net, op.call.layer, op.call.region);
+  }
+  return std::nullopt;
+}
+
+OperationFeatures kernelFeatures(const Network &net, int layer, const MapRegion &r) {
+  OperationFeatures f;
+  {
     const Shape &out = net.layers[size_t(layer)].output;
-    const MapRegion &r = op.call.region;
     const double area = double(r.height()) * r.width();
     const double fraction = area / (double(out.h) * out.w);
     f.kind = kernelClassOf(net, layer);
     f.pixels = area;
     f.rows = r.height();
     const double macs = double(layerMacs(net, layer)) * fraction;
-    f.work = f.kind == KernelClass::Elementwise ? area * out.c : macs;
-    return f;
+    f.work =
+        f.kind == KernelClass::Elementwise || f.kind == KernelClass::Copy ? area * out.c : macs;
   }
-  }
-  return std::nullopt;
+  return f;
 }
 
 double predictSeconds(const OperationFeatures &f, const LatencyProfile &profile) {
@@ -76,12 +83,27 @@ double predictSeconds(const OperationFeatures &f, const LatencyProfile &profile)
                  c.nsPerCall * f.calls);
 }
 
+double predictOperationSeconds(const Network &net, const Operation &op, int threads,
+                               const LatencyProfile &profile) {
+  if (op.kind == Operation::Kind::Kernel && threads > 1) {
+    const std::vector<MapRegion> parts = threadParts(net, op.call, threads);
+    if (parts.size() > 1) { // the threads join after the slowest band
+      double slowest = 0;
+      for (const MapRegion &part : parts)
+        slowest =
+            std::max(slowest, predictSeconds(kernelFeatures(net, op.call.layer, part), profile));
+      return slowest + 1e-9 * profile.nsPerForkJoin;
+    }
+  }
+  std::optional<OperationFeatures> f = featuresOf(net, op);
+  return f ? predictSeconds(*f, profile) : 0.0;
+}
+
 double predictPlanSeconds(const Network &net, const ExecutionPlan &plan,
                           const LatencyProfile &profile) {
   double seconds = 0;
   for (const Operation &op : plan.operations)
-    if (std::optional<OperationFeatures> f = featuresOf(net, op))
-      seconds += predictSeconds(*f, profile);
+    seconds += predictOperationSeconds(net, op, plan.threads, profile);
   return seconds;
 }
 
@@ -94,10 +116,8 @@ double predictLayersSeconds(const Network &net, const ExecutionPlan &plan,
       layer = op.call.layer;
     else if (op.kind == Operation::Kind::ShiftRows)
       layer = op.shift.layer;
-    if (layer < layerFirst || layer > layerLast)
-      continue;
-    if (std::optional<OperationFeatures> f = featuresOf(net, op))
-      seconds += predictSeconds(*f, profile);
+    if (layer >= layerFirst && layer <= layerLast)
+      seconds += predictOperationSeconds(net, op, plan.threads, profile);
   }
   return seconds;
 }

@@ -26,10 +26,20 @@ struct OperationFeatures {
 // std::nullopt for operations that cost nothing (comments).
 std::optional<OperationFeatures> featuresOf(const Network &normalized, const Operation &op);
 
+// A kernel call of `layer` computing `region` of its output.
+OperationFeatures kernelFeatures(const Network &normalized, int layer, const MapRegion &region);
+
 double predictSeconds(const OperationFeatures &features, const LatencyProfile &profile);
 
-// Sum over the plan's operations; `layerFirst..layerLast` restricts it to the
-// operations of those layers (kernel calls and window shifts).
+// One operation on `threads` threads: a kernel call split into bands
+// (schedule/thread_split.h) takes as long as its slowest band plus the
+// threads' fork and join.
+double predictOperationSeconds(const Network &normalized, const Operation &op, int threads,
+                               const LatencyProfile &profile);
+
+// Sum over the plan's operations on its threads; `layerFirst..layerLast`
+// restricts it to the operations of those layers (kernel calls and window
+// shifts).
 double predictPlanSeconds(const Network &normalized, const ExecutionPlan &plan,
                           const LatencyProfile &profile);
 double predictLayersSeconds(const Network &normalized, const ExecutionPlan &plan,

@@ -76,10 +76,11 @@ llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
                                                        const LatencyProfile &profile,
                                                        const SearchOptions &options) {
   ScheduleSearch search(net, profile);
+  search.lowering_ = options.lowering;
   const int layerCount = int(net.layers.size());
   search.endingAt_.assign(size_t(layerCount), {});
 
-  llvm::Expected<ExecutionPlan> base = lowerSchedule(net, layerByLayer(net));
+  llvm::Expected<ExecutionPlan> base = lowerSchedule(net, layerByLayer(net), options.lowering);
   if (!base)
     return base.takeError();
   search.outside_ = estimateOutsideGroups(net, *base, profile);
@@ -103,7 +104,8 @@ llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
         break;
       }
       for (const GroupSchedule &group : fusedKinds(net, first, last, options)) {
-        llvm::Expected<ExecutionPlan> plan = lowerSchedule(net, withSingleGroup(net, group));
+        llvm::Expected<ExecutionPlan> plan =
+            lowerSchedule(net, withSingleGroup(net, group), options.lowering);
         if (!plan) {
           llvm::consumeError(plan.takeError());
           continue;
@@ -168,7 +170,7 @@ llvm::Expected<std::vector<ParetoPoint>> ScheduleSearch::paretoFront() const {
   std::vector<ParetoPoint> front;
   int64_t limit = std::numeric_limits<int64_t>::max();
   while (std::optional<ScheduleChoice> choice = fastestWithin(limit)) {
-    llvm::Expected<ExecutionPlan> plan = lowerSchedule(*net_, choice->schedule);
+    llvm::Expected<ExecutionPlan> plan = lowerSchedule(*net_, choice->schedule, lowering_);
     if (!plan)
       return plan.takeError();
     limit = choice->peakBytes - 1;
@@ -225,7 +227,8 @@ llvm::Expected<SearchOutcome> searchSchedule(const Network &net, const LatencyPr
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the search found no schedule for the network");
   outcome.choice = chosen->choice;
-  llvm::Expected<ExecutionPlan> plan = lowerSchedule(net, outcome.choice.schedule);
+  llvm::Expected<ExecutionPlan> plan =
+      lowerSchedule(net, outcome.choice.schedule, options.lowering);
   if (!plan)
     return plan.takeError();
   outcome.plan = std::move(*plan);

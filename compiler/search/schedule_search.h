@@ -25,6 +25,7 @@ namespace tessel {
 struct SearchOptions {
   int maxTileGrid = 6;                        // tile R x C with R, C <= this
   std::vector<int> stripeRows = {1, 2, 4, 8}; // stream H candidates
+  LoweringOptions lowering;                   // e.g. the thread count
 };
 
 struct ScheduleChoice {
@@ -61,6 +62,7 @@ private:
 
   const Network *net_;
   const LatencyProfile *profile_;
+  LoweringOptions lowering_;
   std::vector<std::vector<GroupEstimate>> endingAt_; // candidates by their last layer
   OutsideGroups outside_;
 };

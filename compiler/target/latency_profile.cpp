@@ -75,7 +75,7 @@ LatencyProfile defaultLatencyProfile(double gflopsPerCore) {
 LatencyProfile readLatencyProfile(const YAML::Node &node, const ReadContext &context,
                                   LatencyProfile base) {
   AttributeMap section(node, context, "'latency'");
-  std::vector<llvm::StringRef> allowed = {"source"};
+  std::vector<llvm::StringRef> allowed = {"source", "fork_join_ns"};
   for (const ClassInfo &info : kClasses)
     allowed.push_back(info.name);
   section.allowOnly(allowed, "latency");
@@ -84,6 +84,12 @@ LatencyProfile readLatencyProfile(const YAML::Node &node, const ReadContext &con
     base.source = readString(*source, context, "source");
   else
     base.source = "latency figures from the profile";
+  if (std::optional<YAML::Node> forkJoin = section.find("fork_join_ns")) {
+    base.nsPerForkJoin = readNumber(*forkJoin, context, "fork_join_ns");
+    if (!(base.nsPerForkJoin >= 0) || !std::isfinite(base.nsPerForkJoin))
+      context.fail(*forkJoin, fmt::format("'fork_join_ns' must be a non-negative number, got {}",
+                                          describeValue(*forkJoin)));
+  }
   for (const ClassInfo &info : kClasses) {
     std::optional<YAML::Node> entry = section.find(info.name);
     if (!entry)
@@ -118,6 +124,7 @@ std::string formatLatencyProfile(const LatencyProfile &profile) {
                           costField(cost, field));
     text += "}\n";
   }
+  text += fmt::format("  fork_join_ns: {:.6g}\n", profile.nsPerForkJoin);
   return text;
 }
 

@@ -16,6 +16,7 @@
 //     source: calibrated on ...
 //     conv3x3: {ns_per_work: 0.031, ns_per_pixel: 0.8, ns_per_row: 25, ns_per_call: 150}
 //     ...
+//     fork_join_ns: 4000   (a kernel call split over several threads)
 #pragma once
 
 #include <array>
@@ -57,7 +58,8 @@ struct KernelCost {
 
 struct LatencyProfile {
   std::array<KernelCost, kKernelClassCount> kernels{};
-  std::string source; // where the figures come from, for reports
+  double nsPerForkJoin = 4000; // waking the other threads for one call and joining them
+  std::string source;          // where the figures come from, for reports
   bool calibrated = false;
 
   const KernelCost &cost(KernelClass kind) const { return kernels[size_t(kind)]; }

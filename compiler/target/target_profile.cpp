@@ -6,6 +6,7 @@
 #include "frontend/nearest_name.h"
 #include "frontend/parse_error.h"
 #include "frontend/yaml_values.h"
+#include "schedule/execution_plan.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -129,7 +130,7 @@ TargetProfile parseRoot(const YAML::Node &root, const std::string &fileName) {
   if (root.IsNull())
     context.fail(SourceLoc{fileName, 1, 1}, "the target profile is empty");
   AttributeMap top(root, context, "a target profile");
-  top.allowOnly({"description", "triple", "cpu", "cores", "vector_bits", "fp32_fma",
+  top.allowOnly({"description", "triple", "cpu", "cores", "threads", "vector_bits", "fp32_fma",
                  "budget_counts", "default_budget", "gflops_per_core", "latency", "toolchain"},
                 "a target profile");
 
@@ -140,6 +141,14 @@ TargetProfile parseRoot(const YAML::Node &root, const std::string &fileName) {
   if (std::optional<YAML::Node> cpu = top.find("cpu"))
     profile.cpu = readString(*cpu, context, "cpu");
   profile.cores = readCores(top.require("cores"), context);
+  profile.threads = hasThreads(profile) ? profile.cores : 1;
+  if (std::optional<YAML::Node> threads = top.find("threads")) {
+    profile.threads = readInt(*threads, context, "threads", IntRange{1, kMaxThreads});
+    if (profile.threads > 1 && !hasThreads(profile))
+      context.fail(*threads,
+                   fmt::format("'threads' must be 1 on a board without an OS ({}), got {}",
+                               profile.triple.str(), profile.threads));
+  }
   profile.vectorBits = readVectorBits(top.require("vector_bits"), context);
   profile.fp32Fma = readBool(top.require("fp32_fma"), context, "fp32_fma");
   profile.budgetCounts = readBudgetCounts(top.require("budget_counts"), context);
@@ -158,6 +167,10 @@ TargetProfile parseRoot(const YAML::Node &root, const std::string &fileName) {
 }
 
 } // namespace
+
+bool hasThreads(const TargetProfile &profile) {
+  return profile.triple.getOS() != llvm::Triple::UnknownOS;
+}
 
 llvm::Expected<TargetProfile> parseTargetProfile(llvm::StringRef text, const std::string &fileName,
                                                  const std::string &name) {

@@ -6,6 +6,7 @@
 //   triple: aarch64-unknown-linux-gnu
 //   cpu: cortex-a72
 //   cores: 4
+//   threads: 4            (optional; default: cores, or 1 without an OS)
 //   vector_bits: 128
 //   fp32_fma: true
 //   budget_counts: [arena, weights]
@@ -53,6 +54,9 @@ struct TargetProfile {
   llvm::Triple triple; // normalized; `native` in the file means the machine running tessel
   std::string cpu;     // the -mcpu name, "" when unspecified (host)
   int cores = 1;
+  // Threads the generated code runs on unless `tessel compile --threads`
+  // says otherwise. Always 1 on bare metal (no OS, no threads).
+  int threads = 1;
   int vectorBits = 0;   // width of the float SIMD registers; 0 if floats are scalar only
   bool fp32Fma = false; // a fused float multiply-add instruction
   std::vector<BudgetItem> budgetCounts;
@@ -61,6 +65,10 @@ struct TargetProfile {
   LatencyProfile latency; // the `latency` section, or defaults from gflopsPerCore
   std::optional<ToolchainSpec> toolchain; // none: build with the machine's own compiler
 };
+
+// Whether the board runs an OS with POSIX threads: false for bare-metal
+// triples such as thumbv8m.main-none-eabihf.
+bool hasThreads(const TargetProfile &profile);
 
 // Parses a profile's text. `fileName` names it in messages; `name` becomes
 // TargetProfile::name.

@@ -224,7 +224,10 @@ project(schedule_variants LANGUAGES CXX ASM)
 @libraries@
 add_executable(schedule_variants driver.cpp)
 target_compile_features(schedule_variants PRIVATE cxx_std_17)
-target_link_libraries(schedule_variants PRIVATE@link@)
+# Variants on several threads need it (their own libraries carry it, but not
+# the one-unit libraries that stand in for them).
+find_package(Threads REQUIRED)
+target_link_libraries(schedule_variants PRIVATE@link@ Threads::Threads)
 )";
 
 // With VariantsBuildOptions::oneUnitPerNetwork: the variants' folders are
@@ -255,7 +258,6 @@ function(add_network_library name)
 endfunction()
 
 )";
-
 
 std::string replaceAll(std::string text, const std::string &from, const std::string &to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
@@ -365,9 +367,10 @@ VariantsResult runScheduleVariants(const std::string &work,
     for (int k = 0; k <= int(net.schedules.size()); ++k) {
       const std::string id = variantId(n, k);
       const std::string scheduleArg = k == 0 ? "" : " --schedule " + quote(net.schedules[k - 1]);
+      const std::string threadsArg = k == 0 ? "" : " --threads " + std::to_string(net.threads);
       CommandResult compiled =
           runCommand(tessel + " compile --quiet " + quote(net.network) + sizeArg + scheduleArg +
-                     " -o " + quote(work + "/" + id) + " --name " + id);
+                     threadsArg + " -o " + quote(work + "/" + id) + " --name " + id);
       if (compiled.exitCode != 0) {
         fail(n, k,
              "tessel compile exited with " + std::to_string(compiled.exitCode) + ": " +

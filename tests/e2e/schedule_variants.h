@@ -33,6 +33,10 @@ struct NetworkVariants {
   std::string network;   // path of the network description
   std::string inputSize; // "HxW" for --input-size, or empty
   std::vector<std::string> schedules;
+  // Threads of every schedule (tessel compile --threads); the `layers`
+  // reference always runs on one, so the output on several threads must
+  // equal one thread's byte for byte.
+  int threads = 1;
 };
 
 struct VariantsBuildOptions {

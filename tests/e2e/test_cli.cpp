@@ -94,6 +94,30 @@ TEST_CASE("a budget below the layers arena: the search fits it and reports its c
   CHECK(e2e::readText(work + "/out/arena.svg").find("</svg>") != std::string::npos);
 }
 
+TEST_CASE("--threads above 1 is a usage error for a bare-metal target, and writes nothing") {
+  const std::string work = e2e::freshWorkDir("cli-threads");
+  const std::string compile = "compile " + e2e::quote(e2e::networkPath("tiny-chain.yaml")) +
+                              " -o " + e2e::quote(work + "/out");
+  e2e::CommandResult bare = tessel(compile + " --target cortex-m33 --threads 2");
+  INFO(bare.output);
+  CHECK(bare.exitCode == 2);
+  CHECK(bare.output.find("--threads 2: target cortex-m33 runs bare metal") != std::string::npos);
+  CHECK_FALSE(fs::exists(work + "/out"));
+  CHECK(tessel(compile + " --threads 0").exitCode == 2);
+  CHECK(tessel(compile + " --threads 65").exitCode == 2);
+  CHECK_FALSE(fs::exists(work + "/out"));
+
+  e2e::CommandResult single = tessel(compile + " --target cortex-m33 --threads 1");
+  CHECK(single.exitCode == 0);
+  CHECK(single.output.find("; 1 thread)") != std::string::npos);
+  e2e::CommandResult rpi = tessel(compile + " --target rpi4");
+  CHECK(rpi.exitCode == 0);
+  CHECK(rpi.output.find("; 4 threads)") != std::string::npos);
+  e2e::CommandResult header =
+      e2e::runCommand("grep -h '_THREADS ' " + e2e::quote(work) + "/out/*.h");
+  CHECK(header.output.find("TINY_CHAIN_THREADS 4") != std::string::npos);
+}
+
 TEST_CASE("info prints the planned arena, equal to what compile declares") {
   const std::string work = e2e::freshWorkDir("cli-info");
   e2e::CommandResult info = tessel("info " + e2e::quote(e2e::networkPath("tiny-residual.yaml")));

@@ -201,6 +201,41 @@ TEST_CASE("mobilenet-v2 at 64x64: schedules of the chain segments match layers b
                 "9:tile2x2, 16:tile3x3, 57-61:tile2x2"})});
 }
 
+// Several threads: each large kernel call's region split in one band per
+// thread, rows or (when a tile has few rows) columns. Every element is
+// computed the same way in any band, so the output must equal one thread's
+// byte for byte; 3 threads split most regions unevenly.
+TEST_CASE("2 and 3 threads match one thread bit for bit") {
+  std::vector<e2e::NetworkVariants> batch;
+  for (int threads : {2, 3}) {
+    const std::string suffix = ", " + std::to_string(threads) + " threads";
+    batch.push_back(shipped("tiny-chain.yaml", "", {"0-7:layers", "0-7:tile2x2", "0-7:stream2"}));
+    batch.push_back(shipped("tiny-residual.yaml", "", {"0-11:layers", "8-9:tile2x2, 10:stream1"}));
+    batch.push_back(shipped("tiny-depthwise.yaml", "", {"0-7:layers", "0-3:tile2x3, 4-7:stream1"}));
+    batch.push_back(shipped("yolov2-16.yaml", "96x96",
+                            {"0-15:layers", "0-15:tile3x3", "0-7:stream2, 8-15:tile2x1"}));
+    batch.push_back(shipped("mobilenet-v2.yaml", "64x64", {"0-5:tile2x2, 6-8:stream1"}));
+    for (size_t i = batch.size() - 5; i < batch.size(); ++i) {
+      batch[i].label += suffix;
+      batch[i].threads = threads;
+    }
+  }
+  e2e::VariantsBuildOptions options;
+  options.oneUnitPerNetwork = true;
+  options.beforeBuild = [](const std::string &work) {
+    // The comparison means something only if calls are split: row bands on
+    // 2 threads (yolov2-16, tile3x3) and 3 threads (yolov2-16, layers).
+    auto source = [&](const std::string &id) {
+      std::ifstream in(work + "/" + id + "/" + id + ".cpp", std::ios::binary);
+      return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    };
+    CHECK(source("n3_v2").find("tessel::ThreadPool<2>::parallelFor(2, ") != std::string::npos);
+    CHECK(source("n8_v1").find("tessel::ThreadPool<3>::parallelFor(3, ") != std::string::npos);
+    CHECK(source("n3_v0").find("parallelFor") == std::string::npos); // the reference
+  };
+  expectBitIdentical("schedules-threads", batch, options);
+}
+
 // The driver runs every variant once more in a heap arena of exactly the
 // planned size, so AddressSanitizer reports any access past it; the input and
 // output buffers are exact too.

@@ -33,7 +33,8 @@ int64_t greedyBySizeArena(const std::vector<BufferRequest> &requests) {
           continue;
         const BufferRequest &o = requests[other];
         bool live = r.firstStep <= o.lastStep && o.firstStep <= r.lastStep;
-        bool overlap = candidate < offset[other] + alignUp(o.bytes) && offset[other] < candidate + size;
+        bool overlap =
+            candidate < offset[other] + alignUp(o.bytes) && offset[other] < candidate + size;
         clear = !(live && overlap);
       }
       if (clear) {
@@ -145,4 +146,26 @@ TEST_CASE("layers plan reads a vector output in place") {
   CHECK(plan.storage[2].offset == -1);
   CHECK(plan.storage[1].offset == 0);
   CHECK(plan.arena.arenaBytes == 8 * 16 * 16 * 4);
+}
+
+TEST_CASE("a plan records its thread count; bands need no memory of their own") {
+  Network net;
+  net.layers.push_back(makeLayer("input", OpKind::Input, {}, {3, 8, 8}));
+  net.layers.push_back(makeLayer("a", OpKind::Conv2d, {0}, {4, 8, 8}));
+  net.layers.push_back(makeLayer("b", OpKind::Conv2d, {1}, {4, 8, 8}));
+  const ExecutionPlan one = llvm::cantFail(lowerSchedule(net, layerByLayer(net)));
+  CHECK(one.threads == 1);
+  const ExecutionPlan three =
+      llvm::cantFail(lowerSchedule(net, layerByLayer(net), LoweringOptions{3}));
+  CHECK(three.threads == 3);
+  CHECK(three.arena.arenaBytes == one.arena.arenaBytes);
+  CHECK(three.buffers.size() == one.buffers.size());
+  CHECK(three.operations.size() == one.operations.size());
+  for (int threads : {0, kMaxThreads + 1}) {
+    llvm::Expected<ExecutionPlan> rejected =
+        lowerSchedule(net, layerByLayer(net), LoweringOptions{threads});
+    REQUIRE_FALSE(bool(rejected));
+    CHECK(llvm::toString(rejected.takeError()).find("thread count must be in [1, 64]") !=
+          std::string::npos);
+  }
 }

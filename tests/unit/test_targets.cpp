@@ -87,11 +87,14 @@ TEST_CASE("the shipped profiles say what they count and their default budgets") 
   CHECK_FALSE(host.defaultBudget.has_value());
   CHECK_FALSE(host.toolchain.has_value());
   CHECK(host.cores >= 1);
+  CHECK(host.threads == 1); // generated code must not depend on the machine running tessel
+  CHECK(tessel::hasThreads(host));
 
   TargetProfile rpi4 = loadBuiltin("rpi4");
   CHECK(rpi4.triple.getArch() == llvm::Triple::aarch64);
   CHECK(rpi4.triple.isOSLinux());
   CHECK(rpi4.cpu == "cortex-a72");
+  CHECK(rpi4.threads == 4); // the default: one per core
   CHECK(rpi4.budgetCounts == std::vector<BudgetItem>{BudgetItem::Arena, BudgetItem::Weights});
   CHECK(rpi4.defaultBudget == 1 * kGiB);
   REQUIRE(rpi4.toolchain.has_value());
@@ -109,6 +112,8 @@ TEST_CASE("the shipped profiles say what they count and their default budgets") 
   CHECK(m33.vectorBits == 0);
   CHECK(m33.budgetCounts == std::vector<BudgetItem>{BudgetItem::Arena});
   CHECK(m33.defaultBudget == 448 * kKiB);
+  CHECK(m33.threads == 1);
+  CHECK_FALSE(tessel::hasThreads(m33));
 
   TargetProfile m0plus = loadBuiltin("cortex-m0plus");
   CHECK_FALSE(m0plus.fp32Fma);
@@ -172,6 +177,9 @@ TEST_CASE("bad profiles fail at the line and column of the problem") {
   checkError(kValidProfile + "toolchain: {file: a.cmake, variables: {MODEL X: pi4}}\n", "9:40",
              "'MODEL X' is not a CMake variable name");
   checkError(withLine(3, "cores: [4"), "4:12", "invalid YAML");
+  checkError(kValidProfile + "threads: 0\n", "9:10", "'threads' must be");
+  checkError(withLine(2, "triple: thumbv8m.main-none-eabihf") + "threads: 2\n", "9:10",
+             "'threads' must be 1 on a board without an OS");
   checkError("", "1:1", "the target profile is empty");
 }
 
