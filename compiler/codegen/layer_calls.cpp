@@ -56,7 +56,9 @@ std::string describe(const Network &net, int index) {
 
 } // namespace
 
-std::string tensorName(int layer) { return fmt::format("t{}", layer); }
+std::string tensorName(int layer) {
+  return fmt::format("t{}", layer);
+}
 
 std::string paramsName(const Network &net, int layer) {
   std::string id = cIdentifier(net.layers[layer].name);
@@ -80,12 +82,12 @@ std::string emitLayerParams(const Network &net, int index) {
   }
   if (layer.op == OpKind::MaxPool || layer.op == OpKind::AvgPool) {
     const PoolAttrs &p = layer.pool;
-    return fmt::format("// {}: channels; kernel, stride (h, w); padding top, left, bottom, right; "
-                       "count padding in the average\n"
-                       "constexpr tessel::PoolParams {}{{{}, {}, {}, {}, {}, {}, {}, {}, {}, {}}};\n",
-                       layer.name, name, layer.output.c, p.kernelH, p.kernelW, p.strideH, p.strideW,
-                       p.padding.top, p.padding.left, p.padding.bottom, p.padding.right,
-                       p.countIncludePad ? "true" : "false");
+    return fmt::format(
+        "// {}: channels; kernel, stride (h, w); padding top, left, bottom, right; "
+        "count padding in the average\n"
+        "constexpr tessel::PoolParams {}{{{}, {}, {}, {}, {}, {}, {}, {}, {}, {}}};\n",
+        layer.name, name, layer.output.c, p.kernelH, p.kernelW, p.strideH, p.strideW, p.padding.top,
+        p.padding.left, p.padding.bottom, p.padding.right, p.countIncludePad ? "true" : "false");
   }
   return "";
 }
@@ -117,9 +119,9 @@ std::string emitLayerCall(const Network &net, const WeightBlob &weights, const K
   case OpKind::Conv2d: {
     const char *kernel =
         isDepthwise(layer, net.layers[layer.inputs[0]].output) ? "depthwiseConv2d" : "conv2d";
-    code = fmt::format("tessel::{}<{}>({}, {}, {},\n{}  {},\n{}  {},\n{}  {});", kernel, act, params,
-                       weightPointer(packed.weightOffset), weightPointer(packed.biasOffset), indent,
-                       inView(0), indent, outView, indent, region);
+    code = fmt::format("tessel::{}<{}>({}, {}, {},\n{}  {},\n{}  {},\n{}  {});", kernel, act,
+                       params, weightPointer(packed.weightOffset), weightPointer(packed.biasOffset),
+                       indent, inView(0), indent, outView, indent, region);
     break;
   }
   case OpKind::MaxPool:
@@ -138,8 +140,8 @@ std::string emitLayerCall(const Network &net, const WeightBlob &weights, const K
                        tensorName(call.inputs[0].layer), tensorName(call.output.layer), alpha);
     break;
   case OpKind::Softmax:
-    code = fmt::format("tessel::softmax({}, {}, {});", tensorName(call.inputs[0].layer), tensorName(call.output.layer),
-                       out.elements());
+    code = fmt::format("tessel::softmax({}, {}, {});", tensorName(call.inputs[0].layer),
+                       tensorName(call.output.layer), out.elements());
     break;
   case OpKind::Activation:
     code = fmt::format("tessel::activateMap<{}>({},\n{}  {},\n{}  {}, {});", act, inView(0), indent,
@@ -150,10 +152,13 @@ std::string emitLayerCall(const Network &net, const WeightBlob &weights, const K
                        indent, act, call.inputs.size(), outView, indent, region, alpha, indent);
     break;
   case OpKind::Concat:
-    code = fmt::format("{}{}  tessel::concatChannels(inputs, {}, {},\n{}    {});\n{}}}", viewArray(),
-                       indent, call.inputs.size(), outView, indent, region, indent);
+    code = fmt::format("{}{}  tessel::concatChannels(inputs, {}, {},\n{}    {});\n{}}}",
+                       viewArray(), indent, call.inputs.size(), outView, indent, region, indent);
     break;
-  case OpKind::Input:
+  case OpKind::Input: // the part of the NCHW input a tile or stripe reads
+    code = fmt::format("tessel::nchwToHwcRegion(input,\n{}  {},\n{}  {});", indent, outView, indent,
+                       region);
+    break;
   case OpKind::BatchNorm:
     code = fmt::format("#error \"layer {} has no kernel; normalize() removes it\"",
                        layer.name); // unreachable after normalize()

@@ -16,6 +16,12 @@ WindowRef LoweringContext::wholeWindow(int layer) const {
   return WindowRef{layer, 0, 0, s.h, s.w};
 }
 
+int LoweringContext::firstMember(const GroupSchedule &group) const {
+  const StorageKind input = plan.storage[0].kind;
+  const bool converted = input == StorageKind::TileBuffer || input == StorageKind::RowWindow;
+  return group.first == 1 && converted ? 0 : group.first;
+}
+
 void LoweringContext::addKernel(KernelCall call) {
   if (call.region.empty())
     return;
@@ -33,6 +39,14 @@ void LoweringContext::addComment(std::string text) {
   op.kind = Operation::Kind::Comment;
   op.comment = std::move(text);
   plan.operations.push_back(std::move(op));
+}
+
+bool convertsInputInGroup(const Network &net, const NetworkSchedule &schedule) {
+  if (layoutsCoincide(net.layers[0].output) || schedule.groups.empty())
+    return false;
+  const GroupSchedule &first = schedule.groups.front();
+  return first.kind != GroupKind::Layers && first.last > 1 &&
+         net.consumersOf(0) == std::vector<int>{1};
 }
 
 namespace {
@@ -55,6 +69,8 @@ void assignStorageKinds(const Network &net, ExecutionPlan &plan) {
           g.kind == GroupKind::Tile ? StorageKind::TileBuffer : StorageKind::RowWindow;
   if (layoutsCoincide(net.layers[output].output))
     plan.storage[output].kind = StorageKind::UserOutput;
+  if (convertsInputInGroup(net, plan.schedule))
+    plan.storage[0].kind = plan.storage[1].kind;
 }
 
 // Steps: 0 converts the input, i runs layer i (all of a fused group's
@@ -79,7 +95,8 @@ void requestBuffers(const Network &net, const std::vector<int64_t> &capacity, Ex
         last = layerCount;
     } else if (storage.kind == StorageKind::TileBuffer) {
       storage.bytes = capacity[i];
-      last = i + 1; // tiles do not carry anything over
+      first = std::max(i, 1); // the input's tiles are converted during the group's steps
+      last = i + 1;           // tiles do not carry anything over
     } else {
       storage.bytes = capacity[i];
       first = group.first; // rows carry over from stripe to stripe

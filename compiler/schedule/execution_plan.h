@@ -86,6 +86,13 @@ inline constexpr int kMaxThreads = 64; // tessel/thread_pool.h's limit
 // True when NCHW and HWC order the elements of `shape` identically.
 bool layoutsCoincide(const Shape &shape);
 
+// True when the schedule's first group is fused, its first layer is the only
+// reader of the input, and the input needs converting to channels-last: the
+// group then converts just the input region each tile or stripe reads, as
+// if the input were the group's first layer, instead of the whole input up
+// front.
+bool convertsInputInGroup(const Network &normalized, const NetworkSchedule &schedule);
+
 llvm::Expected<ExecutionPlan> lowerSchedule(const Network &normalized,
                                             const NetworkSchedule &schedule,
                                             const LoweringOptions &options = {});

@@ -12,6 +12,9 @@ struct LoweringContext {
   std::vector<int64_t> capacity; // bytes each tile buffer or row window must hold
 
   WindowRef wholeWindow(int layer) const;
+  // The group's first layer, or the input (0) when the group converts the
+  // input region by region (convertsInputInGroup).
+  int firstMember(const GroupSchedule &group) const;
   void addKernel(KernelCall call);
   void addComment(std::string text);
 };

@@ -15,7 +15,9 @@ llvm::Error scheduleError(const std::string &message) {
 }
 
 // User numbering leaves out the input layer.
-int userIndex(int layer) { return layer - 1; }
+int userIndex(int layer) {
+  return layer - 1;
+}
 
 std::string rangeText(const GroupSchedule &g) {
   return g.first == g.last ? std::to_string(userIndex(g.first))
@@ -54,10 +56,11 @@ llvm::Expected<GroupSchedule> parseGroup(llvm::StringRef item) {
   } else if (kind.consume_front("stream")) {
     group.kind = GroupKind::Stream;
     if (kind.getAsInteger(10, group.stripeRows) || group.stripeRows < 1)
-      return scheduleError(fmt::format("'{}' is not a stripe height like stream4", item.trim().str()));
+      return scheduleError(
+          fmt::format("'{}' is not a stripe height like stream4", item.trim().str()));
   } else {
-    return scheduleError(fmt::format("unknown group kind '{}' (expected layers, tileRxC or streamH)",
-                                     kind.str()));
+    return scheduleError(
+        fmt::format("unknown group kind '{}' (expected layers, tileRxC or streamH)", kind.str()));
   }
   return group;
 }
@@ -98,8 +101,8 @@ llvm::Error checkFusedGroup(const GroupSchedule &g, const Network &net) {
   }
   const Shape &out = net.layers[g.last].output;
   if (g.kind == GroupKind::Tile && (g.tileRows > out.h || g.tileCols > out.w))
-    return scheduleError(fmt::format("{}: a {}x{} grid does not fit the group's {}x{} output", where,
-                                     g.tileRows, g.tileCols, out.h, out.w));
+    return scheduleError(fmt::format("{}: a {}x{} grid does not fit the group's {}x{} output",
+                                     where, g.tileRows, g.tileCols, out.h, out.w));
   if (g.kind == GroupKind::Stream && g.stripeRows > out.h)
     return scheduleError(fmt::format("{}: stripes of {} rows exceed the group's {} output rows",
                                      where, g.stripeRows, out.h));
@@ -108,15 +111,18 @@ llvm::Error checkFusedGroup(const GroupSchedule &g, const Network &net) {
 
 } // namespace
 
-NetworkSchedule layerByLayer(const Network &net) { return coverAllLayers({}, int(net.layers.size())); }
+NetworkSchedule layerByLayer(const Network &net) {
+  return coverAllLayers({}, int(net.layers.size()));
+}
 
 llvm::Error validateSchedule(const NetworkSchedule &schedule, const Network &net) {
   int next = 1;
   const int layerCount = int(net.layers.size());
   for (const GroupSchedule &g : schedule.groups) {
     if (g.first != next || g.last < g.first || g.last >= layerCount)
-      return scheduleError(fmt::format("group {} does not continue at layer {} within the {} layers",
-                                       rangeText(g), userIndex(next), layerCount - 1));
+      return scheduleError(
+          fmt::format("group {} does not continue at layer {} within the {} layers", rangeText(g),
+                      userIndex(next), layerCount - 1));
     if (g.kind != GroupKind::Layers)
       if (llvm::Error error = checkFusedGroup(g, net))
         return error;
@@ -140,8 +146,8 @@ llvm::Expected<NetworkSchedule> parseSchedule(const std::string &text, const Net
     if (!group)
       return group.takeError();
     if (group->first < 1 || group->last < group->first || group->last >= layerCount)
-      return scheduleError(fmt::format("range {} is outside layers 0-{}", rangeText(*group),
-                                       layerCount - 2));
+      return scheduleError(
+          fmt::format("range {} is outside layers 0-{}", rangeText(*group), layerCount - 2));
     if (!given.empty() && group->first <= given.back().last)
       return scheduleError(fmt::format("range {} overlaps or precedes range {}; list groups in "
                                        "order",

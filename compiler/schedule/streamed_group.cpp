@@ -24,7 +24,7 @@ struct Window {
 
 void lowerStreamedGroup(LoweringContext &context, const GroupSchedule &group) {
   const Network &net = context.net;
-  const int first = group.first, last = group.last;
+  const int first = context.firstMember(group), last = group.last;
   const Shape &out = net.layers[last].output;
   std::vector<Window> windows(size_t(last - first + 1));
   auto window = [&](int layer) -> Window & { return windows[size_t(layer - first)]; };
@@ -54,7 +54,8 @@ void lowerStreamedGroup(LoweringContext &context, const GroupSchedule &group) {
       // before it can go; when that tap lies in the padding, keep from row 0.
       // (The bounding box's first row is not monotonic: with dilation the
       // first tap inside the map can be lower for row 0 than for row 1.)
-      fresh[size_t(i - 1 - first)] = RowRange{below.computed, std::max(below.computed, need.region.y1)};
+      fresh[size_t(i - 1 - first)] =
+          RowRange{below.computed, std::max(below.computed, need.region.y1)};
       keepFrom[size_t(i - 1 - first)] = need.padTop > 0 ? 0 : need.region.y0;
     }
     // Forwards: shift windows, compute the new rows.
@@ -71,8 +72,8 @@ void lowerStreamedGroup(LoweringContext &context, const GroupSchedule &group) {
           call.inputs.push_back(context.wholeWindow(input));
       } else {
         const Window &below = window(i - 1);
-        call.inputs.push_back(
-            WindowRef{i - 1, below.start, 0, below.computed - below.start, net.layers[i - 1].output.w});
+        call.inputs.push_back(WindowRef{i - 1, below.start, 0, below.computed - below.start,
+                                        net.layers[i - 1].output.w});
       }
       if (i == last) {
         call.output = context.wholeWindow(i);

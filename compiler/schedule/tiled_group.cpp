@@ -12,13 +12,11 @@ namespace {
 // group's output: each computes exactly what the next one reads. (The first
 // layer may read several layers, e.g. an add; the others read the layer
 // before them.)
-std::vector<MapRegion> traceTile(const Network &net, const GroupSchedule &group,
-                                 const MapRegion &tile) {
-  std::vector<MapRegion> regions(size_t(group.last - group.first + 1));
+std::vector<MapRegion> traceTile(const Network &net, int first, int last, const MapRegion &tile) {
+  std::vector<MapRegion> regions(size_t(last - first + 1));
   regions.back() = tile;
-  for (int i = group.last; i > group.first; --i)
-    regions[size_t(i - 1 - group.first)] =
-        inputNeed(net, i, 0, regions[size_t(i - group.first)]).region;
+  for (int i = last; i > first; --i)
+    regions[size_t(i - 1 - first)] = inputNeed(net, i, 0, regions[size_t(i - first)]).region;
   return regions;
 }
 
@@ -26,6 +24,7 @@ std::vector<MapRegion> traceTile(const Network &net, const GroupSchedule &group,
 
 void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group) {
   const Network &net = context.net;
+  const int first = context.firstMember(group);
   const Shape &out = net.layers[group.last].output;
   const std::vector<AxisRange> rows = balancedSplit(out.h, group.tileRows);
   const std::vector<AxisRange> cols = balancedSplit(out.w, group.tileCols);
@@ -34,17 +33,17 @@ void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group) {
       MapRegion tile{int(rows[r].begin), int(rows[r].end), int(cols[c].begin), int(cols[c].end)};
       context.addComment(fmt::format("tile ({}, {}) of {}x{}: {}", r, c, group.tileRows,
                                      group.tileCols, formatRegion(tile)));
-      const std::vector<MapRegion> regions = traceTile(net, group, tile);
-      for (int i = group.first; i <= group.last; ++i) {
-        const MapRegion &region = regions[size_t(i - group.first)];
+      const std::vector<MapRegion> regions = traceTile(net, first, group.last, tile);
+      for (int i = first; i <= group.last; ++i) {
+        const MapRegion &region = regions[size_t(i - first)];
         KernelCall call;
         call.layer = i;
         call.region = region;
-        if (i == group.first) {
+        if (i == first) {
           for (int input : net.layers[i].inputs)
             call.inputs.push_back(context.wholeWindow(input));
         } else {
-          const MapRegion &held = regions[size_t(i - 1 - group.first)];
+          const MapRegion &held = regions[size_t(i - 1 - first)];
           call.inputs.push_back(WindowRef{i - 1, held.y0, held.x0, held.height(), held.width()});
         }
         if (i == group.last) {

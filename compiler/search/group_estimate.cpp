@@ -21,9 +21,12 @@ GroupEstimate estimateGroup(const Network &net, const ExecutionPlan &plan,
                             const LatencyProfile &profile) {
   GroupEstimate estimate;
   estimate.group = group;
-  for (int step = group.first; step <= group.last; ++step)
+  // The first group owns the input conversion (step 0): a fused first group
+  // converts the input tile by tile inside its own steps instead.
+  const int firstStep = group.first == 1 ? 0 : group.first;
+  for (int step = firstStep; step <= group.last; ++step)
     estimate.peakBytes = std::max(estimate.peakBytes, liveBytes[size_t(step)]);
-  estimate.seconds = predictLayersSeconds(net, plan, profile, group.first, group.last);
+  estimate.seconds = predictLayersSeconds(net, plan, profile, firstStep, group.last);
   for (int layer = group.first; layer <= group.last; ++layer)
     estimate.layerMacs += layerMacs(net, layer);
   for (const Operation &op : plan.operations) {
@@ -51,9 +54,9 @@ OutsideGroups estimateOutsideGroups(const Network &net, const ExecutionPlan &pla
   const int layerCount = int(net.layers.size());
   const std::vector<int64_t> live = liveBytesPerStep(plan, layerCount);
   OutsideGroups outside;
-  outside.peakBytes = std::max(live.front(), live.back());
+  outside.peakBytes = live.back();
   for (const Operation &op : plan.operations)
-    if (op.kind == Operation::Kind::ConvertInput || op.kind == Operation::Kind::ConvertOutput)
+    if (op.kind == Operation::Kind::ConvertOutput)
       outside.seconds += predictSeconds(*featuresOf(net, op), profile);
   return outside;
 }

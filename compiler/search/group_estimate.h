@@ -2,7 +2,7 @@
 // during its steps and its predicted time. Both depend only on the group
 // itself: the tensors that cross group boundaries are whole maps whatever
 // the other groups do, so a schedule's peak is the largest of its groups'
-// peaks (and of the input and output conversion steps), and its time the sum.
+// peaks (and of the output conversion step), and its time the sum.
 // That is what lets the search combine groups by dynamic programming.
 #pragma once
 
@@ -34,7 +34,8 @@ GroupEstimate estimateGroup(const Network &normalized, const ExecutionPlan &plan
                             const std::vector<int64_t> &liveBytes, const GroupSchedule &group,
                             const LatencyProfile &profile);
 
-// What no group owns: the input and output conversion steps.
+// What no group owns: the output conversion step. (The input conversion,
+// step 0, belongs to the group holding the first layer.)
 struct OutsideGroups {
   int64_t peakBytes = 0;
   double seconds = 0;

@@ -112,7 +112,9 @@ double predictLayersSeconds(const Network &net, const ExecutionPlan &plan,
   double seconds = 0;
   for (const Operation &op : plan.operations) {
     int layer = -1;
-    if (op.kind == Operation::Kind::Kernel)
+    if (op.kind == Operation::Kind::ConvertInput)
+      layer = 0; // the input's conversion counts as the input layer's work
+    else if (op.kind == Operation::Kind::Kernel)
       layer = op.call.layer;
     else if (op.kind == Operation::Kind::ShiftRows)
       layer = op.shift.layer;

@@ -261,31 +261,33 @@ TEST_CASE("more than two groups where they are better under the budget") {
       }
   REQUIRE(twoGroups.size() > 100);
 
-  int comparedAll = 0;
-  for (int divisor : {2, 3, 4}) {
+  // Under every budget the choice is at least as fast as every such schedule
+  // that fits; under some, only more groups are better (or fit at all).
+  int compared = 0, moreGroupsBetter = 0;
+  for (int divisor = 2; divisor <= 12; ++divisor) {
     CAPTURE(divisor);
     const int64_t budget = layersArena / divisor;
     llvm::Expected<SearchOutcome> outcome = searchSchedule(net, profile, options, budget);
     REQUIRE(static_cast<bool>(outcome));
-    REQUIRE(outcome->fits);
+    if (!outcome->fits)
+      break;
     CHECK(outcome->plan.arena.arenaBytes <= budget);
-    int compared = 0;
+    double bestTwoGroups = std::numeric_limits<double>::infinity();
     for (const Measured &m : twoGroups)
       if (m.arena <= budget) {
         ++compared;
         CAPTURE(m.schedule);
         CHECK(m.seconds >= outcome->choice.seconds * (1 - 1e-12));
+        bestTwoGroups = std::min(bestTwoGroups, m.seconds);
       }
-    comparedAll += compared;
-    if (divisor == 4) { // only more groups reach a quarter of the `layers` arena
-      CHECK(compared == 0);
-      int fused = 0;
-      for (const GroupSchedule &g : outcome->choice.schedule.groups)
-        fused += g.kind != GroupKind::Layers;
-      CHECK(fused > 2);
-    }
+    int fused = 0;
+    for (const GroupSchedule &g : outcome->choice.schedule.groups)
+      fused += g.kind != GroupKind::Layers;
+    if (fused > 2 && bestTwoGroups > outcome->choice.seconds * (1 + 1e-9))
+      ++moreGroupsBetter;
   }
-  CHECK(comparedAll > 0);
+  CHECK(compared > 0);
+  CHECK(moreGroupsBetter > 0);
 }
 
 TEST_CASE("an impossible budget gives the smallest arena the search reaches") {

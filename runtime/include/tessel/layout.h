@@ -2,6 +2,8 @@
 // channels-last (HWC) order used inside generated code. Batch 1.
 #pragma once
 
+#include "tessel/feature_map.h"
+
 namespace tessel {
 
 // dst[(y * width + x) * channels + c] = src[(c * height + y) * width + x].
@@ -10,6 +12,21 @@ inline void nchwToHwc(const float *src, float *dst, int channels, int height, in
   for (long i = 0; i < plane; ++i)
     for (int c = 0; c < channels; ++c)
       dst[i * channels + c] = src[c * plane + i];
+}
+
+// Rows and columns `r` of the NCHW map `src` (dst's full size and channels)
+// into the channels-last window `dst`: what a fused group starting at the
+// network's first layer converts for one tile or stripe, so the whole input
+// never needs a channels-last copy.
+inline void nchwToHwcRegion(const float *src, MapView dst, Region r) {
+  const long plane = (long)dst.fullH * dst.fullW;
+  for (int y = r.y0; y < r.y1; ++y)
+    for (int x = r.x0; x < r.x1; ++x) {
+      float *out = dst.at(y, x);
+      const float *in = src + (long)y * dst.fullW + x;
+      for (int c = 0; c < dst.channels; ++c)
+        out[c] = in[c * plane];
+    }
 }
 
 // dst[(c * height + y) * width + x] = src[(y * width + x) * channels + c].
