@@ -157,7 +157,7 @@ solveNonNegativeLeastSquares(const std::vector<std::vector<double>> &a,
 
 llvm::Expected<LatencyProfile> fitLatencyProfile(const std::vector<LatencyMeasurement> &measured,
                                                  const LatencyProfile &base,
-                                                 const std::string &source) {
+                                                 const std::string &source, double priorWeight) {
   if (measured.empty())
     return fitError("no measurements to fit the latency figures to");
   // The unknowns: the four figures of every class some measurement uses.
@@ -196,6 +196,18 @@ llvm::Expected<LatencyProfile> fitLatencyProfile(const std::vector<LatencyMeasur
     columnScale[j] = columnScale[j] > 0 ? std::sqrt(columnScale[j]) : 1.0;
     for (std::vector<double> &row : a)
       row[j] /= columnScale[j];
+  }
+  // The pull towards the base figures, in the scaled unknowns.
+  for (size_t j = 0; j < unknowns.size() && priorWeight > 0; ++j) {
+    const KernelCost &prior = base.cost(KernelClass(unknowns[j].first));
+    const double figures[4] = {prior.nsPerWork, prior.nsPerPixel, prior.nsPerRow, prior.nsPerCall};
+    const double figure = figures[unknowns[j].second];
+    if (!(figure > 0) || !std::isfinite(figure))
+      continue;
+    std::vector<double> row(unknowns.size(), 0.0);
+    row[j] = priorWeight / (figure * columnScale[j]);
+    a.push_back(std::move(row));
+    b.push_back(priorWeight);
   }
   llvm::Expected<std::vector<double>> solution = solveNonNegativeLeastSquares(a, b);
   if (!solution)

@@ -16,9 +16,10 @@ struct ProbeSpec {
   bool quick;
 };
 
-// One layer over the whole map, then over tile grids of several shapes: wide
-// tiles (1x8: a few long rows), tall ones (8x1: many short rows), square
-// ones, and tiny ones (8x8: the call overhead).
+// One layer over the whole map, then over tile grids (rows x columns of
+// tiles) of several shapes: tall narrow tiles (1x8: many short rows), flat
+// wide ones (8x1: a few long rows), square ones, and tiny ones (8x8: the
+// call overhead).
 const std::vector<std::string> kSingleLayerSchedules = {"", "0:tile1x8", "0:tile8x1", "0:tile4x4",
                                                         "0:tile8x8"};
 const std::vector<std::string> kWholeMapOnly = {""};

@@ -119,7 +119,8 @@ TEST_CASE("the latency fit recovers the figures behind exact times") {
         m.seconds = ns * 1e-9;
         measured.push_back(m);
       }
-  llvm::Expected<LatencyProfile> fitted = tessel::fitLatencyProfile(measured, base, "test fit");
+  llvm::Expected<LatencyProfile> fitted =
+      tessel::fitLatencyProfile(measured, base, "test fit", /*priorWeight=*/0);
   REQUIRE_MESSAGE(bool(fitted), llvm::toString(fitted.takeError()));
   CHECK(fitted->source == "test fit");
   CHECK(fitted->calibrated);
@@ -137,6 +138,35 @@ TEST_CASE("the latency fit recovers the figures behind exact times") {
   const tessel::KernelCost &dense = fitted->cost(KernelClass::Dense);
   CHECK(dense.nsPerWork == 7);
   CHECK(dense.nsPerCall == 4);
+}
+
+TEST_CASE("the pull towards the base figures settles what the data cannot tell apart") {
+  // Every measurement has one pixel, one row and one call per dense call:
+  // only their sum is known, and the base figures decide the split.
+  LatencyProfile base;
+  base.cost(KernelClass::Dense) = {1, 10, 20, 30};
+  std::vector<LatencyMeasurement> measured;
+  for (double work : {1e3, 1e4, 1e5}) {
+    LatencyMeasurement m;
+    m.name = "dense";
+    m.features[size_t(KernelClass::Dense)] = {work, 1, 1, 1};
+    m.seconds = (0.5 * work + 120) * 1e-9; // half the base's work cost, twice its overhead
+    measured.push_back(m);
+  }
+  llvm::Expected<LatencyProfile> fitted = tessel::fitLatencyProfile(measured, base, "");
+  REQUIRE_MESSAGE(bool(fitted), llvm::toString(fitted.takeError()));
+  const tessel::KernelCost &dense = fitted->cost(KernelClass::Dense);
+  CHECK(dense.nsPerWork == doctest::Approx(0.5).epsilon(0.02));
+  CHECK(dense.nsPerPixel + dense.nsPerRow + dense.nsPerCall == doctest::Approx(120).epsilon(0.05));
+  // Each took a share, in the order of the base figures.
+  CHECK(dense.nsPerPixel > 0);
+  CHECK(dense.nsPerPixel < dense.nsPerRow);
+  CHECK(dense.nsPerRow < dense.nsPerCall);
+  // Without the pull, one of them would be zero.
+  llvm::Expected<LatencyProfile> free = tessel::fitLatencyProfile(measured, base, "", 0);
+  REQUIRE(bool(free));
+  const tessel::KernelCost &loose = free->cost(KernelClass::Dense);
+  CHECK(loose.nsPerPixel + loose.nsPerRow + loose.nsPerCall == doctest::Approx(120).epsilon(1e-6));
 }
 
 TEST_CASE("the latency fit rejects no measurements and times that are not positive") {
