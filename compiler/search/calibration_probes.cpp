@@ -103,6 +103,23 @@ std::vector<ProbeSpec> probeSpecs() {
       {"global_pool_c256", 256, 4, 4, {"{name: gap, op: global_avgpool}"}, kWholeMapOnly, false},
       {"softmax_1000", 1000, 1, 1, {"{name: prob, op: softmax}"}, kWholeMapOnly, true},
       {"softmax_100", 100, 1, 1, {"{name: prob, op: softmax}"}, kWholeMapOnly, false},
+      // copy: a large input converted to channels-last, read by a pointwise
+      // convolution so strided that it computes one value (whose output
+      // needs no conversion); the conversion is nearly all the time.
+      {"convert_c64",
+       64,
+       32,
+       32,
+       {"{name: pick, op: conv2d, filters: 1, kernel: 1, stride: 32}"},
+       kWholeMapOnly,
+       true},
+      {"convert_c8",
+       8,
+       64,
+       96,
+       {"{name: pick, op: conv2d, filters: 1, kernel: 1, stride: [64, 96]}"},
+       kWholeMapOnly,
+       false},
       // Two-layer chains, streamed: stripes of full-width rows and the row
       // shifts (copy) of the window between the layers.
       {"chain_conv3x3_c16",
