@@ -328,8 +328,10 @@ llvm::Expected<std::string> buildTimingProgram(const std::string &work, const Ta
                                           shellQuoted(cmake), shellQuoted(build), jobs);
   if (runShell(command, log) != 0)
     return failure(fmt::format("building the timing program failed; the last lines of the "
-                               "build:\n{}\n(the whole log: {}; --keep DIR keeps it)",
-                               lastLines(readWholeFile(log), 25), log));
+                               "build:\n{}\n({})",
+                               lastLines(readWholeFile(log), 25),
+                               KeepDirectory.empty() ? "--keep DIR keeps the build and its log"
+                                                     : "the whole log: " + log));
   return build + "/calibrate";
 }
 
@@ -342,10 +344,9 @@ llvm::Expected<Timings> runTimingProgram(const std::string &work, const std::str
                                          size_t probeCount) {
   const std::string log = work + "/run.log", errors = work + "/run.err";
   const std::string arguments = Quick ? "--sample-ms 5 --samples 3" : "--sample-ms 30 --samples 5";
-  const std::string command =
-      fmt::format("{}{}{} {} 2> {}", Runner.getValue(), Runner.empty() ? "" : " ",
-                  shellQuoted(program), arguments, shellQuoted(errors));
-  const int status = runShell(command, log);
+  const std::string command = fmt::format("{}{}{} {}", Runner.getValue(), Runner.empty() ? "" : " ",
+                                          shellQuoted(program), arguments);
+  const int status = runShell(command + " 2> " + shellQuoted(errors), log);
   const std::string output = readWholeFile(log);
   auto runFailure = [&](const std::string &what) {
     return failure(fmt::format("{} (command: {}); its last lines:\n{}{}", what, command,
