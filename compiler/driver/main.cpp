@@ -31,6 +31,13 @@ cl::SubCommand &compareCommand() {
   return command;
 }
 
+cl::SubCommand &calibrateCommand() {
+  static cl::SubCommand command("calibrate",
+                                "Measure a board's latency figures and write its profile "
+                                "(docs/latency-model.md)");
+  return command;
+}
+
 static cl::OptionCategory SharedCategory("Network options");
 
 cl::opt<std::string> NetworkPath(cl::Positional, cl::Required, cl::desc("<network.yaml>"),
@@ -86,9 +93,11 @@ int main(int argc, char **argv) {
           "  tessel run NET.yaml --input F --output F  reference executor\n"
           "  tessel compile NET.yaml -o DIR            generate C++\n"
           "      [--target rpi4 | --target-file F]     ... for a board (targets/)\n"
-          "  tessel compare ACTUAL.bin EXPECTED.bin    compare outputs\n\n"
+          "  tessel compare ACTUAL.bin EXPECTED.bin    compare outputs\n"
+          "  tessel calibrate [--target rpi4] -o F     measure a board's latency figures\n\n"
           "Exit codes: 0 success, 1 invalid input (network, weights, input file),\n"
-          "2 bad command line, 3 impossible request (e.g. budget), 4 cannot write output,\n"
+          "2 bad command line, 3 impossible request (e.g. budget; for calibrate: building or\n"
+          "running the timing program failed), 4 cannot write output,\n"
           "5 compared outputs differ.\n",
           &llvm::errs()))
     return kExitUsage;
@@ -101,6 +110,8 @@ int main(int argc, char **argv) {
     return runCompileCommand();
   if (compareCommand())
     return runCompareCommand();
+  if (calibrateCommand())
+    return runCalibrateCommand();
   llvm::errs() << "tessel: error: no subcommand given; see 'tessel --help'\n";
   return kExitUsage;
 }

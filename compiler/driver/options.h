@@ -16,6 +16,7 @@ llvm::cl::SubCommand &infoCommand();
 llvm::cl::SubCommand &runCommand();
 llvm::cl::SubCommand &compileCommand();
 llvm::cl::SubCommand &compareCommand();
+llvm::cl::SubCommand &calibrateCommand();
 
 // The network description, a positional argument of every subcommand.
 extern llvm::cl::opt<std::string> NetworkPath;
@@ -46,5 +47,6 @@ int runInfoCommand();
 int runRunCommand();
 int runCompileCommand();
 int runCompareCommand();
+int runCalibrateCommand();
 
 } // namespace tessel::driver
