@@ -9,17 +9,20 @@ from .driver import BenchError, run_checked
 
 
 class BuildConfig:
-    """How every variant is built: -O3, optionally -march=native, optionally another compiler."""
+    """How every variant is made: -O3, optionally -march=native, optionally another compiler,
+    and the target profile `tessel compile` predicts latency with (--target-file)."""
 
-    def __init__(self, native=False, cxx=None, jobs=2):
+    def __init__(self, native=False, cxx=None, jobs=2, target_file=None):
         self.native, self.cxx, self.jobs = native, cxx, jobs
+        self.target_file = target_file
 
     @property
     def cxx_flags(self):
         return "-O3 -march=native" if self.native else "-O3"
 
     def describe(self):
-        return {"cxx": self.cxx or "cmake default", "cxx_flags": self.cxx_flags}
+        return {"cxx": self.cxx or "cmake default", "cxx_flags": self.cxx_flags,
+                "target_file": self.target_file}
 
 
 def build_generated(generated_dir, build_dir, config):

@@ -29,6 +29,9 @@ def parser(description, default_json, native_default=False, rounds=5, repeat=3):
                    help="tessel's build folder; the generated code goes to BUILD_DIR/bench "
                         "(default %(default)s)")
     p.add_argument("--tessel", help="use this tessel binary instead of building BUILD_DIR/tessel")
+    p.add_argument("--target-file",
+                   help="target profile for tessel compile, e.g. one `tessel calibrate` wrote "
+                        "with the flags this harness builds with")
     return p
 
 
@@ -38,7 +41,8 @@ def setup(args, work_name):
         raise SystemExit("--rounds and --repeat must be at least 1")
     tessel = args.tessel or driver.ensure_tessel(args.build_dir, args.jobs)
     work_dir = os.path.join(args.build_dir, "bench", work_name)
-    return tessel, work_dir, BuildConfig(native=args.native, cxx=args.cxx, jobs=args.jobs)
+    return tessel, work_dir, BuildConfig(native=args.native, cxx=args.cxx, jobs=args.jobs,
+                                         target_file=args.target_file)
 
 
 def run_main(main):

@@ -62,7 +62,7 @@ class CompileResult:
 
 
 def compile_network(tessel, out_dir, network, input_size=None, schedule=None, budget=None,
-                    threads=None):
+                    threads=None, target_file=None):
     """`tessel compile` into out_dir, leaving out_dir untouched when the output is unchanged.
 
     The compiler rewrites every file, which would make cmake rebuild everything; compiling into
@@ -75,6 +75,8 @@ def compile_network(tessel, out_dir, network, input_size=None, schedule=None, bu
         command += ["--budget", str(budget)]
     if threads is not None:
         command += ["--threads", str(threads)]
+    if target_file is not None:
+        command += ["--target-file", target_file]
     command.append("--quiet")
     proc = subprocess.run(command, capture_output=True, text=True)
     if proc.returncode != 0:
