@@ -29,14 +29,17 @@ def main():
                    default=os.path.join(driver.REPO_ROOT, "networks", "yolov2-16.yaml"),
                    help="network description (default %(default)s)")
     p.add_argument("--input-size", help="HxW (default: the network's own)")
-    p.add_argument("--threads", type=int,
-                   help="passed to `tessel compile --threads` (default: not passed)")
+    p.add_argument("--threads",
+                   help="thread counts, e.g. 1,2: every schedule is built for each and passed "
+                        "to `tessel compile --threads` (default: not passed)")
     p.add_argument("schedules", nargs="*", default=DEFAULT_SCHEDULES, metavar="SCHEDULE")
     args = p.parse_args()
     tessel, work_dir, build_config = cli.setup(args, "schedules")
 
-    variants = [Variant(args.network, args.input_size, schedule, threads=args.threads)
-                for schedule in args.schedules]
+    thread_counts = [int(t) for t in args.threads.split(",")] if args.threads else [None]
+    variants = [Variant(args.network, args.input_size, schedule, threads=threads,
+                        label=schedule if threads is None else f"{schedule} [{threads}t]")
+                for schedule in args.schedules for threads in thread_counts]
     ready = prepare_all(variants, tessel, work_dir, build_config)
     for variant, timing in zip(ready, time_round_robin([v.demo for v in ready], args.rounds,
                                                        args.repeat)):
@@ -63,7 +66,7 @@ def main():
                                "extra %", "peak RSS KiB"], rows))
     output.write_json(args.json, {
         "network": os.path.basename(args.network), "input_size": args.input_size or "default",
-        "rounds": args.rounds, "repeat": args.repeat, "threads": args.threads,
+        "rounds": args.rounds, "repeat": args.repeat, "threads": thread_counts,
         "build": build_config.describe(), "machine": output.machine_description(),
         "results": results})
     return 0 if all(v.ready and not v.timing.error for v in variants) else 1

@@ -366,7 +366,10 @@ VariantsResult runScheduleVariants(const std::string &work,
     const std::string sizeArg = net.inputSize.empty() ? "" : " --input-size " + net.inputSize;
     for (int k = 0; k <= int(net.schedules.size()); ++k) {
       const std::string id = variantId(n, k);
-      const std::string scheduleArg = k == 0 ? "" : " --schedule " + quote(net.schedules[k - 1]);
+      // The reference variant runs every layer whole (an empty schedule), not
+      // what the search would pick.
+      const std::string scheduleArg =
+          " --schedule " + quote(k == 0 ? std::string() : net.schedules[k - 1]);
       const std::string threadsArg = k == 0 ? "" : " --threads " + std::to_string(net.threads);
       CommandResult compiled =
           runCommand(tessel + " compile --quiet " + quote(net.network) + sizeArg + scheduleArg +

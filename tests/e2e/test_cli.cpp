@@ -126,7 +126,8 @@ TEST_CASE("info prints the planned arena, equal to what compile declares") {
   size_t at = info.output.find("arena: ");
   REQUIRE(at != std::string::npos);
   std::string arenaBytes = info.output.substr(at + 7, info.output.find(' ', at + 7) - at - 7);
-  REQUIRE(tessel("compile --quiet " + e2e::quote(e2e::networkPath("tiny-residual.yaml")) + " -o " +
+  REQUIRE(tessel("compile --quiet --schedule '' " +
+                 e2e::quote(e2e::networkPath("tiny-residual.yaml")) + " -o " +
                  e2e::quote(work + "/gen"))
               .exitCode == 0);
   e2e::CommandResult header =
