@@ -285,16 +285,16 @@ std::vector<RefValue> refConv(const ConvCase &k, const std::vector<float> &in,
   return out;
 }
 
-// OIHW -> [groups][kH][kW][inC / groups][outC / groups], the conv2d layout.
+// OIHW -> the conv2d layout (blocks of output channels, tessel::convWeightIndex).
 std::vector<float> packConvWeights(const ConvCase &k, const std::vector<float> &oihw) {
   const int inG = k.inC / k.groups, outG = k.outC / k.groups;
-  std::vector<float> packed(oihw.size());
+  std::vector<float> packed(oihw.size(), std::numeric_limits<float>::quiet_NaN());
   for (int g = 0; g < k.groups; ++g)
     for (int ky = 0; ky < k.kH; ++ky)
       for (int kx = 0; kx < k.kW; ++kx)
         for (int ci = 0; ci < inG; ++ci)
           for (int co = 0; co < outG; ++co)
-            packed[(((size_t(g) * k.kH + ky) * k.kW + kx) * inG + ci) * outG + co] =
+            packed[size_t(tessel::convWeightIndex(k.kH, k.kW, inG, outG, g, ky, kx, ci, co))] =
                 oihw[((size_t(g * outG + co) * inG + ci) * k.kH + ky) * k.kW + kx];
   return packed;
 }
