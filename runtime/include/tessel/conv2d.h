@@ -53,14 +53,18 @@ constexpr long convWeightIndex(int kernelH, int kernelW, int inGroup, int outGro
 namespace detail {
 
 // Output pixels accumulated together by one micro-kernel call: the
-// accumulators (pixels x 16 channels) take 12 of the 16 AVX registers, 24 of
-// the 32 AArch64 NEON registers, 12 of the 16 SSE / ARMv7 NEON registers with
-// 3 pixels; scalar FPUs (Cortex-M) work on 4 pixels x 4 channels, 16 of their
-// 32 single-precision registers. Overridable with -DTESSEL_CONV_PIXEL_BLOCK=...
+// accumulators (pixels x 16 channels) take 12 of the 16 AVX registers and 24
+// of the 32 AArch64 NEON registers. With 16 registers of 4 lanes (SSE, ARMv7
+// NEON) 2 pixels leave room for the weights and, without FMA, the products;
+// GCC measured fastest with 4 on SSE2 (it multiplies from memory). Scalar
+// FPUs (Cortex-M) work on 4 pixels x 4 channels, 16 of their 32
+// single-precision registers. Overridable with -DTESSEL_CONV_PIXEL_BLOCK=...
 #if defined(__AVX__) || defined(__aarch64__)
 #define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 6
+#elif defined(__SSE2__) && !defined(__clang__)
+#define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 4
 #elif defined(__SSE2__) || defined(__ARM_NEON)
-#define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 3
+#define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 2
 #else
 #define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 4
 #endif
@@ -75,94 +79,10 @@ constexpr int kConvChannelBlock = kLanes > 1 ? kConvWeightBlock : 4;
 // Output rows computed together for one weight block, sized so the input
 // rows they read stay in the (L2) cache while every weight block passes over
 // them: weights are then streamed once per band instead of once per row.
-constexpr long kConvBandInputBytes = 128 * 1024;
-
-// The taps one micro-kernel call reads: the windows of a few neighbouring
-// output pixels of one row that share the same (valid) tap range.
-struct ConvWindow {
-  const float *in;             // first valid tap of the first pixel, group's first channel
-  long inPixelStep;            // from one output pixel's window to the next
-  long inTapStepY, inTapStepX; // between neighbouring taps
-  const float *weights;        // first valid tap, first input channel, first output channel
-  long wTapStepY, wTapStepX;   // between neighbouring taps
-  long wChannelStep;           // between input channels (= width of the weight block)
-  int rows, cols;              // valid taps in y and x
-  int channels;                // input channels per group
-};
-
-// Computes `Pixels` output pixels x `Channels` output channels without the
-// epilogue, with `Channels` a multiple of the vector width: per input channel
-// and tap, the block's weights are loaded once as vectors, each pixel's input
-// is broadcast once and multiplied into all its accumulator vectors.
-template <int Pixels, int Channels>
-inline void convBlockVector(const ConvWindow &win, const float *bias, float *out,
-                            long outPixelStep) {
-  constexpr int kVectors = Channels / kLanes;
-  Vec acc[Pixels][kVectors];
-  for (int v = 0; v < kVectors; ++v) {
-    const Vec b = bias != nullptr ? vload(bias + v * kLanes) : vbroadcast(0.0f);
-    for (int p = 0; p < Pixels; ++p)
-      acc[p][v] = b;
-  }
-  for (int ky = 0; ky < win.rows; ++ky) {
-    for (int kx = 0; kx < win.cols; ++kx) {
-      const float *x = win.in + ky * win.inTapStepY + kx * win.inTapStepX;
-      const float *w = win.weights + ky * win.wTapStepY + kx * win.wTapStepX;
-      for (int c = 0; c < win.channels; ++c, w += win.wChannelStep) {
-        Vec wv[kVectors];
-        for (int v = 0; v < kVectors; ++v)
-          wv[v] = vload(w + v * kLanes);
-#pragma GCC unroll 16
-        for (int p = 0; p < Pixels; ++p) {
-          const Vec a = vbroadcast(x[p * win.inPixelStep + c]);
-          for (int v = 0; v < kVectors; ++v)
-            acc[p][v] = vmadd(acc[p][v], a, wv[v]);
-        }
-      }
-    }
-  }
-  for (int p = 0; p < Pixels; ++p)
-    for (int v = 0; v < kVectors; ++v)
-      vstore(out + p * outPixelStep + v * kLanes, acc[p][v]);
-}
-
-// The same for any `Channels`, one scalar accumulator per element (channel
-// remainders, scalar FPUs).
-template <int Pixels, int Channels>
-inline void convBlockScalar(const ConvWindow &win, const float *bias, float *out,
-                            long outPixelStep) {
-  float acc[Pixels][Channels];
-  for (int p = 0; p < Pixels; ++p)
-    for (int o = 0; o < Channels; ++o)
-      acc[p][o] = bias != nullptr ? bias[o] : 0.0f;
-  for (int ky = 0; ky < win.rows; ++ky) {
-    for (int kx = 0; kx < win.cols; ++kx) {
-      const float *x = win.in + ky * win.inTapStepY + kx * win.inTapStepX;
-      const float *w = win.weights + ky * win.wTapStepY + kx * win.wTapStepX;
-      for (int c = 0; c < win.channels; ++c, w += win.wChannelStep) {
-        float a[Pixels];
-        for (int p = 0; p < Pixels; ++p)
-          a[p] = x[p * win.inPixelStep + c];
-        for (int o = 0; o < Channels; ++o) {
-          const float wo = w[o];
-          for (int p = 0; p < Pixels; ++p)
-            acc[p][o] = madd(acc[p][o], a[p], wo);
-        }
-      }
-    }
-  }
-  for (int p = 0; p < Pixels; ++p)
-    for (int o = 0; o < Channels; ++o)
-      out[p * outPixelStep + o] = acc[p][o];
-}
-
-template <int Pixels, int Channels>
-inline void convBlock(const ConvWindow &win, const float *bias, float *out, long outPixelStep) {
-  if constexpr (kLanes > 1 && Channels % kLanes == 0)
-    convBlockVector<Pixels, Channels>(win, bias, out, outPixelStep);
-  else
-    convBlockScalar<Pixels, Channels>(win, bias, out, outPixelStep);
-}
+#ifndef TESSEL_CONV_BAND_BYTES
+#define TESSEL_CONV_BAND_BYTES (128 * 1024)
+#endif
+constexpr long kConvBandInputBytes = TESSEL_CONV_BAND_BYTES;
 
 // One output row of one group and one weight block: what all micro-kernel
 // calls of the row share.
@@ -180,97 +100,145 @@ struct ConvRow {
   int blockWidth;       // output channels in the weight block
 };
 
-// Window of output pixel `ox` (and the pixels after it) with column taps `cols`,
-// for the output channels starting at `oc` within the weight block.
-inline ConvWindow convWindow(const ConvRow &row, int ox, TapRange cols, int oc) {
+// Adds tap (ky, kx) of input channels [0, channels) to pixels [lo, hi) of a
+// block: for each input channel, the weights of the block's channels are
+// loaded once and each pixel's input is broadcast once. `x` is the tap's
+// input for pixel lo, `w` its weights. Pixels outside [lo, hi) (their tap is
+// padding) are left alone; with lo == 0 and hi == Pixels the tests vanish.
+template <int Pixels, int Channels, int Width, bool AllPixels>
+__attribute__((always_inline)) inline void
+convTap(typename Lanes<Width>::Type (&acc)[Pixels][Channels / Width], const float *x,
+        long inPixelStep, const float *w, long wChannelStep, int channels, int lo, int hi) {
+  using L = Lanes<Width>;
+  constexpr int kGroups = Channels / Width;
+  for (int c = 0; c < channels; ++c, w += wChannelStep) {
+    typename L::Type wv[kGroups];
+    for (int v = 0; v < kGroups; ++v)
+      wv[v] = L::load(w + v * Width);
+#pragma GCC unroll 16
+    for (int p = 0; p < Pixels; ++p) {
+      if (AllPixels || (p >= lo && p < hi)) {
+        const typename L::Type a = L::broadcast(x[(p - lo) * inPixelStep + c]);
+        for (int v = 0; v < kGroups; ++v)
+          acc[p][v] = L::madd(acc[p][v], a, wv[v]);
+      }
+    }
+  }
+}
+
+// The micro-kernel: output pixels [ox, ox + Pixels) of the row x block
+// channels [oc, oc + Channels), `Width` channels per accumulator (a vector or
+// one float), epilogue included. Border pixels share the block: per tap, only
+// the pixels whose tap lies inside the map accumulate it, so every pixel sees
+// its valid taps in (ky, kx, ic) order whatever block it falls in.
+template <Act A, int Pixels, int Channels, int Width>
+inline void convBlock(const ConvRow &row, int ox, int oc) {
+  using L = Lanes<Width>;
+  constexpr int kGroups = Channels / Width;
   const Conv2dParams &p = *row.p;
   const int inGroup = p.inChannels / p.groups;
   const long ch = row.in.channels;
-  ConvWindow win;
-  win.rows = row.rows.count();
-  win.cols = cols.count();
-  win.channels = inGroup;
-  win.inPixelStep = p.strideW * ch;
-  win.inTapStepY = p.dilationH * ch * row.in.w;
-  win.inTapStepX = p.dilationW * ch;
-  win.wChannelStep = row.blockWidth;
-  win.wTapStepX = (long)inGroup * row.blockWidth;
-  win.wTapStepY = win.wTapStepX * p.kernelW;
-  win.in = nullptr;
-  win.weights = nullptr;
-  if (win.rows > 0 && win.cols > 0) {
-    const int inX = ox * p.strideW - p.padLeft + cols.begin * p.dilationW;
-    win.in = row.in.at(row.inY, inX) + row.inChannel;
-    win.weights = row.weights + row.rows.begin * win.wTapStepY + cols.begin * win.wTapStepX + oc;
+  const long inPixelStep = p.strideW * ch;
+  const long wTapStepX = (long)inGroup * row.blockWidth;
+  const long wTapStepY = wTapStepX * p.kernelW;
+  typename L::Type acc[Pixels][kGroups];
+  for (int v = 0; v < kGroups; ++v) {
+    const typename L::Type b =
+        row.bias != nullptr ? L::load(row.bias + oc + v * Width) : L::broadcast(0.0f);
+    for (int q = 0; q < Pixels; ++q)
+      acc[q][v] = b;
   }
-  return win;
-}
-
-// `count` (< Pixels) interior pixels from `ox`, as one smaller block.
-template <int Channels, int Pixels>
-inline void convInteriorRest(const ConvRow &row, int ox, int count, int oc, const float *bias,
-                             float *out) {
-  if constexpr (Pixels > 1) {
-    if (count == Pixels - 1)
-      convBlock<Pixels - 1, Channels>(convWindow(row, ox, TapRange{0, row.p->kernelW}, oc), bias,
-                                      out, row.out.channels);
-    else
-      convInteriorRest<Channels, Pixels - 1>(row, ox, count, oc, bias, out);
+  const int origin = ox * p.strideW - p.padLeft;
+  const bool interior =
+      origin >= 0 &&
+      origin + (Pixels - 1) * p.strideW + (p.kernelW - 1) * p.dilationW < row.in.fullW;
+  for (int ky = row.rows.begin; ky < row.rows.end; ++ky) {
+    const int iy = row.inY + (ky - row.rows.begin) * p.dilationH;
+    if (interior) { // the common case, without per-tap range arithmetic
+      const float *x = row.in.at(iy, origin) + row.inChannel;
+      const float *w = row.weights + ky * wTapStepY + oc;
+      for (int kx = 0; kx < p.kernelW; ++kx, x += p.dilationW * ch, w += wTapStepX)
+        convTap<Pixels, Channels, Width, true>(acc, x, inPixelStep, w, row.blockWidth, inGroup, 0,
+                                               Pixels);
+      continue;
+    }
+    for (int kx = 0; kx < p.kernelW; ++kx) {
+      const int tapX = origin + kx * p.dilationW;
+      const TapRange pixels = validTaps(tapX, p.strideW, Pixels, row.in.fullW);
+      if (pixels.count() <= 0)
+        continue;
+      const float *x = row.in.at(iy, tapX + pixels.begin * p.strideW) + row.inChannel;
+      const float *w = row.weights + ky * wTapStepY + kx * wTapStepX + oc;
+      if (pixels.begin == 0 && pixels.end == Pixels)
+        convTap<Pixels, Channels, Width, true>(acc, x, inPixelStep, w, row.blockWidth, inGroup, 0,
+                                               Pixels);
+      else
+        convTap<Pixels, Channels, Width, false>(acc, x, inPixelStep, w, row.blockWidth, inGroup,
+                                                pixels.begin, pixels.end);
+    }
   }
-}
-
-// Output pixels [x0, x1) of the row for block output channels [oc, oc + Channels):
-// border pixels one at a time with their own column taps, interior pixels in
-// blocks with all column taps.
-template <int Channels> inline void convRowChannels(const ConvRow &row, int x0, int x1, int oc) {
-  const Conv2dParams &p = *row.p;
   const long outStep = row.out.channels;
-  const float *bias = row.bias != nullptr ? row.bias + oc : nullptr;
-  auto output = [&](int ox) { return row.out.at(row.oy, ox) + row.outChannel + oc; };
-  auto single = [&](int ox) {
-    const int origin = ox * p.strideW - p.padLeft;
-    const TapRange cols = validTaps(origin, p.dilationW, p.kernelW, row.in.fullW);
-    convBlock<1, Channels>(convWindow(row, ox, cols, oc), bias, output(ox), outStep);
-  };
-  const TapRange inner =
-      interiorOutputs(p.strideW, p.padLeft, p.dilationW, p.kernelW, row.in.fullW, x0, x1);
-  const TapRange allCols{0, p.kernelW};
-  for (int ox = x0; ox < inner.begin; ++ox)
-    single(ox);
-  int ox = inner.begin;
-  for (; ox + kConvPixelBlock <= inner.end; ox += kConvPixelBlock)
-    convBlock<kConvPixelBlock, Channels>(convWindow(row, ox, allCols, oc), bias, output(ox),
-                                         outStep);
-  if (ox < inner.end) {
-    convInteriorRest<Channels, kConvPixelBlock>(row, ox, inner.end - ox, oc, bias, output(ox));
-    ox = inner.end;
+  float *out = row.out.at(row.oy, ox) + row.outChannel + oc;
+  for (int q = 0; q < Pixels; ++q) {
+    for (int v = 0; v < kGroups; ++v)
+      L::store(out + q * outStep + v * Width, acc[q][v]);
+    // While the block's outputs are still in the L1 cache.
+    activateSpan<A>(out + q * outStep, Channels, p.alpha);
   }
-  for (; ox < x1; ++ox)
-    single(ox);
+}
+
+// A block of `count` <= Pixels pixels from `ox`.
+template <Act A, int Channels, int Width, int Pixels = kConvPixelBlock>
+inline void convPixels(const ConvRow &row, int ox, int count, int oc) {
+  if constexpr (Pixels > 1) {
+    if (count < Pixels)
+      return convPixels<A, Channels, Width, Pixels - 1>(row, ox, count, oc);
+  }
+  convBlock<A, Pixels, Channels, Width>(row, ox, oc);
+}
+
+// Output pixels [x0, x1) of the row for block channels [oc, oc + Channels),
+// split into blocks of nearly equal size (never a lone pixel after full
+// blocks: a one-pixel block has too few independent accumulators to hide the
+// multiply-add latency).
+template <Act A, int Channels>
+inline void convRowChannels(const ConvRow &row, int x0, int x1, int oc) {
+  constexpr int kWidth = kLanes > 1 && Channels % kLanes == 0 ? kLanes : 1;
+  const int n = x1 - x0;
+  if (n <= 0)
+    return;
+  const int blocks = (n + kConvPixelBlock - 1) / kConvPixelBlock;
+  const int small = n / blocks, larger = n % blocks; // `larger` blocks get small + 1
+  int ox = x0;
+  for (int b = 0; b < blocks; ++b) {
+    const int count = small + (b < larger ? 1 : 0);
+    convPixels<A, Channels, kWidth>(row, ox, count, oc);
+    ox += count;
+  }
 }
 
 // All output channels of one weight block for row `row.oy`, in micro-kernel
 // channel blocks of decreasing width so any block width is covered.
-inline void convRowBlock(const ConvRow &row, int x0, int x1) {
+template <Act A> inline void convRowBlock(const ConvRow &row, int x0, int x1) {
   constexpr int kBlock = kConvChannelBlock;
   const int width = row.blockWidth;
   int oc = 0;
   for (; oc + kBlock <= width; oc += kBlock)
-    convRowChannels<kBlock>(row, x0, x1, oc);
+    convRowChannels<A, kBlock>(row, x0, x1, oc);
   if constexpr (kBlock > 8) {
     if (oc + 8 <= width) {
-      convRowChannels<8>(row, x0, x1, oc);
+      convRowChannels<A, 8>(row, x0, x1, oc);
       oc += 8;
     }
   }
   if constexpr (kBlock > 4) {
     if (oc + 4 <= width) {
-      convRowChannels<4>(row, x0, x1, oc);
+      convRowChannels<A, 4>(row, x0, x1, oc);
       oc += 4;
     }
   }
   for (; oc < width; ++oc)
-    convRowChannels<1>(row, x0, x1, oc);
+    convRowChannels<A, 1>(row, x0, x1, oc);
 }
 
 } // namespace detail
@@ -308,12 +276,10 @@ void conv2d(const Conv2dParams &p, const float *weights, const float *bias, Cons
           const int originY = oy * p.strideH - p.padTop;
           row.rows = validTaps(originY, p.dilationH, p.kernelH, in.fullH);
           row.inY = originY + row.rows.begin * p.dilationH;
-          detail::convRowBlock(row, r.x0, r.x1);
+          detail::convRowBlock<A>(row, r.x0, r.x1);
         }
       }
     }
-    for (int oy = y0; oy < y1; ++oy)
-      activateSpan<A>(out.at(oy, r.x0), (long)r.width() * out.channels, p.alpha);
   }
 }
 

@@ -74,4 +74,24 @@ inline Vec vmadd(Vec acc, Vec a, Vec b) {
 #endif
 }
 
+// The operations above on `Width` floats: Vec when Width == kLanes, plain
+// float when Width == 1, so one kernel source serves vector blocks and scalar
+// remainders (whose values then match lane for lane).
+template <int Width> struct Lanes {
+  static_assert(Width == kLanes, "a lane group is one vector");
+  using Type = Vec;
+  static Type load(const float *p) { return vload(p); }
+  static void store(float *p, Type v) { vstore(p, v); }
+  static Type broadcast(float x) { return vbroadcast(x); }
+  static Type madd(Type acc, Type a, Type b) { return vmadd(acc, a, b); }
+};
+
+template <> struct Lanes<1> {
+  using Type = float;
+  static Type load(const float *p) { return *p; }
+  static void store(float *p, Type v) { *p = v; }
+  static Type broadcast(float x) { return x; }
+  static Type madd(Type acc, Type a, Type b) { return tessel::madd(acc, a, b); }
+};
+
 } // namespace tessel
