@@ -460,6 +460,21 @@ TEST_CASE("validTaps and interiorOutputs") {
 
 // --- Convolutions ---------------------------------------------------------------
 
+TEST_CASE("convWeightIndex: blocks of 16 output channels, the last one unpadded") {
+  // 3x3 kernel, 2 input and 37 output channels per group: blocks of 16, 16, 5
+  // output channels, each 3 * 3 * 2 = 18 (tap, input channel) rows long.
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 0, 0) == 0);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 0, 15) == 15);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 1, 0) == 16);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 1, 0, 0) == 32);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 1, 0, 0, 0) == 96);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 0, 16) == 18 * 16);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 0, 32) == 18 * 32);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 1, 33) == 18 * 32 + 5 + 1);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 2, 2, 1, 36) == 18 * 37 - 1);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 1, 0, 0, 0, 0) == 18 * 37); // next group
+}
+
 TEST_CASE("conv2d matches the reference on chosen shapes") {
   // inC, outC, h, w, kH, kW, sH, sW, dH, dW, groups, padT, padL, padB, padR
   const ConvCase cases[] = {
