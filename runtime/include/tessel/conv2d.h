@@ -157,8 +157,9 @@ inline void convBlock(const ConvRow &row, int ox, int oc) {
     if (interior) { // the common case, without per-tap range arithmetic
       const float *x = row.in.at(iy, origin) + row.inChannel;
       const float *w = row.weights + ky * wTapStepY + oc;
-      for (int kx = 0; kx < p.kernelW; ++kx, x += p.dilationW * ch, w += wTapStepX)
-        convTap<Pixels, Channels, Width, true>(acc, x, inPixelStep, w, row.blockWidth, inGroup, 0,
+      for (int kx = 0; kx < p.kernelW; ++kx)
+        convTap<Pixels, Channels, Width, true>(acc, x + kx * p.dilationW * ch, inPixelStep,
+                                               w + kx * wTapStepX, row.blockWidth, inGroup, 0,
                                                Pixels);
       continue;
     }

@@ -74,8 +74,10 @@ inline void depthwiseBlock(const Conv2dParams &p, const float *weights, const fl
     const float *w = weights + (long)ky * p.kernelW * p.outChannels + c;
     if (interior) { // the common case, without per-tap range arithmetic
       const float *x = in.at(iy, originX) + c;
-      for (int kx = 0; kx < p.kernelW; ++kx, x += p.dilationW * in.channels, w += p.outChannels)
-        depthwiseTap<Pixels, Channels, Width, true>(acc, x, inPixelStep, w, 0, Pixels);
+      for (int kx = 0; kx < p.kernelW; ++kx)
+        depthwiseTap<Pixels, Channels, Width, true>(acc, x + (long)kx * p.dilationW * in.channels,
+                                                    inPixelStep, w + (long)kx * p.outChannels, 0,
+                                                    Pixels);
       continue;
     }
     for (int kx = 0; kx < p.kernelW; ++kx, w += p.outChannels) {
