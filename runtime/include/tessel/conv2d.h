@@ -55,8 +55,9 @@ namespace detail {
 // Output pixels accumulated together by one micro-kernel call: the
 // accumulators (pixels x 16 channels) take 12 of the 16 AVX registers and 24
 // of the 32 AArch64 NEON registers. With 16 registers of 4 lanes (SSE, ARMv7
-// NEON) 2 pixels leave room for the weights and, without FMA, the products;
-// GCC measured fastest with 4 on SSE2 (it multiplies from memory). Scalar
+// NEON) 2 pixels (8 accumulators) leave room for the weights and, without
+// FMA, the products; on SSE2 GCC measured fastest with 4 pixels, Clang with
+// 2 (3 was slower than both). Scalar
 // FPUs (Cortex-M) work on 4 pixels x 4 channels, 16 of their 32
 // single-precision registers. Overridable with -DTESSEL_CONV_PIXEL_BLOCK=...
 #if defined(__AVX__) || defined(__aarch64__)
