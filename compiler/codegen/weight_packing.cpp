@@ -1,5 +1,6 @@
 #include "codegen/weight_packing.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace tessel {
@@ -17,22 +18,34 @@ template <typename ValueAt> int64_t append(WeightBlob &blob, int64_t count, Valu
   return offset;
 }
 
-// OIHW (per group) -> [g][kh][kw][i][o].
+// Output channels per block of the conv2d layout (kConvWeightBlock in
+// runtime/include/tessel/conv2d.h).
+constexpr int64_t kConvWeightBlock = 16;
+
+// OIHW (per group) -> [g][output-channel block][kh][kw][i][o within the block]:
+// blocks of 16 output channels, a group's last block holding the rest
+// unpadded, so one block's weights are one contiguous stream for the kernel.
 int64_t packConv(WeightBlob &blob, const Layer &layer, const Shape &input) {
   const ConvAttrs &c = layer.conv;
   const int64_t outPerGroup = c.outChannels / c.groups, inPerGroup = input.c / c.groups;
   const int64_t kh = c.kernelH, kw = c.kernelW;
+  const int64_t taps = kh * kw * inPerGroup;
   const std::vector<float> &oihw = layer.weights.weight;
-  return append(blob, int64_t(oihw.size()), [&](int64_t packed) {
-    int64_t o = packed % outPerGroup, rest = packed / outPerGroup;
-    int64_t i = rest % inPerGroup;
-    rest /= inPerGroup;
-    int64_t x = rest % kw;
-    rest /= kw;
-    int64_t y = rest % kh, g = rest / kh;
-    int64_t outChannel = g * outPerGroup + o;
-    return oihw[size_t(((outChannel * inPerGroup + i) * kh + y) * kw + x)];
-  });
+  std::vector<float> packed(oihw.size());
+  for (int64_t g = 0; g < c.groups; ++g)
+    for (int64_t blockStart = 0; blockStart < outPerGroup; blockStart += kConvWeightBlock) {
+      const int64_t width = std::min(kConvWeightBlock, outPerGroup - blockStart);
+      float *block = packed.data() + g * taps * outPerGroup + blockStart * taps;
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          for (int64_t i = 0; i < inPerGroup; ++i)
+            for (int64_t o = 0; o < width; ++o) {
+              const int64_t outChannel = g * outPerGroup + blockStart + o;
+              block[((y * kw + x) * inPerGroup + i) * width + o] =
+                  oihw[size_t(((outChannel * inPerGroup + i) * kh + y) * kw + x)];
+            }
+    }
+  return append(blob, int64_t(packed.size()), [&](int64_t k) { return packed[size_t(k)]; });
 }
 
 // [out][1][kh][kw] -> [kh][kw][out].
@@ -74,7 +87,8 @@ WeightBlob packWeights(const Network &net) {
       packed.weightOffset = packFullyConnected(blob, layer, input);
     const std::vector<float> &bias = layer.weights.bias;
     if (!bias.empty())
-      packed.biasOffset = append(blob, int64_t(bias.size()), [&](int64_t i) { return bias[size_t(i)]; });
+      packed.biasOffset =
+          append(blob, int64_t(bias.size()), [&](int64_t i) { return bias[size_t(i)]; });
   }
   return blob;
 }

@@ -1,6 +1,8 @@
 // Lays out a normalized network's parameters the way the runtime kernels
 // read them, in one little-endian float32 blob:
-//   conv2d:          [groups][kh][kw][in/groups][out/groups]  (HWIO per group)
+//   conv2d:          [groups][out/groups in blocks of 16][kh][kw][in/groups][16]
+//                    (HWIO per block; a group's last block holds the remaining
+//                    output channels, unpadded)
 //   depthwise conv:  [kh][kw][out]
 //   fully connected: [out][in], the input features in channels-last order
 // Each tensor starts on a 64-byte boundary so vector loads stay aligned.

@@ -119,6 +119,11 @@ int main(int argc, char **argv) {
       {"conv 1x1 64->128 38x38", 64, 128, 38, 38, 1, 1, false},
       {"conv 3x3 s2 3->16 224x224", 3, 16, 224, 224, 3, 2, false},
       {"conv 3x3 96->96 38x38", 96, 96, 38, 38, 3, 1, false},
+      // yolov2-16 at 608x608: first layer, an early and a late 3x3, a 1x1.
+      {"conv 3x3 3->32 608x608", 3, 32, 608, 608, 3, 1, false},
+      {"conv 3x3 64->128 76x76", 64, 128, 76, 76, 3, 1, false},
+      {"conv 3x3 512->1024 19x19", 512, 1024, 19, 19, 3, 1, false},
+      {"conv 1x1 1024->512 19x19", 1024, 512, 19, 19, 1, 1, false},
       {"depthwise 3x3 64 76x76", 64, 64, 76, 76, 3, 1, true},
       {"depthwise 3x3 s2 96 76x76", 96, 96, 76, 76, 3, 2, true},
   };

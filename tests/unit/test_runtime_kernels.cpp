@@ -285,16 +285,16 @@ std::vector<RefValue> refConv(const ConvCase &k, const std::vector<float> &in,
   return out;
 }
 
-// OIHW -> [groups][kH][kW][inC / groups][outC / groups], the conv2d layout.
+// OIHW -> the conv2d layout (blocks of output channels, tessel::convWeightIndex).
 std::vector<float> packConvWeights(const ConvCase &k, const std::vector<float> &oihw) {
   const int inG = k.inC / k.groups, outG = k.outC / k.groups;
-  std::vector<float> packed(oihw.size());
+  std::vector<float> packed(oihw.size(), std::numeric_limits<float>::quiet_NaN());
   for (int g = 0; g < k.groups; ++g)
     for (int ky = 0; ky < k.kH; ++ky)
       for (int kx = 0; kx < k.kW; ++kx)
         for (int ci = 0; ci < inG; ++ci)
           for (int co = 0; co < outG; ++co)
-            packed[(((size_t(g) * k.kH + ky) * k.kW + kx) * inG + ci) * outG + co] =
+            packed[size_t(tessel::convWeightIndex(k.kH, k.kW, inG, outG, g, ky, kx, ci, co))] =
                 oihw[((size_t(g * outG + co) * inG + ci) * k.kH + ky) * k.kW + kx];
   return packed;
 }
@@ -459,6 +459,21 @@ TEST_CASE("validTaps and interiorOutputs") {
 }
 
 // --- Convolutions ---------------------------------------------------------------
+
+TEST_CASE("convWeightIndex: blocks of 16 output channels, the last one unpadded") {
+  // 3x3 kernel, 2 input and 37 output channels per group: blocks of 16, 16, 5
+  // output channels, each 3 * 3 * 2 = 18 (tap, input channel) rows long.
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 0, 0) == 0);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 0, 15) == 15);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 1, 0) == 16);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 1, 0, 0) == 32);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 1, 0, 0, 0) == 96);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 0, 16) == 18 * 16);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 0, 32) == 18 * 32);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 1, 33) == 18 * 32 + 5 + 1);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 2, 2, 1, 36) == 18 * 37 - 1);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 1, 0, 0, 0, 0) == 18 * 37); // next group
+}
 
 TEST_CASE("conv2d matches the reference on chosen shapes") {
   // inC, outC, h, w, kH, kW, sH, sW, dH, dW, groups, padT, padL, padB, padR

@@ -1,21 +1,27 @@
 // General 2-D convolution (any kernel, stride, dilation, padding, groups).
 //
-// Layouts: activations channels-last (see feature_map.h); weights
-// [groups][kernelH][kernelW][inChannels / groups][outChannels / groups], so
-// for one tap and one input channel the weights of consecutive output channels
-// are contiguous and the innermost loop vectorizes over output channels.
+// Layouts: activations channels-last (see feature_map.h). Weights, per group,
+// in blocks of kConvWeightBlock output channels: block b holds output
+// channels [16b, 16b + width) as [kernelH][kernelW][inChannels / groups][width],
+// width = 16 except in a group's last block, which holds the remaining
+// channels unpadded (see convWeightIndex). For one tap and one input channel
+// the weights of a block's output channels are contiguous (vector loads), and
+// the block's weights for all taps and input channels are one contiguous
+// stream, read once per micro-kernel call.
 //
 // Bit-exactness: every output element is computed as
 //   acc = bias (or 0); for ky, for kx, for ic: acc = madd(acc, in, w);
 //   out = activate(acc)
 // visiting only taps inside the input map (padding is skipped, not added as
 // zero). Interior and border pixels run the same micro-kernel and differ only
-// in their tap range, so an element's value does not depend on the Region
-// being computed or on the window the input view holds.
+// in their tap range; vector lanes round exactly as the scalar madd (simd.h).
+// So an element's value does not depend on the Region being computed, on the
+// window the input view holds, or on the block that computed it.
 #pragma once
 
 #include "tessel/arith.h"
 #include "tessel/feature_map.h"
+#include "tessel/simd.h"
 #include "tessel/taps.h"
 
 namespace tessel {
@@ -28,148 +34,213 @@ struct Conv2dParams {
   float alpha;         // slope of Act::Leaky
 };
 
+// Output channels per packed weight block (the layout above).
+constexpr int kConvWeightBlock = 16;
+
+// Position of weight (output channel `co`, input channel `ci`, tap (ky, kx))
+// of group `g` in the packed layout; inGroup / outGroup are the channels per
+// group.
+constexpr long convWeightIndex(int kernelH, int kernelW, int inGroup, int outGroup, int g, int ky,
+                               int kx, int ci, int co) {
+  const int blockStart = co / kConvWeightBlock * kConvWeightBlock;
+  const int width =
+      outGroup - blockStart < kConvWeightBlock ? outGroup - blockStart : kConvWeightBlock;
+  const long taps = (long)kernelH * kernelW * inGroup;
+  return g * taps * outGroup + blockStart * taps +
+         (((long)ky * kernelW + kx) * inGroup + ci) * width + (co - blockStart);
+}
+
 namespace detail {
 
-// Output pixels x output channels accumulated together by one micro-kernel
-// call. With SIMD, 16 channels are two AVX2 or four SSE/NEON vectors per
-// pixel; the pixel counts are what measured fastest with each compiler at -O2
-// and -O3 (AVX2: 8 or 12 of the 16 ymm registers hold accumulators). Scalar
-// FPUs (Cortex-M) get 4 x 4, 16 of their 32 single-precision registers.
-// Overridable with -DTESSEL_CONV_PIXEL_BLOCK=... / -DTESSEL_CONV_CHANNEL_BLOCK=...
-#if defined(__SSE2__) || defined(__ARM_NEON) || defined(__ARM_FEATURE_MVE)
-#if defined(__clang__)
-#define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 4
-#else
+// Output pixels accumulated together by one micro-kernel call: the
+// accumulators (pixels x 16 channels) take 12 of the 16 AVX registers and 24
+// of the 32 AArch64 NEON registers. With 16 registers of 4 lanes (SSE, ARMv7
+// NEON) 2 pixels (8 accumulators) leave room for the weights and, without
+// FMA, the products; on SSE2 GCC measured fastest with 4 pixels, Clang with
+// 2 (3 was slower than both). Scalar
+// FPUs (Cortex-M) work on 4 pixels x 4 channels, 16 of their 32
+// single-precision registers. Overridable with -DTESSEL_CONV_PIXEL_BLOCK=...
+#if defined(__AVX__) || defined(__aarch64__)
 #define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 6
-#endif
-#define TESSEL_DEFAULT_CONV_CHANNEL_BLOCK 16
+#elif defined(__SSE2__) && !defined(__clang__)
+#define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 4
+#elif defined(__SSE2__) || defined(__ARM_NEON)
+#define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 2
 #else
 #define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 4
-#define TESSEL_DEFAULT_CONV_CHANNEL_BLOCK 4
 #endif
 #ifndef TESSEL_CONV_PIXEL_BLOCK
 #define TESSEL_CONV_PIXEL_BLOCK TESSEL_DEFAULT_CONV_PIXEL_BLOCK
 #endif
-#ifndef TESSEL_CONV_CHANNEL_BLOCK
-#define TESSEL_CONV_CHANNEL_BLOCK TESSEL_DEFAULT_CONV_CHANNEL_BLOCK
-#endif
 constexpr int kConvPixelBlock = TESSEL_CONV_PIXEL_BLOCK;
-constexpr int kConvChannelBlock = TESSEL_CONV_CHANNEL_BLOCK;
+// Output channels of one micro-kernel call: a whole weight block with SIMD,
+// 4 on scalar FPUs.
+constexpr int kConvChannelBlock = kLanes > 1 ? kConvWeightBlock : 4;
 
-// The taps one micro-kernel call reads: the windows of a few neighbouring
-// output pixels of one row that share the same (valid) tap range.
-struct ConvWindow {
-  const float *in;             // first valid tap of the first pixel, group's first channel
-  long inPixelStep;            // from one output pixel's window to the next
-  long inTapStepY, inTapStepX; // between neighbouring taps
-  const float *weights;        // first valid tap, first input channel, first output channel
-  long wTapStepY, wTapStepX;   // between neighbouring taps
-  long wChannelStep;           // between input channels (= output channels per group)
-  int rows, cols;              // valid taps in y and x
-  int channels;                // input channels per group
-};
+// Output rows computed together for one weight block, sized so the input
+// rows they read stay in the (L2) cache while every weight block passes over
+// them: weights are then streamed once per band instead of once per row.
+#ifndef TESSEL_CONV_BAND_BYTES
+#define TESSEL_CONV_BAND_BYTES (128 * 1024)
+#endif
+constexpr long kConvBandInputBytes = TESSEL_CONV_BAND_BYTES;
 
-// Computes `Pixels` output pixels x `Channels` output channels without the
-// epilogue. The accumulators live in a small local array the compiler keeps in
-// registers. For each input channel the pixels' inputs are loaded once, then
-// the loop over output channels (contiguous weights) is the one that
-// vectorizes; the pixel loop inside it is unrolled so each weight vector is
-// reused `Pixels` times.
-template <int Pixels, int Channels>
-inline void convBlock(const ConvWindow &win, const float *bias, float *out, long outPixelStep) {
-  float acc[Pixels][Channels];
-  for (int p = 0; p < Pixels; ++p)
-    for (int o = 0; o < Channels; ++o)
-      acc[p][o] = bias != nullptr ? bias[o] : 0.0f;
-  for (int ky = 0; ky < win.rows; ++ky) {
-    for (int kx = 0; kx < win.cols; ++kx) {
-      const float *x = win.in + ky * win.inTapStepY + kx * win.inTapStepX;
-      const float *w = win.weights + ky * win.wTapStepY + kx * win.wTapStepX;
-      for (int c = 0; c < win.channels; ++c, w += win.wChannelStep) {
-        float a[Pixels];
-#pragma GCC unroll 16
-        for (int p = 0; p < Pixels; ++p)
-          a[p] = x[p * win.inPixelStep + c];
-        for (int o = 0; o < Channels; ++o) {
-          const float wo = w[o];
-#pragma GCC unroll 16
-          for (int p = 0; p < Pixels; ++p)
-            acc[p][o] = madd(acc[p][o], a[p], wo);
-        }
-      }
-    }
-  }
-  for (int p = 0; p < Pixels; ++p)
-    for (int o = 0; o < Channels; ++o)
-      out[p * outPixelStep + o] = acc[p][o];
-}
-
-// One output row of one group: what all micro-kernel calls of the row share.
+// One output row of one group and one weight block: what all micro-kernel
+// calls of the row share.
 struct ConvRow {
   const Conv2dParams *p;
   ConstMapView in;
   MapView out;
   int oy;
-  int inY;           // input row of the first valid tap row
-  TapRange rows;     // valid tap rows, the same for every pixel of the row
-  int inChannel;     // group's first input channel
-  int outChannel;    // group's first output channel
-  const float *bias; // at the group's first output channel, or nullptr
-  const float *groupWeights;
+  int inY;              // input row of the first valid tap row
+  TapRange rows;        // valid tap rows, the same for every pixel of the row
+  int inChannel;        // group's first input channel
+  int outChannel;       // first output channel of the weight block
+  const float *bias;    // at the block's first output channel, or nullptr
+  const float *weights; // the weight block
+  int blockWidth;       // output channels in the weight block
 };
 
-// Window of output pixel `ox` (and the pixels after it) with column taps `cols`,
-// for the output channels starting at `oc` within the group.
-inline ConvWindow convWindow(const ConvRow &row, int ox, TapRange cols, int oc) {
-  const Conv2dParams &p = *row.p;
-  const int inGroup = p.inChannels / p.groups;
-  const int outGroup = p.outChannels / p.groups;
-  const long ch = row.in.channels;
-  ConvWindow win;
-  win.rows = row.rows.count();
-  win.cols = cols.count();
-  win.channels = inGroup;
-  win.inPixelStep = p.strideW * ch;
-  win.inTapStepY = p.dilationH * ch * row.in.w;
-  win.inTapStepX = p.dilationW * ch;
-  win.wChannelStep = outGroup;
-  win.wTapStepX = (long)inGroup * outGroup;
-  win.wTapStepY = win.wTapStepX * p.kernelW;
-  win.in = nullptr;
-  win.weights = nullptr;
-  if (win.rows > 0 && win.cols > 0) {
-    const int inX = ox * p.strideW - p.padLeft + cols.begin * p.dilationW;
-    win.in = row.in.at(row.inY, inX) + row.inChannel;
-    win.weights =
-        row.groupWeights + row.rows.begin * win.wTapStepY + cols.begin * win.wTapStepX + oc;
+// Adds tap (ky, kx) of input channels [0, channels) to pixels [lo, hi) of a
+// block: for each input channel, the weights of the block's channels are
+// loaded once and each pixel's input is broadcast once. `x` is the tap's
+// input for pixel lo, `w` its weights. Pixels outside [lo, hi) (their tap is
+// padding) are left alone; with lo == 0 and hi == Pixels the tests vanish.
+template <int Pixels, int Channels, int Width, bool AllPixels>
+__attribute__((always_inline)) inline void
+convTap(typename Lanes<Width>::Type (&acc)[Pixels][Channels / Width], const float *x,
+        long inPixelStep, const float *w, long wChannelStep, int channels, int lo, int hi) {
+  using L = Lanes<Width>;
+  constexpr int kGroups = Channels / Width;
+  for (int c = 0; c < channels; ++c, w += wChannelStep) {
+    typename L::Type wv[kGroups];
+    for (int v = 0; v < kGroups; ++v)
+      wv[v] = L::load(w + v * Width);
+#pragma GCC unroll 16
+    for (int p = 0; p < Pixels; ++p) {
+      if (AllPixels || (p >= lo && p < hi)) {
+        const typename L::Type a = L::broadcast(x[(p - lo) * inPixelStep + c]);
+        for (int v = 0; v < kGroups; ++v)
+          acc[p][v] = L::madd(acc[p][v], a, wv[v]);
+      }
+    }
   }
-  return win;
 }
 
-// Output pixels [x0, x1) of the row for group output channels [oc, oc + Channels):
-// border pixels one at a time with their own column taps, interior pixels in
-// blocks with all column taps.
-template <int Channels> inline void convRowChannels(const ConvRow &row, int x0, int x1, int oc) {
+// The micro-kernel: output pixels [ox, ox + Pixels) of the row x block
+// channels [oc, oc + Channels), `Width` channels per accumulator (a vector or
+// one float), epilogue included. Border pixels share the block: per tap, only
+// the pixels whose tap lies inside the map accumulate it, so every pixel sees
+// its valid taps in (ky, kx, ic) order whatever block it falls in.
+template <Act A, int Pixels, int Channels, int Width>
+inline void convBlock(const ConvRow &row, int ox, int oc) {
+  using L = Lanes<Width>;
+  constexpr int kGroups = Channels / Width;
   const Conv2dParams &p = *row.p;
+  const int inGroup = p.inChannels / p.groups;
+  const long ch = row.in.channels;
+  const long inPixelStep = p.strideW * ch;
+  const long wTapStepX = (long)inGroup * row.blockWidth;
+  const long wTapStepY = wTapStepX * p.kernelW;
+  typename L::Type acc[Pixels][kGroups];
+  for (int v = 0; v < kGroups; ++v) {
+    const typename L::Type b =
+        row.bias != nullptr ? L::load(row.bias + oc + v * Width) : L::broadcast(0.0f);
+    for (int q = 0; q < Pixels; ++q)
+      acc[q][v] = b;
+  }
+  const int origin = ox * p.strideW - p.padLeft;
+  const bool interior =
+      origin >= 0 &&
+      origin + (Pixels - 1) * p.strideW + (p.kernelW - 1) * p.dilationW < row.in.fullW;
+  for (int ky = row.rows.begin; ky < row.rows.end; ++ky) {
+    const int iy = row.inY + (ky - row.rows.begin) * p.dilationH;
+    if (interior) { // the common case, without per-tap range arithmetic
+      const float *x = row.in.at(iy, origin) + row.inChannel;
+      const float *w = row.weights + ky * wTapStepY + oc;
+      for (int kx = 0; kx < p.kernelW; ++kx)
+        convTap<Pixels, Channels, Width, true>(acc, x + kx * p.dilationW * ch, inPixelStep,
+                                               w + kx * wTapStepX, row.blockWidth, inGroup, 0,
+                                               Pixels);
+      continue;
+    }
+    for (int kx = 0; kx < p.kernelW; ++kx) {
+      const int tapX = origin + kx * p.dilationW;
+      const TapRange pixels = validTaps(tapX, p.strideW, Pixels, row.in.fullW);
+      if (pixels.count() <= 0)
+        continue;
+      const float *x = row.in.at(iy, tapX + pixels.begin * p.strideW) + row.inChannel;
+      const float *w = row.weights + ky * wTapStepY + kx * wTapStepX + oc;
+      if (pixels.begin == 0 && pixels.end == Pixels)
+        convTap<Pixels, Channels, Width, true>(acc, x, inPixelStep, w, row.blockWidth, inGroup, 0,
+                                               Pixels);
+      else
+        convTap<Pixels, Channels, Width, false>(acc, x, inPixelStep, w, row.blockWidth, inGroup,
+                                                pixels.begin, pixels.end);
+    }
+  }
   const long outStep = row.out.channels;
-  const float *bias = row.bias != nullptr ? row.bias + oc : nullptr;
-  auto output = [&](int ox) { return row.out.at(row.oy, ox) + row.outChannel + oc; };
-  auto single = [&](int ox) {
-    const int origin = ox * p.strideW - p.padLeft;
-    const TapRange cols = validTaps(origin, p.dilationW, p.kernelW, row.in.fullW);
-    convBlock<1, Channels>(convWindow(row, ox, cols, oc), bias, output(ox), outStep);
-  };
-  const TapRange inner =
-      interiorOutputs(p.strideW, p.padLeft, p.dilationW, p.kernelW, row.in.fullW, x0, x1);
-  const TapRange allCols{0, p.kernelW};
-  for (int ox = x0; ox < inner.begin; ++ox)
-    single(ox);
-  int ox = inner.begin;
-  for (; ox + kConvPixelBlock <= inner.end; ox += kConvPixelBlock)
-    convBlock<kConvPixelBlock, Channels>(convWindow(row, ox, allCols, oc), bias, output(ox),
-                                         outStep);
-  for (; ox < x1; ++ox)
-    single(ox);
+  float *out = row.out.at(row.oy, ox) + row.outChannel + oc;
+  for (int q = 0; q < Pixels; ++q) {
+    for (int v = 0; v < kGroups; ++v)
+      L::store(out + q * outStep + v * Width, acc[q][v]);
+    // While the block's outputs are still in the L1 cache.
+    activateSpan<A>(out + q * outStep, Channels, p.alpha);
+  }
+}
+
+// A block of `count` <= Pixels pixels from `ox`.
+template <Act A, int Channels, int Width, int Pixels = kConvPixelBlock>
+inline void convPixels(const ConvRow &row, int ox, int count, int oc) {
+  if constexpr (Pixels > 1) {
+    if (count < Pixels)
+      return convPixels<A, Channels, Width, Pixels - 1>(row, ox, count, oc);
+  }
+  convBlock<A, Pixels, Channels, Width>(row, ox, oc);
+}
+
+// Output pixels [x0, x1) of the row for block channels [oc, oc + Channels),
+// split into blocks of nearly equal size (never a lone pixel after full
+// blocks: a one-pixel block has too few independent accumulators to hide the
+// multiply-add latency).
+template <Act A, int Channels>
+inline void convRowChannels(const ConvRow &row, int x0, int x1, int oc) {
+  constexpr int kWidth = kLanes > 1 && Channels % kLanes == 0 ? kLanes : 1;
+  const int n = x1 - x0;
+  if (n <= 0)
+    return;
+  const int blocks = (n + kConvPixelBlock - 1) / kConvPixelBlock;
+  const int small = n / blocks, larger = n % blocks; // `larger` blocks get small + 1
+  int ox = x0;
+  for (int b = 0; b < blocks; ++b) {
+    const int count = small + (b < larger ? 1 : 0);
+    convPixels<A, Channels, kWidth>(row, ox, count, oc);
+    ox += count;
+  }
+}
+
+// All output channels of one weight block for row `row.oy`, in micro-kernel
+// channel blocks of decreasing width so any block width is covered.
+template <Act A> inline void convRowBlock(const ConvRow &row, int x0, int x1) {
+  constexpr int kBlock = kConvChannelBlock;
+  const int width = row.blockWidth;
+  int oc = 0;
+  for (; oc + kBlock <= width; oc += kBlock)
+    convRowChannels<A, kBlock>(row, x0, x1, oc);
+  if constexpr (kBlock > 8) {
+    if (oc + 8 <= width) {
+      convRowChannels<A, 8>(row, x0, x1, oc);
+      oc += 8;
+    }
+  }
+  if constexpr (kBlock > 4) {
+    if (oc + 4 <= width) {
+      convRowChannels<A, 4>(row, x0, x1, oc);
+      oc += 4;
+    }
+  }
+  for (; oc < width; ++oc)
+    convRowChannels<A, 1>(row, x0, x1, oc);
 }
 
 } // namespace detail
@@ -185,42 +256,32 @@ void conv2d(const Conv2dParams &p, const float *weights, const float *bias, Cons
             MapView out, Region r) {
   const int inGroup = p.inChannels / p.groups;
   const int outGroup = p.outChannels / p.groups;
-  const long weightsPerGroup = (long)p.kernelH * p.kernelW * inGroup * outGroup;
-  constexpr int kBlock = detail::kConvChannelBlock;
-  for (int oy = r.y0; oy < r.y1; ++oy) {
-    detail::ConvRow row;
-    row.p = &p;
-    row.in = in;
-    row.out = out;
-    row.oy = oy;
-    const int originY = oy * p.strideH - p.padTop;
-    row.rows = validTaps(originY, p.dilationH, p.kernelH, in.fullH);
-    row.inY = originY + row.rows.begin * p.dilationH;
+  const long taps = (long)p.kernelH * p.kernelW * inGroup;
+  const long inRowBytes = (long)p.strideH * in.w * in.channels * (long)sizeof(float);
+  int band = (int)(detail::kConvBandInputBytes / (inRowBytes > 0 ? inRowBytes : 1));
+  band = band < 1 ? 1 : band;
+  detail::ConvRow row;
+  row.p = &p;
+  row.in = in;
+  row.out = out;
+  for (int y0 = r.y0; y0 < r.y1; y0 += band) {
+    const int y1 = y0 + band < r.y1 ? y0 + band : r.y1;
     for (int g = 0; g < p.groups; ++g) {
       row.inChannel = g * inGroup;
-      row.outChannel = g * outGroup;
-      row.bias = bias != nullptr ? bias + g * outGroup : nullptr;
-      row.groupWeights = weights + g * weightsPerGroup;
-      // Channel blocks of decreasing width so any channel count is covered.
-      int oc = 0;
-      for (; oc + kBlock <= outGroup; oc += kBlock)
-        detail::convRowChannels<kBlock>(row, r.x0, r.x1, oc);
-      if constexpr (kBlock > 8) {
-        if (oc + 8 <= outGroup) {
-          detail::convRowChannels<8>(row, r.x0, r.x1, oc);
-          oc += 8;
+      for (int b = 0; b < outGroup; b += kConvWeightBlock) {
+        row.blockWidth = outGroup - b < kConvWeightBlock ? outGroup - b : kConvWeightBlock;
+        row.outChannel = g * outGroup + b;
+        row.bias = bias != nullptr ? bias + row.outChannel : nullptr;
+        row.weights = weights + (long)g * taps * outGroup + b * taps;
+        for (int oy = y0; oy < y1; ++oy) {
+          row.oy = oy;
+          const int originY = oy * p.strideH - p.padTop;
+          row.rows = validTaps(originY, p.dilationH, p.kernelH, in.fullH);
+          row.inY = originY + row.rows.begin * p.dilationH;
+          detail::convRowBlock<A>(row, r.x0, r.x1);
         }
       }
-      if constexpr (kBlock > 4) {
-        if (oc + 4 <= outGroup) {
-          detail::convRowChannels<4>(row, r.x0, r.x1, oc);
-          oc += 4;
-        }
-      }
-      for (; oc < outGroup; ++oc)
-        detail::convRowChannels<1>(row, r.x0, r.x1, oc);
     }
-    activateSpan<A>(out.at(oy, r.x0), (long)r.width() * out.channels, p.alpha);
   }
 }
 

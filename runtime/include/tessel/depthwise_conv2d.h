@@ -8,54 +8,151 @@
 //   acc = bias (or 0); for ky, for kx: acc = madd(acc, in, w); out = activate(acc)
 // over the taps inside the input map only, whatever the Region or input window.
 //
-// With no sum over input channels there is little to keep in registers, so the
-// kernel accumulates in the output row itself: it applies one tap at a time
-// to every output pixel that tap reaches inside the map. Each pixel thus
-// still sees its taps in ky, kx order, border pixels simply receive fewer
-// taps, and the innermost loop runs over contiguous channels.
+// With multiplier 1 (each output channel reads its own input channel) a
+// micro-kernel keeps a block of pixels x channels in registers over all taps,
+// vector loads of input and weights alike, border pixels masked per tap as in
+// conv2d. Other multipliers accumulate in the output row itself, one tap at a
+// time over every output pixel that tap reaches inside the map; each pixel
+// thus still sees its taps in ky, kx order.
 #pragma once
 
 #include "tessel/arith.h"
 #include "tessel/conv2d.h"
 #include "tessel/feature_map.h"
+#include "tessel/simd.h"
 #include "tessel/taps.h"
 
 namespace tessel {
 
 namespace detail {
 
+// Pixels x channels of one depthwise micro-kernel call: 8 (AVX) or 4
+// accumulators of one vector each; every multiply-add needs its own input
+// load, so more pixels would not save loads.
+constexpr int kDepthwisePixelBlock = 4;
+constexpr int kDepthwiseChannelBlock = kLanes > 1 ? 2 * kLanes : 4;
+
+// Adds one tap to pixels [lo, hi) of a block (the others' tap is padding):
+// `x` is the tap's input for pixel lo, `w` its weights.
+template <int Pixels, int Channels, int Width, bool AllPixels>
+__attribute__((always_inline)) inline void
+depthwiseTap(typename Lanes<Width>::Type (&acc)[Pixels][Channels / Width], const float *x,
+             long inPixelStep, const float *w, int lo, int hi) {
+  using L = Lanes<Width>;
+  constexpr int kGroups = Channels / Width;
+  typename L::Type wv[kGroups];
+  for (int v = 0; v < kGroups; ++v)
+    wv[v] = L::load(w + v * Width);
+#pragma GCC unroll 16
+  for (int q = 0; q < Pixels; ++q)
+    if (AllPixels || (q >= lo && q < hi))
+      for (int v = 0; v < kGroups; ++v)
+        acc[q][v] = L::madd(acc[q][v], L::load(x + (q - lo) * inPixelStep + v * Width), wv[v]);
+}
+
+// Output pixels [ox, ox + Pixels) x channels [c, c + Channels) of row `oy`,
+// multiplier 1, epilogue included.
+template <Act A, int Pixels, int Channels, int Width>
+inline void depthwiseBlock(const Conv2dParams &p, const float *weights, const float *bias,
+                           const ConstMapView &in, const MapView &out, int oy, int ox, int c) {
+  using L = Lanes<Width>;
+  constexpr int kGroups = Channels / Width;
+  typename L::Type acc[Pixels][kGroups];
+  for (int v = 0; v < kGroups; ++v) {
+    const typename L::Type b = bias != nullptr ? L::load(bias + c + v * Width) : L::broadcast(0.0f);
+    for (int q = 0; q < Pixels; ++q)
+      acc[q][v] = b;
+  }
+  const long inPixelStep = (long)p.strideW * in.channels;
+  const int originY = oy * p.strideH - p.padTop;
+  const int originX = ox * p.strideW - p.padLeft;
+  const TapRange rows = validTaps(originY, p.dilationH, p.kernelH, in.fullH);
+  const bool interior =
+      originX >= 0 && originX + (Pixels - 1) * p.strideW + (p.kernelW - 1) * p.dilationW < in.fullW;
+  for (int ky = rows.begin; ky < rows.end; ++ky) {
+    const int iy = originY + ky * p.dilationH;
+    const float *w = weights + (long)ky * p.kernelW * p.outChannels + c;
+    if (interior) { // the common case, without per-tap range arithmetic
+      const float *x = in.at(iy, originX) + c;
+      for (int kx = 0; kx < p.kernelW; ++kx)
+        depthwiseTap<Pixels, Channels, Width, true>(acc, x + (long)kx * p.dilationW * in.channels,
+                                                    inPixelStep, w + (long)kx * p.outChannels, 0,
+                                                    Pixels);
+      continue;
+    }
+    for (int kx = 0; kx < p.kernelW; ++kx, w += p.outChannels) {
+      const int tapX = originX + kx * p.dilationW;
+      const TapRange pixels = validTaps(tapX, p.strideW, Pixels, in.fullW);
+      if (pixels.count() > 0)
+        depthwiseTap<Pixels, Channels, Width, false>(acc,
+                                                     in.at(iy, tapX + pixels.begin * p.strideW) + c,
+                                                     inPixelStep, w, pixels.begin, pixels.end);
+    }
+  }
+  for (int q = 0; q < Pixels; ++q) {
+    float *o = out.at(oy, ox + q) + c;
+    for (int v = 0; v < kGroups; ++v)
+      L::store(o + v * Width, acc[q][v]);
+    activateSpan<A>(o, Channels, p.alpha);
+  }
+}
+
+// Channels [c, c + Channels) of output pixels [x0, x1) of row `oy`.
+template <Act A, int Channels>
+inline void depthwiseRowChannels(const Conv2dParams &p, const float *weights, const float *bias,
+                                 const ConstMapView &in, const MapView &out, int oy, int x0, int x1,
+                                 int c) {
+  constexpr int kWidth = kLanes > 1 && Channels % kLanes == 0 ? kLanes : 1;
+  constexpr int kPixels = kDepthwisePixelBlock;
+  int ox = x0;
+  for (; ox + kPixels <= x1; ox += kPixels)
+    depthwiseBlock<A, kPixels, Channels, kWidth>(p, weights, bias, in, out, oy, ox, c);
+  for (; ox < x1; ++ox)
+    depthwiseBlock<A, 1, Channels, kWidth>(p, weights, bias, in, out, oy, ox, c);
+}
+
+// Output pixels [x0, x1) of row `oy` with multiplier 1, every channel.
+template <Act A>
+inline void depthwiseRow(const Conv2dParams &p, const float *weights, const float *bias,
+                         const ConstMapView &in, const MapView &out, int oy, int x0, int x1) {
+  constexpr int kBlock = kDepthwiseChannelBlock;
+  const int channels = p.outChannels;
+  int c = 0;
+  for (; c + kBlock <= channels; c += kBlock)
+    depthwiseRowChannels<A, kBlock>(p, weights, bias, in, out, oy, x0, x1, c);
+  if constexpr (kBlock > 8) {
+    if (c + 8 <= channels) {
+      depthwiseRowChannels<A, 8>(p, weights, bias, in, out, oy, x0, x1, c);
+      c += 8;
+    }
+  }
+  if constexpr (kBlock > 4) {
+    if (c + 4 <= channels) {
+      depthwiseRowChannels<A, 4>(p, weights, bias, in, out, oy, x0, x1, c);
+      c += 4;
+    }
+  }
+  for (; c < channels; ++c)
+    depthwiseRowChannels<A, 1>(p, weights, bias, in, out, oy, x0, x1, c);
+}
+
 // Floats of output accumulated at a time, so the segment of the row being
 // accumulated stays in the L1 cache across the taps.
 constexpr int kDepthwiseSegmentFloats = 2048;
 
 // Adds one tap to `count` output pixels: output channel c += input channel
-// c / multiplier times w[c]. `Multiplier` is 1 (the common case, compiled as
-// contiguous chunks) or 0 for any multiplier. The pointers never overlap
-// (input, weights, output row); saying so with __restrict, and fixed-size
-// chunks, let compilers vectorize even at -O2.
-template <int Multiplier>
-inline void depthwiseTap(const float *__restrict src, long srcStep, const float *__restrict w,
-                         float *__restrict dst, long dstStep, int count, int inChannels,
-                         int multiplier) {
-  constexpr int kChunk = 16;
-  for (int i = 0; i < count; ++i, src += srcStep, dst += dstStep) {
-    if constexpr (Multiplier == 1) {
-      int c = 0;
-      for (; c + kChunk <= inChannels; c += kChunk)
-        for (int j = 0; j < kChunk; ++j)
-          dst[c + j] = madd(dst[c + j], src[c + j], w[c + j]);
-      for (; c < inChannels; ++c)
-        dst[c] = madd(dst[c], src[c], w[c]);
-    } else {
-      for (int ci = 0, c = 0; ci < inChannels; ++ci)
-        for (int j = 0; j < multiplier; ++j, ++c)
-          dst[c] = madd(dst[c], src[ci], w[c]);
-    }
-  }
+// c / multiplier times w[c]. The pointers never overlap (input, weights,
+// output row).
+inline void depthwiseTapAnyMultiplier(const float *__restrict src, long srcStep,
+                                      const float *__restrict w, float *__restrict dst,
+                                      long dstStep, int count, int inChannels, int multiplier) {
+  for (int i = 0; i < count; ++i, src += srcStep, dst += dstStep)
+    for (int ci = 0, c = 0; ci < inChannels; ++ci)
+      for (int j = 0; j < multiplier; ++j, ++c)
+        dst[c] = madd(dst[c], src[ci], w[c]);
 }
 
-// Output pixels [x0, x1) of row `oy`, without the epilogue.
-template <int Multiplier>
+// Output pixels [x0, x1) of row `oy`, any multiplier, without the epilogue.
 inline void depthwiseSegment(const Conv2dParams &p, const float *weights, const float *bias,
                              const ConstMapView &in, const MapView &out, int oy, int x0, int x1) {
   const int channels = p.outChannels;
@@ -79,10 +176,10 @@ inline void depthwiseSegment(const Conv2dParams &p, const float *weights, const 
       if (reached.count() <= 0)
         continue;
       const int ix = reached.begin * p.strideW + offset;
-      depthwiseTap<Multiplier>(in.at(iy, ix), (long)p.strideW * in.channels,
-                               weights + ((long)ky * p.kernelW + kx) * channels,
-                               out.at(oy, reached.begin), out.channels, reached.count(),
-                               p.inChannels, multiplier);
+      depthwiseTapAnyMultiplier(in.at(iy, ix), (long)p.strideW * in.channels,
+                                weights + ((long)ky * p.kernelW + kx) * channels,
+                                out.at(oy, reached.begin), out.channels, reached.count(),
+                                p.inChannels, multiplier);
     }
   }
 }
@@ -95,16 +192,18 @@ inline void depthwiseSegment(const Conv2dParams &p, const float *weights, const 
 template <Act A>
 void depthwiseConv2d(const Conv2dParams &p, const float *weights, const float *bias,
                      ConstMapView in, MapView out, Region r) {
+  if (p.outChannels == p.inChannels) {
+    for (int oy = r.y0; oy < r.y1; ++oy)
+      detail::depthwiseRow<A>(p, weights, bias, in, out, oy, r.x0, r.x1);
+    return;
+  }
   int segment = detail::kDepthwiseSegmentFloats / p.outChannels;
   if (segment < 1)
     segment = 1;
   for (int oy = r.y0; oy < r.y1; ++oy) {
     for (int x0 = r.x0; x0 < r.x1; x0 += segment) {
       const int x1 = x0 + segment < r.x1 ? x0 + segment : r.x1;
-      if (p.outChannels == p.inChannels)
-        detail::depthwiseSegment<1>(p, weights, bias, in, out, oy, x0, x1);
-      else
-        detail::depthwiseSegment<0>(p, weights, bias, in, out, oy, x0, x1);
+      detail::depthwiseSegment(p, weights, bias, in, out, oy, x0, x1);
     }
     activateSpan<A>(out.at(oy, r.x0), (long)r.width() * out.channels, p.alpha);
   }

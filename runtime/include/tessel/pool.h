@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "tessel/feature_map.h"
+#include "tessel/simd.h"
 #include "tessel/taps.h"
 
 namespace tessel {
@@ -30,7 +31,6 @@ __attribute__((noinline)) inline void fillChannels(float *o, int channels, float
   for (int c = 0; c < channels; ++c)
     o[c] = value;
 }
-
 
 // The input cells of one output pixel's window that lie inside the map.
 struct PoolWindow {
@@ -61,37 +61,48 @@ inline int paddedExtent(int origin, int kernel, int size, int padAfter) {
   return end - origin;
 }
 
-// out[c] = the maximum of channel c over the window's cells, taken in ky, kx
-// order as m = (m >= x) ? m : x. This form compiles to branch-free max
-// instructions; a branch on random data mispredicts half the time. (A NaN
-// cell therefore wins unless a later cell follows it.)
-inline void windowMax(const PoolWindow &win, int channels, float *__restrict out) {
-  for (int c = 0; c < channels; ++c)
-    out[c] = win.first[c];
+// Reduces the window over channels [c, c + Width * Groups), kept in
+// registers across all cells: the maximum, from the first cell over every
+// cell in ky, kx order as m = (m >= x) ? m : x (branch-free max/select
+// instructions; a NaN cell therefore wins unless a later cell follows it), or
+// the average: the sum from 0 in the same order, then one division.
+template <bool Max, int Width, int Groups>
+inline void windowReduce(const PoolWindow &win, int c, float divisor, float *out) {
+  using L = Lanes<Width>;
+  typename L::Type acc[Groups];
+  for (int v = 0; v < Groups; ++v)
+    acc[v] = Max ? L::load(win.first + c + v * Width) : L::broadcast(0.0f);
   for (int ky = 0; ky < win.rows.count(); ++ky) {
     for (int kx = 0; kx < win.cols.count(); ++kx) {
-      const float *__restrict x = win.first + ky * win.rowStep + kx * win.channels;
-      for (int c = 0; c < channels; ++c)
-        out[c] = out[c] >= x[c] ? out[c] : x[c];
+      const float *x = win.first + ky * win.rowStep + kx * win.channels + c;
+      for (int v = 0; v < Groups; ++v) {
+        const typename L::Type xv = L::load(x + v * Width);
+        if constexpr (Max)
+          acc[v] = acc[v] >= xv ? acc[v] : xv;
+        else
+          acc[v] = acc[v] + xv;
+      }
     }
+  }
+  for (int v = 0; v < Groups; ++v) {
+    if constexpr (!Max)
+      acc[v] = acc[v] / L::broadcast(divisor);
+    L::store(out + c + v * Width, acc[v]);
   }
 }
 
-// out[c] = (sum of channel c over the window's cells, in ky, kx order) /
-// divisor.
-inline void windowAverage(const PoolWindow &win, int channels, float divisor,
-                          float *__restrict out) {
-  for (int c = 0; c < channels; ++c)
-    out[c] = 0.0f;
-  for (int ky = 0; ky < win.rows.count(); ++ky) {
-    for (int kx = 0; kx < win.cols.count(); ++kx) {
-      const float *__restrict x = win.first + ky * win.rowStep + kx * win.channels;
-      for (int c = 0; c < channels; ++c)
-        out[c] += x[c];
-    }
-  }
-  for (int c = 0; c < channels; ++c)
-    out[c] /= divisor;
+// One output pixel, all channels: two vectors at a time, then one, then
+// single floats.
+template <bool Max>
+inline void windowPool(const PoolWindow &win, int channels, float divisor, float *out) {
+  int c = 0;
+  for (; c + 2 * kLanes <= channels; c += 2 * kLanes)
+    windowReduce<Max, kLanes, 2>(win, c, divisor, out);
+  if constexpr (kLanes > 1)
+    for (; c + kLanes <= channels; c += kLanes)
+      windowReduce<Max, kLanes, 1>(win, c, divisor, out);
+  for (; c < channels; ++c)
+    windowReduce<Max, 1, 1>(win, c, divisor, out);
 }
 
 } // namespace detail
@@ -109,7 +120,7 @@ inline void maxPool2d(const PoolParams &p, ConstMapView in, MapView out, Region 
         detail::fillChannels(o, channels, -INFINITY);
         continue;
       }
-      detail::windowMax(win, channels, o);
+      detail::windowPool<true>(win, channels, 1.0f, o);
     }
   }
 }
@@ -133,7 +144,7 @@ inline void avgPool2d(const PoolParams &p, ConstMapView in, MapView out, Region 
         detail::fillChannels(o, channels, 0.0f);
         continue;
       }
-      detail::windowAverage(win, channels, (float)divisor, o);
+      detail::windowPool<false>(win, channels, (float)divisor, o);
     }
   }
 }
