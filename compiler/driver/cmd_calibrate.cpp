@@ -163,6 +163,8 @@ std::string formatCalibratedProfile(const BaseProfile &base, const LatencyProfil
   if (!p.cpu.empty())
     text += fmt::format("cpu: {}\n", p.cpu);
   text += fmt::format("cores: {}\n", raw("cores"));
+  if (base.raw["threads"])
+    text += fmt::format("threads: {}\n", raw("threads"));
   text += fmt::format("vector_bits: {}\n", p.vectorBits);
   text += fmt::format("fp32_fma: {}\n", p.fp32Fma ? "true" : "false");
   std::vector<std::string> counts;

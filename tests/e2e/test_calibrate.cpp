@@ -40,10 +40,11 @@ TEST_CASE("a quick calibration writes a profile that compile accepts") {
   CHECK(result.output.find("conv3x3_c4_layers") != std::string::npos);
   CHECK(result.output.find("mean absolute relative error") != std::string::npos);
 
-  // The host profile's `native` entries stay `native`.
+  // The host profile's `native` entries stay `native`, and its fields stay.
   const std::string text = readText(profilePath);
   CHECK(text.find("\ntriple: native\n") != std::string::npos);
   CHECK(text.find("\ncores: native\n") != std::string::npos);
+  CHECK(text.find("\nthreads: 1\n") != std::string::npos); // the host's own thread count
 
   llvm::Expected<tessel::TargetProfile> profile = tessel::loadTargetProfileFile(profilePath);
   REQUIRE_MESSAGE(bool(profile), llvm::toString(profile.takeError()));
