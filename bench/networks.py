@@ -25,7 +25,7 @@ from tessel_bench.variant import prepare_all, Variant  # noqa: E402
 
 DEFAULT_NETWORKS = ["yolov2-16@608x608", "vgg16@224x224", "mobilenet-v2@224x224"]
 DEFAULT_SCHEDULES = ["layers", "yolov2-16=0-7:tile5x5, 8-15:tile2x2"]
-LAYERS = "layers"  # no --schedule: every layer runs whole
+LAYERS = "layers"  # an empty --schedule: every layer runs whole
 
 
 def network_path(name):
@@ -80,7 +80,7 @@ def main():
         name = os.path.splitext(os.path.basename(network))[0]
         for schedule in schedules_for(name, args.schedule or DEFAULT_SCHEDULES):
             for threads in thread_counts:
-                variants.append(Variant(network, size, None if schedule == LAYERS else schedule,
+                variants.append(Variant(network, size, "" if schedule == LAYERS else schedule,
                                         threads=threads, label=schedule))
     ready = prepare_all(variants, tessel, work_dir, build_config)
 

@@ -72,7 +72,7 @@ def median_of(variant):
 def validate_size(args, tessel, work_dir, build_config, size):
     """Compiles, builds and times one input size; returns its JSON section and whether every
     predicted arena matched the declared one."""
-    layers = Variant(args.network, size, None, label="layers")
+    layers = Variant(args.network, size, "", label="layers")  # every layer whole
     if not prepare_all([layers], tessel, work_dir, build_config) or layers.declared_arena is None:
         raise driver.BenchError(f"the `layers` schedule at {size} does not build: "
                                 f"{layers.compile_error or layers.build_error}")

@@ -46,10 +46,11 @@ def supports_compile_option(tessel, option):
 
 
 def network_args(network, input_size=None, schedule=None):
+    """`schedule` None lets `tessel compile` search; "" runs every layer whole."""
     args = [network]
     if input_size:
         args += ["--input-size", input_size]
-    if schedule:
+    if schedule is not None:
         args += ["--schedule", schedule]
     return args
 

@@ -34,7 +34,7 @@ class Variant:
     def slug(self):
         """A folder name that tells the variant apart from every other."""
         parts = [self.network_name, self.input_size or "default",
-                 self.schedule or "default-schedule"]
+                 self.schedule or ("layers" if self.schedule == "" else "searched")]
         if self.budget is not None:
             parts.append(f"budget{self.budget}")
         if self.threads is not None:
