@@ -106,7 +106,11 @@ def validate_size(args, tessel, work_dir, build_config, size):
         if v.build_error or (v.timing and v.timing.error):
             print(f"failed: {v.label}: {v.build_error or v.timing.error}")
 
-    predicted = [v for v in measured if v.report.predicted_ms is not None]
+    # The search's choices are configurations too: they count for the correlation and as
+    # candidates for "best fitting" under every budget they fit.
+    everything = sorted(measured + [v for v in choices if median_of(v) is not None],
+                        key=median_of)
+    predicted = [v for v in everything if v.report and v.report.predicted_ms is not None]
     rho = spearman([v.report.predicted_ms for v in predicted], [median_of(v) for v in predicted])
     print(f"Spearman rank correlation, predicted vs measured latency: "
           f"{output.number(rho, 3) or 'n/a'} over {len(predicted)} schedules"
@@ -114,19 +118,20 @@ def validate_size(args, tessel, work_dir, build_config, size):
 
     budget_rows, budget_results = [], []
     for fraction, budget, choice in zip(args.budget_fractions, budgets, choices):
-        fitting = [v for v in measured if v.declared_arena <= budget]  # fastest first
+        fitting = [v for v in everything if v.declared_arena <= budget]  # fastest first
         best = fitting[0] if fitting else None
         best_ms = median_of(best) if best else None
         chosen_ms = median_of(choice)
         gap = (chosen_ms / best_ms - 1) * 100 if chosen_ms and best_ms else None
         to_layers = chosen_ms / median_of(layers) if chosen_ms and median_of(layers) else None
         chosen = choice.chosen_schedule or ("(rejected)" if choice.compile_error else "?")
+        best_label = best and (best.chosen_schedule if best in choices else best.label)
         budget_rows.append([f"1/{fraction}", budget, chosen, choice.declared_arena,
-                            output.number(chosen_ms, 2), best.label if best else None,
+                            output.number(chosen_ms, 2), best_label,
                             output.number(best_ms, 2), output.number(gap, 1),
                             output.number(to_layers, 3)])
         budget_results.append({**choice.to_json(), "fraction_of_layers_arena": 1 / fraction,
-                               "best_fitting_schedule": best.label if best else None,
+                               "best_fitting_schedule": best_label,
                                "best_fitting_median_ms": best_ms, "gap_percent": gap,
                                "ratio_to_layers": to_layers})
         if choice.declared_arena is not None and choice.declared_arena > budget:

@@ -12,9 +12,9 @@ class BuildConfig:
     """How every variant is made: -O3, optionally -march=native, optionally another compiler,
     and the target profile `tessel compile` predicts latency with (--target-file)."""
 
-    def __init__(self, native=False, cxx=None, jobs=2, target_file=None):
+    def __init__(self, native=False, cxx=None, jobs=2, target_file=None, search_grid=None):
         self.native, self.cxx, self.jobs = native, cxx, jobs
-        self.target_file = target_file
+        self.target_file, self.search_grid = target_file, search_grid
 
     @property
     def cxx_flags(self):
@@ -22,7 +22,7 @@ class BuildConfig:
 
     def describe(self):
         return {"cxx": self.cxx or "cmake default", "cxx_flags": self.cxx_flags,
-                "target_file": self.target_file}
+                "target_file": self.target_file, "search_grid": self.search_grid}
 
 
 def build_generated(generated_dir, build_dir, config):

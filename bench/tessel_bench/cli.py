@@ -32,6 +32,8 @@ def parser(description, default_json, native_default=False, rounds=5, repeat=3):
     p.add_argument("--target-file",
                    help="target profile for tessel compile, e.g. one `tessel calibrate` wrote "
                         "with the flags this harness builds with")
+    p.add_argument("--search-grid", type=int,
+                   help="largest tile grid the search tries (tessel compile --max-grid)")
     return p
 
 
@@ -42,7 +44,8 @@ def setup(args, work_name):
     tessel = args.tessel or driver.ensure_tessel(args.build_dir, args.jobs)
     work_dir = os.path.join(args.build_dir, "bench", work_name)
     return tessel, work_dir, BuildConfig(native=args.native, cxx=args.cxx, jobs=args.jobs,
-                                         target_file=args.target_file)
+                                         target_file=args.target_file,
+                                         search_grid=args.search_grid)
 
 
 def run_main(main):

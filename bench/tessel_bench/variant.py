@@ -51,7 +51,7 @@ class Variant:
         print(f"compile+build {self.slug}", file=log, flush=True)
         result = driver.compile_network(tessel, generated_dir, self.network, self.input_size,
                                         self.schedule, self.budget, self.threads,
-                                        build_config.target_file)
+                                        build_config.target_file, build_config.search_grid)
         if not result.ok:
             self.compile_error = result.message
             print(f"  rejected by the compiler: {result.message}", file=log, flush=True)
