@@ -141,7 +141,7 @@ TargetProfile parseRoot(const YAML::Node &root, const std::string &fileName) {
   if (std::optional<YAML::Node> cpu = top.find("cpu"))
     profile.cpu = readString(*cpu, context, "cpu");
   profile.cores = readCores(top.require("cores"), context);
-  profile.threads = hasThreads(profile) ? profile.cores : 1;
+  profile.threads = hasThreads(profile) ? std::min(profile.cores, kMaxThreads) : 1;
   if (std::optional<YAML::Node> threads = top.find("threads")) {
     profile.threads = readInt(*threads, context, "threads", IntRange{1, kMaxThreads});
     if (profile.threads > 1 && !hasThreads(profile))
