@@ -2,6 +2,7 @@
 // them need inferred shapes.
 #pragma once
 
+#include "analysis/regions.h"
 #include "ir/network.h"
 
 #include <cstdint>
@@ -20,6 +21,10 @@ namespace tessel {
 //   input, concat, linear activation: 0 (data movement only)
 // Activations fused into conv, fc or add are not counted.
 int64_t layerMacs(const Network &network, int index);
+
+// The MACs of computing `region` of layer `index`'s output: its share of
+// layerMacs (every count above is per output element).
+int64_t regionMacs(const Network &network, int index, const MapRegion &region);
 
 // Bytes of the parameters the layer owns (float32).
 int64_t layerWeightBytes(const Network &network, int index);

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <functional>
-#include <map>
 #include <numeric>
 
 namespace tessel {
@@ -32,7 +31,8 @@ ArenaPlan placeFirstFit(const std::vector<BufferRequest> &requests, const std::v
     std::vector<std::pair<int64_t, int64_t>> occupied;
     for (int other : placed)
       if (lifetimesOverlap(request, requests[other]))
-        occupied.emplace_back(plan.offsets[other], plan.offsets[other] + alignUp(requests[other].bytes));
+        occupied.emplace_back(plan.offsets[other],
+                              plan.offsets[other] + alignUp(requests[other].bytes));
     std::sort(occupied.begin(), occupied.end());
     int64_t offset = 0;
     for (auto [begin, end] : occupied) {
@@ -47,18 +47,18 @@ ArenaPlan placeFirstFit(const std::vector<BufferRequest> &requests, const std::v
   return plan;
 }
 
-int64_t liveBytesLowerBound(const std::vector<BufferRequest> &requests) {
-  std::map<int, int64_t> liveAtStep;
-  for (const BufferRequest &request : requests)
-    for (int step = request.firstStep; step <= request.lastStep; ++step)
-      liveAtStep[step] += alignUp(request.bytes);
-  int64_t peak = 0;
-  for (auto [step, bytes] : liveAtStep)
-    peak = std::max(peak, bytes);
-  return peak;
-}
-
 } // namespace
+
+std::vector<int64_t> liveBytesPerStep(const std::vector<BufferRequest> &requests) {
+  std::vector<int64_t> live;
+  for (const BufferRequest &request : requests) {
+    if (request.lastStep >= int(live.size()))
+      live.resize(size_t(request.lastStep) + 1, 0);
+    for (int step = std::max(request.firstStep, 0); step <= request.lastStep; ++step)
+      live[size_t(step)] += alignUp(request.bytes);
+  }
+  return live;
+}
 
 ArenaPlan planArena(const std::vector<BufferRequest> &requests) {
   using Before = std::function<bool(const BufferRequest &, const BufferRequest &)>;
@@ -87,7 +87,8 @@ ArenaPlan planArena(const std::vector<BufferRequest> &requests) {
   }
   if (best.arenaBytes < 0)
     best.arenaBytes = 0;
-  best.lowerBoundBytes = liveBytesLowerBound(requests);
+  const std::vector<int64_t> live = liveBytesPerStep(requests);
+  best.lowerBoundBytes = live.empty() ? 0 : *std::max_element(live.begin(), live.end());
   return best;
 }
 

@@ -38,6 +38,10 @@ int64_t alignUp(int64_t bytes, int64_t alignment = kArenaAlignment);
 
 ArenaPlan planArena(const std::vector<BufferRequest> &requests);
 
+// The bytes live at each step 0..(last step of any request), each buffer
+// rounded up to the alignment: the lower bound is their maximum.
+std::vector<int64_t> liveBytesPerStep(const std::vector<BufferRequest> &requests);
+
 // Checks a plan: offsets aligned, buffers inside the arena, and no two
 // buffers live at the same step overlap. Returns a description of the first
 // problem found, or an empty string.

@@ -7,15 +7,10 @@ llvm::json::Value groupJson(const GroupEstimate &g) {
   std::string kind = g.group.kind == GroupKind::Tile     ? "tile"
                      : g.group.kind == GroupKind::Stream ? "stream"
                                                          : "layers";
-  NetworkSchedule single;
-  single.groups.push_back(g.group);
-  std::string text = formatSchedule(single);
-  // "3-7:tile5x5" -> "tile5x5": the schedule text of the group alone.
-  text = text.substr(text.find(':') + 1);
   return llvm::json::Object{{"first", g.group.first - 1},
                             {"last", g.group.last - 1},
                             {"kind", kind},
-                            {"schedule", text},
+                            {"schedule", groupKindText(g.group)},
                             {"peak_bytes", g.peakBytes},
                             {"predicted_ms", g.seconds * 1e3},
                             {"macs", g.macs},

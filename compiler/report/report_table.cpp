@@ -6,16 +6,6 @@
 namespace tessel {
 namespace {
 
-// "tile5x5", "stream4", "layers": the group part of the schedule text.
-std::string kindText(const GroupSchedule &g) {
-  switch (g.kind) {
-  case GroupKind::Tile: return fmt::format("tile{}x{}", g.tileRows, g.tileCols);
-  case GroupKind::Stream: return fmt::format("stream{}", g.stripeRows);
-  case GroupKind::Layers: break;
-  }
-  return "layers";
-}
-
 // Layer numbers as users write them: the input is not counted.
 std::string rangeText(const GroupSchedule &g) {
   return g.first == g.last ? fmt::format("{}", g.first - 1)
@@ -55,7 +45,7 @@ std::string formatReportTable(const Network &net, const CompileReport &report,
     if (names.size() > 24)
       names = names.substr(0, 21) + "...";
     text += fmt::format("{:>9}  {:<24}  {:<10}  {:>13} {:>10}  {:>9.3f} ms  {:>11}  {:>7}\n",
-                        rangeText(g.group), names, kindText(g.group), g.peakBytes,
+                        rangeText(g.group), names, groupKindText(g.group), g.peakBytes,
                         "(" + formatBytes(g.peakBytes) + ")", g.seconds * 1e3, gigaText(g.macs),
                         extraText(g.macs, g.layerMacs));
     macs += g.macs;

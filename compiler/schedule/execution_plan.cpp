@@ -25,9 +25,7 @@ int LoweringContext::firstMember(const GroupSchedule &group) const {
 void LoweringContext::addKernel(KernelCall call) {
   if (call.region.empty())
     return;
-  const Shape &out = net.layers[call.layer].output;
-  int64_t area = int64_t(call.region.height()) * call.region.width();
-  plan.executedMacs += layerMacs(net, call.layer) * area / (int64_t(out.h) * out.w);
+  plan.executedMacs += regionMacs(net, call.layer, call.region);
   Operation op;
   op.kind = Operation::Kind::Kernel;
   op.call = std::move(call);

@@ -24,7 +24,9 @@ std::string rangeText(const GroupSchedule &g) {
                            : fmt::format("{}-{}", userIndex(g.first), userIndex(g.last));
 }
 
-std::string kindText(const GroupSchedule &g) {
+} // namespace
+
+std::string groupKindText(const GroupSchedule &g) {
   switch (g.kind) {
   case GroupKind::Layers: return "layers";
   case GroupKind::Tile: return fmt::format("tile{}x{}", g.tileRows, g.tileCols);
@@ -32,6 +34,8 @@ std::string kindText(const GroupSchedule &g) {
   }
   return "?";
 }
+
+namespace {
 
 llvm::Expected<GroupSchedule> parseGroup(llvm::StringRef item) {
   auto [range, kind] = item.split(':');
@@ -83,7 +87,7 @@ NetworkSchedule coverAllLayers(const std::vector<GroupSchedule> &given, int laye
 }
 
 llvm::Error checkFusedGroup(const GroupSchedule &g, const Network &net) {
-  const std::string where = fmt::format("group {}:{}", rangeText(g), kindText(g));
+  const std::string where = fmt::format("group {}:{}", rangeText(g), groupKindText(g));
   for (int i = g.first; i <= g.last; ++i) {
     const Layer &layer = net.layers[i];
     if (!isSpatiallyTileable(layer.op))
@@ -163,7 +167,7 @@ llvm::Expected<NetworkSchedule> parseSchedule(const std::string &text, const Net
 std::string formatSchedule(const NetworkSchedule &schedule) {
   std::string text;
   for (const GroupSchedule &g : schedule.groups)
-    text += fmt::format("{}{}:{}", text.empty() ? "" : ", ", rangeText(g), kindText(g));
+    text += fmt::format("{}{}:{}", text.empty() ? "" : ", ", rangeText(g), groupKindText(g));
   return text;
 }
 

@@ -50,6 +50,9 @@ llvm::Expected<NetworkSchedule> parseSchedule(const std::string &text, const Net
 // Checks a schedule built in code by the same rules.
 llvm::Error validateSchedule(const NetworkSchedule &schedule, const Network &normalized);
 
+// One group's way of running: "layers", "tile5x5", "stream4".
+std::string groupKindText(const GroupSchedule &group);
+
 // The canonical text form, covering every layer: "0-7:tile5x5, 8-15:layers".
 std::string formatSchedule(const NetworkSchedule &schedule);
 

@@ -30,9 +30,7 @@ std::vector<MapRegion> threadParts(const Network &net, const KernelCall &call, i
   const MapRegion &r = call.region;
   const Layer &layer = net.layers[call.layer];
   const int64_t area = int64_t(r.height()) * r.width();
-  const int64_t macs = layerMacs(net, call.layer) * area /
-                       std::max<int64_t>(1, int64_t(layer.output.h) * layer.output.w);
-  const int64_t work = std::max(macs, area * layer.output.c);
+  const int64_t work = std::max(regionMacs(net, call.layer, r), area * layer.output.c);
   if (threads <= 1 || !kernelTakesRegion(layer.op) || work < kMinParallelWork)
     return {r};
   const bool byRows = r.height() >= threads || r.height() >= r.width();

@@ -8,11 +8,8 @@
 namespace tessel {
 
 std::vector<int64_t> liveBytesPerStep(const ExecutionPlan &plan, int layerCount) {
-  std::vector<int64_t> live(size_t(layerCount) + 1, 0);
-  for (const BufferRequest &buffer : plan.buffers)
-    for (int step = std::max(buffer.firstStep, 0); step <= std::min(buffer.lastStep, layerCount);
-         ++step)
-      live[size_t(step)] += alignUp(buffer.bytes);
+  std::vector<int64_t> live = liveBytesPerStep(plan.buffers);
+  live.resize(size_t(layerCount) + 1, 0); // steps without buffers hold nothing
   return live;
 }
 
@@ -29,32 +26,27 @@ GroupEstimate estimateGroup(const Network &net, const ExecutionPlan &plan,
   estimate.seconds = predictLayersSeconds(net, plan, profile, firstStep, group.last);
   for (int layer = group.first; layer <= group.last; ++layer)
     estimate.layerMacs += layerMacs(net, layer);
-  for (const Operation &op : plan.operations) {
-    if (op.kind != Operation::Kind::Kernel || op.call.layer < group.first ||
-        op.call.layer > group.last)
-      continue;
-    const Shape &out = net.layers[size_t(op.call.layer)].output;
-    const int64_t area = int64_t(op.call.region.height()) * op.call.region.width();
-    estimate.macs += layerMacs(net, op.call.layer) * area / (int64_t(out.h) * out.w);
-  }
+  for (const Operation &op : plan.operations)
+    if (op.kind == Operation::Kind::Kernel && op.call.layer >= group.first &&
+        op.call.layer <= group.last)
+      estimate.macs += regionMacs(net, op.call.layer, op.call.region);
   return estimate;
 }
 
 std::vector<GroupEstimate> estimateGroups(const Network &net, const ExecutionPlan &plan,
+                                          const std::vector<int64_t> &liveBytes,
                                           const LatencyProfile &profile) {
-  const std::vector<int64_t> live = liveBytesPerStep(plan, int(net.layers.size()));
   std::vector<GroupEstimate> estimates;
   for (const GroupSchedule &group : plan.schedule.groups)
-    estimates.push_back(estimateGroup(net, plan, live, group, profile));
+    estimates.push_back(estimateGroup(net, plan, liveBytes, group, profile));
   return estimates;
 }
 
 OutsideGroups estimateOutsideGroups(const Network &net, const ExecutionPlan &plan,
+                                    const std::vector<int64_t> &liveBytes,
                                     const LatencyProfile &profile) {
-  const int layerCount = int(net.layers.size());
-  const std::vector<int64_t> live = liveBytesPerStep(plan, layerCount);
   OutsideGroups outside;
-  outside.peakBytes = live.back();
+  outside.peakBytes = liveBytes.back();
   for (const Operation &op : plan.operations)
     if (op.kind == Operation::Kind::ConvertOutput)
       outside.seconds += predictSeconds(*featuresOf(net, op), profile);

@@ -22,11 +22,13 @@ struct GroupEstimate {
   int64_t layerMacs = 0; // what `layers` executes for the same layers
 };
 
-// Bytes live at each step 0..N of the plan, as the planner's lower bound counts them.
+// Bytes live at each step 0..N of the plan, as the planner's lower bound
+// counts them. The estimates below take it so one plan's is computed once.
 std::vector<int64_t> liveBytesPerStep(const ExecutionPlan &plan, int layerCount);
 
 // The estimate of every group of the plan's schedule, in order.
 std::vector<GroupEstimate> estimateGroups(const Network &normalized, const ExecutionPlan &plan,
+                                          const std::vector<int64_t> &liveBytes,
                                           const LatencyProfile &profile);
 
 // The estimate of one group of the plan.
@@ -41,6 +43,7 @@ struct OutsideGroups {
   double seconds = 0;
 };
 OutsideGroups estimateOutsideGroups(const Network &normalized, const ExecutionPlan &plan,
+                                    const std::vector<int64_t> &liveBytes,
                                     const LatencyProfile &profile);
 
 } // namespace tessel

@@ -63,17 +63,13 @@ std::optional<OperationFeatures> featuresOf(const Network &net, const Operation 
 
 OperationFeatures kernelFeatures(const Network &net, int layer, const MapRegion &r) {
   OperationFeatures f;
-  {
-    const Shape &out = net.layers[size_t(layer)].output;
-    const double area = double(r.height()) * r.width();
-    const double fraction = area / (double(out.h) * out.w);
-    f.kind = kernelClassOf(net, layer);
-    f.pixels = area;
-    f.rows = r.height();
-    const double macs = double(layerMacs(net, layer)) * fraction;
-    f.work =
-        f.kind == KernelClass::Elementwise || f.kind == KernelClass::Copy ? area * out.c : macs;
-  }
+  const double area = double(r.height()) * r.width();
+  f.kind = kernelClassOf(net, layer);
+  f.pixels = area;
+  f.rows = r.height();
+  const bool movesData = f.kind == KernelClass::Elementwise || f.kind == KernelClass::Copy;
+  f.work =
+      movesData ? area * net.layers[size_t(layer)].output.c : double(regionMacs(net, layer, r));
   return f;
 }
 

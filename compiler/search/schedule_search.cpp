@@ -83,8 +83,8 @@ llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
   llvm::Expected<ExecutionPlan> base = lowerSchedule(net, layerByLayer(net), options.lowering);
   if (!base)
     return base.takeError();
-  search.outside_ = estimateOutsideGroups(net, *base, profile);
   const std::vector<int64_t> baseLive = liveBytesPerStep(*base, layerCount);
+  search.outside_ = estimateOutsideGroups(net, *base, baseLive, profile);
   for (int layer = 1; layer < layerCount; ++layer) { // each layer on its own
     GroupSchedule single;
     single.first = single.last = layer;
@@ -186,8 +186,9 @@ ScheduleChoice describeSchedule(const Network &net, const ExecutionPlan &plan,
                                 const LatencyProfile &profile) {
   ScheduleChoice choice;
   choice.schedule = plan.schedule;
-  choice.groups = estimateGroups(net, plan, profile);
-  const OutsideGroups outside = estimateOutsideGroups(net, plan, profile);
+  const std::vector<int64_t> live = liveBytesPerStep(plan, int(net.layers.size()));
+  choice.groups = estimateGroups(net, plan, live, profile);
+  const OutsideGroups outside = estimateOutsideGroups(net, plan, live, profile);
   choice.seconds = outside.seconds;
   choice.peakBytes = outside.peakBytes;
   for (const GroupEstimate &group : choice.groups) {
