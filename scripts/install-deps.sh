@@ -17,6 +17,7 @@ BASE_PACKAGES=(
   libyaml-cpp-dev   # network description parser
   doctest-dev       # unit test framework
   clang-14          # second compiler: generated code must build warning-free with it too
+  libclang-rt-14-dev # sanitizer and libFuzzer runtimes for clang (tests/fuzz)
   python3           # benchmark harnesses in bench/
 )
 

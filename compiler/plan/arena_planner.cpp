@@ -73,16 +73,16 @@ ArenaPlan planArena(const std::vector<BufferRequest> &requests) {
 
   ArenaPlan best;
   best.arenaBytes = -1;
-  for (const auto &[name, before] : orders) {
+  for (const auto &strategy : orders) {
     std::vector<int> order(requests.size());
     std::iota(order.begin(), order.end(), 0);
     // Stable: ties keep request order, so plans are deterministic.
     std::stable_sort(order.begin(), order.end(),
-                     [&](int a, int b) { return before(requests[a], requests[b]); });
+                     [&](int a, int b) { return strategy.second(requests[a], requests[b]); });
     ArenaPlan plan = placeFirstFit(requests, order);
     if (best.arenaBytes < 0 || plan.arenaBytes < best.arenaBytes) {
       best = std::move(plan);
-      best.strategy = name;
+      best.strategy = strategy.first;
     }
   }
   if (best.arenaBytes < 0)

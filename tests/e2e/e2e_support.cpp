@@ -58,6 +58,7 @@ std::string compileAndBuild(const std::string &work, const std::string &network,
   require(runCommand(std::string(E2E_CMAKE) + " -S " + quote(gen) + " -B " + quote(buildDir) +
                      " -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=" + quote(build.compiler) +
                      " " + quote("-DCMAKE_CXX_FLAGS=" + flags) + " " +
+                     quote("-DCMAKE_CXX_FLAGS_RELEASE=" + build.releaseFlags) + " " +
                      quote("-DCMAKE_EXE_LINKER_FLAGS=" + build.extraFlags)),
           "configuring the generated project");
   require(runCommand(std::string(E2E_CMAKE) + " --build " + quote(buildDir)),

@@ -23,6 +23,10 @@ std::string networkPath(const std::string &file); // in networks/
 struct BuildOptions {
   std::string compiler = E2E_CXX_COMPILER;
   std::string extraFlags; // e.g. sanitizers
+  // The Release configuration's flags. Sanitized builds use -O1: GCC at -O3
+  // with AddressSanitizer takes minutes on the unrolled kernels, and -O1 is
+  // what the sanitizers' authors recommend.
+  std::string releaseFlags = "-O3 -DNDEBUG";
 };
 
 // `tessel compile` into <work>/gen, then configure and build <work>/build

@@ -8,10 +8,17 @@
 // same seed repeats the same cases, and a failure prints the run's seed, the
 // network's YAML and the schedule (enough to reproduce it with `tessel`).
 //
+// A run is cut into batches of about 32 cases, one superbuild each. Shards
+// split a run between processes that CTest runs in parallel: shard k of n
+// builds batches k, k + n, k + 2n, ... Every shard draws every network (that
+// takes milliseconds), so a case is the same whatever the shard count.
+//
 // Environment:
 //   TESSEL_RANDOM_SEED   the run's seed (default 1)
-//   TESSEL_RANDOM_CASES  how many cases to run (default 320; the `slow` CTest
-//                        test, registered with -DTESSEL_SLOW_TESTS=ON, runs 3000)
+//   TESSEL_RANDOM_CASES  how many cases the whole run has (default 320; the
+//                        `slow` CTest tests, registered with
+//                        -DTESSEL_SLOW_TESTS=ON, run 3000)
+//   TESSEL_RANDOM_SHARD  "k/n": run only shard k (from 0) of n (default 0/1)
 #include "e2e_support.h"
 #include "random_network.h"
 #include "schedule_variants.h"
@@ -26,6 +33,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace {
 
@@ -41,6 +49,25 @@ std::uint64_t environmentNumber(const char *name, std::uint64_t fallback) {
 std::uint64_t networkSeed(std::uint64_t runSeed, int network) {
   e2e::Random mix(runSeed ^ (std::uint64_t(network) * 0xD1B54A32D192ED03ull));
   return mix.next();
+}
+
+struct Shard {
+  int index = 0;
+  int count = 1;
+};
+
+Shard environmentShard() {
+  const char *text = std::getenv("TESSEL_RANDOM_SHARD");
+  Shard shard;
+  if (text == nullptr || *text == '\0')
+    return shard;
+  char slash = 0;
+  std::istringstream in(text);
+  in >> shard.index >> slash >> shard.count;
+  REQUIRE_MESSAGE(
+      (in && slash == '/' && shard.count >= 1 && shard.index >= 0 && shard.index < shard.count),
+      "TESSEL_RANDOM_SHARD must be k/n with 0 <= k < n, got '" << text << "'");
+  return shard;
 }
 
 // One random network that the loader accepted, with its schedules.
@@ -95,6 +122,7 @@ RandomCase drawCase(std::uint64_t runSeed, int index, const std::string &folder,
 TEST_CASE("random chain networks under random schedules match layers bit for bit") {
   const std::uint64_t runSeed = environmentNumber("TESSEL_RANDOM_SEED", 1);
   const int wantedCases = int(environmentNumber("TESSEL_RANDOM_CASES", kDefaultCases));
+  const Shard shard = environmentShard();
   // -O2 vectorizes (as users' -O3 builds do) at half the build time; each
   // network's variants share one translation unit for the same reason. The
   // shipped networks are checked at -O3 in test_schedules.cpp.
@@ -106,9 +134,14 @@ TEST_CASE("random chain networks under random schedules match layers bit for bit
 
   const auto start = std::chrono::steady_clock::now();
   DrawCounts counts;
-  int cases = 0, failures = 0, networks = 0, batches = 0;
-  while (cases < wantedCases) {
-    const std::string work = e2e::freshWorkDir("random-batch-" + std::to_string(batches));
+  int cases = 0, casesRun = 0, failures = 0, networks = 0, batches = 0;
+  for (int batchIndex = 0; cases < wantedCases; ++batchIndex) {
+    // Another shard's batch is drawn (to know where the next one starts)
+    // into a scratch folder, and not built.
+    const bool ours = batchIndex % shard.count == shard.index;
+    const std::string work =
+        e2e::freshWorkDir(ours ? "random-batch-" + std::to_string(batchIndex)
+                               : "random-draws-shard-" + std::to_string(shard.index));
     const std::string folder = work + "/networks";
     std::filesystem::create_directories(folder);
     std::vector<RandomCase> drawn;
@@ -119,8 +152,11 @@ TEST_CASE("random chain networks under random schedules match layers bit for bit
       batch.push_back(drawn.back().variants);
       batchCases += int(batch.back().schedules.size());
     }
+    cases += batchCases;
+    if (!ours)
+      continue;
     const e2e::VariantsResult result = e2e::runScheduleVariants(work, batch, options);
-    MESSAGE("batch " << batches << ": " << batchCases << " cases, " << result.timings);
+    MESSAGE("batch " << batchIndex << ": " << batchCases << " cases, " << result.timings);
     for (const e2e::VariantFailure &failure : result.failures) {
       const RandomCase &c = drawn[size_t(failure.network)];
       FAIL_CHECK("TESSEL_RANDOM_SEED=" << runSeed << ", network " << c.variants.label << " (seed "
@@ -130,18 +166,21 @@ TEST_CASE("random chain networks under random schedules match layers bit for bit
                                        << c.yaml);
     }
     if (!result.batchError.empty())
-      FAIL_CHECK("TESSEL_RANDOM_SEED=" << runSeed << ", batch " << batches << ": "
+      FAIL_CHECK("TESSEL_RANDOM_SEED=" << runSeed << ", batch " << batchIndex << ": "
                                        << result.batchError << "\n"
                                        << result.log);
     failures += int(result.failures.size());
-    cases += batchCases;
+    casesRun += batchCases;
     ++batches;
   }
+  REQUIRE_MESSAGE(batches > 0, "shard " << shard.index << "/" << shard.count << " of " << cases
+                                        << " cases has no batch: use fewer shards");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  MESSAGE(cases << " cases on " << counts.accepted << " networks in " << batches << " batches, "
-                << failures << " failed, " << counts.rejected
-                << " drawn networks rejected by the loader, " << int(seconds) << " s");
+  MESSAGE("shard " << shard.index << "/" << shard.count << ": " << casesRun << " of " << cases
+                   << " cases in " << batches << " batches, " << counts.accepted
+                   << " networks drawn, " << failures << " failed, " << counts.rejected
+                   << " drawn networks rejected by the loader, " << int(seconds) << " s");
   // The generator keeps layers inside the size rules, so the loader should
   // reject few networks; many rejections would mean it tests too little.
   CHECK(counts.rejected * 10 < counts.accepted);
