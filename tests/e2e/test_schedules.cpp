@@ -111,45 +111,63 @@ TEST_CASE("the schedule checker catches out-of-arena writes, wrong values and sk
 }
 
 // The small test networks: every op and padding rule the shipped networks
-// use, and the chain segments between the residual network's branches.
-TEST_CASE("tiny networks: every schedule matches layers bit for bit") {
-  expectBitIdentical(
-      "schedules-tiny",
-      {
-          // Outputs: 0-1 23x23, 2 11x11, 3-4 6x6, 5 3x3, 6-7 2x2.
-          shipped("tiny-chain.yaml", "",
-                  {"0-7:tile1x1", "0-7:tile2x2", "0-3:tile3x3, 4-7:tile2x1",
-                   "0-3:tile4x4, 4-7:stream1", "0-3:tile5x5", "0-3:tile6x6, 4-5:tile3x3",
-                   "0-7:stream1", "0-7:stream2", "0-2:stream8, 3-7:tile2x2",
-                   "0-3:tile2x3, 4-5:stream2, 6-7:tile1x2",
-                   "0:stream1, 1:tile4x5, 2:stream3, 3-5:tile3x2, 6-7:layers"}),
-          // Outputs: 0-2 20x20, 3 10x10, 4-7 5x5.
-          shipped("tiny-depthwise.yaml", "",
-                  {"0-7:tile1x1", "0-7:tile2x2", "0-7:tile5x5", "0-7:stream1", "0-7:stream2",
-                   "0-2:stream8, 3-7:tile3x3", "0-3:tile6x6, 4-7:stream5",
-                   "0-1:tile4x4, 2-7:tile2x3"}),
-          // Outputs: 0 19x19, 1-4 9x9, 5-6 7x7, 7-10 4x4; 11-12 are fc, softmax.
-          shipped("tiny-standalone.yaml", "",
-                  {"0-10:tile1x1", "0-10:tile4x4", "0-10:stream1", "0-10:stream2",
-                   "0-4:tile6x6, 5-10:stream4", "0:stream8, 1-6:tile3x3, 7-10:tile2x2"}),
-          // Chains between branches: 8-9 (conv8, pool9) and 7-9 (starting at the
-          // concat cat7); the others are single layers, including adds and a
-          // concat that read several layers (a tile reads its window of each).
-          shipped("tiny-residual.yaml", "",
-                  {"0:tile3x3, 1:stream4, 2:tile2x5, 4:tile4x4, 5:stream1, 8-9:tile2x2, 10:tile4x4",
-                   "3:stream3, 6:stream1, 7-9:stream1, 11:stream4", "8-9:tile4x4, 10:stream1",
-                   "3:tile2x2, 6:tile4x4, 7-9:tile2x2, 11:tile1x1"}),
-      });
+// use, and the chain segments between the residual network's branches. One
+// superbuild per network, so each test stays short on a busy machine.
+TEST_CASE("tiny-chain: every schedule matches layers bit for bit") {
+  // Outputs: 0-1 23x23, 2 11x11, 3-4 6x6, 5 3x3, 6-7 2x2.
+  expectBitIdentical("schedules-tiny-chain",
+                     {shipped("tiny-chain.yaml", "",
+                              {"0-7:tile1x1", "0-7:tile2x2", "0-3:tile3x3, 4-7:tile2x1",
+                               "0-3:tile4x4, 4-7:stream1", "0-3:tile5x5",
+                               "0-3:tile6x6, 4-5:tile3x3", "0-7:stream1", "0-7:stream2",
+                               "0-2:stream8, 3-7:tile2x2", "0-3:tile2x3, 4-5:stream2, 6-7:tile1x2",
+                               "0:stream1, 1:tile4x5, 2:stream3, 3-5:tile3x2, 6-7:layers"})});
 }
 
-TEST_CASE("yolov2-16 at 96x96: tile and stream schedules match layers bit for bit") {
-  // Outputs: 0-3 48x48 then 24x24, 4-7 24x24 then 12x12, 8-15 12x12 then 6x6.
+TEST_CASE("tiny-depthwise: every schedule matches layers bit for bit") {
+  // Outputs: 0-2 20x20, 3 10x10, 4-7 5x5.
+  expectBitIdentical("schedules-tiny-depthwise",
+                     {shipped("tiny-depthwise.yaml", "",
+                              {"0-7:tile1x1", "0-7:tile2x2", "0-7:tile5x5", "0-7:stream1",
+                               "0-7:stream2", "0-2:stream8, 3-7:tile3x3",
+                               "0-3:tile6x6, 4-7:stream5", "0-1:tile4x4, 2-7:tile2x3"})});
+}
+
+TEST_CASE("tiny-standalone: every schedule matches layers bit for bit") {
+  // Outputs: 0 19x19, 1-4 9x9, 5-6 7x7, 7-10 4x4; 11-12 are fc, softmax.
   expectBitIdentical(
-      "schedules-yolov2-16",
-      {shipped("yolov2-16.yaml", "96x96",
-               {"0-15:tile1x1", "0-15:tile2x2", "0-15:tile3x3", "0-15:tile4x4", "0-15:tile5x5",
-                "0-15:tile6x6", "0-15:stream1", "0-15:stream2", "0-7:stream8, 8-15:tile6x6",
-                "0-3:tile2x3, 4-9:stream2, 10-15:tile3x1"})});
+      "schedules-tiny-standalone",
+      {shipped("tiny-standalone.yaml", "",
+               {"0-10:tile1x1", "0-10:tile4x4", "0-10:stream1", "0-10:stream2",
+                "0-4:tile6x6, 5-10:stream4", "0:stream8, 1-6:tile3x3, 7-10:tile2x2"})});
+}
+
+TEST_CASE("tiny-residual: every schedule matches layers bit for bit") {
+  // Chains between branches: 8-9 (conv8, pool9) and 7-9 (starting at the
+  // concat cat7); the others are single layers, including adds and a concat
+  // that read several layers (a tile reads its window of each).
+  expectBitIdentical(
+      "schedules-tiny-residual",
+      {shipped("tiny-residual.yaml", "",
+               {"0:tile3x3, 1:stream4, 2:tile2x5, 4:tile4x4, 5:stream1, 8-9:tile2x2, 10:tile4x4",
+                "3:stream3, 6:stream1, 7-9:stream1, 11:stream4", "8-9:tile4x4, 10:stream1",
+                "3:tile2x2, 6:tile4x4, 7-9:tile2x2, 11:tile1x1"})});
+}
+
+// yolov2-16's outputs: 0-3 48x48 then 24x24, 4-7 24x24 then 12x12, 8-15
+// 12x12 then 6x6. Two superbuilds, so each test stays short.
+TEST_CASE("yolov2-16 at 96x96: tile schedules match layers bit for bit") {
+  expectBitIdentical("schedules-yolov2-16-tiles",
+                     {shipped("yolov2-16.yaml", "96x96",
+                              {"0-15:tile1x1", "0-15:tile2x2", "0-15:tile3x3", "0-15:tile4x4",
+                               "0-15:tile5x5", "0-15:tile6x6"})});
+}
+
+TEST_CASE("yolov2-16 at 96x96: stream and mixed schedules match layers bit for bit") {
+  expectBitIdentical("schedules-yolov2-16-streams",
+                     {shipped("yolov2-16.yaml", "96x96",
+                              {"0-15:stream1", "0-15:stream2", "0-7:stream8, 8-15:tile6x6",
+                               "0-3:tile2x3, 4-9:stream2, 10-15:tile3x1"})});
 }
 
 TEST_CASE("yolov2-tiny at 64x64: tile and stream schedules match layers bit for bit") {
@@ -205,35 +223,42 @@ TEST_CASE("mobilenet-v2 at 64x64: schedules of the chain segments match layers b
 // thread, rows or (when a tile has few rows) columns. Every element is
 // computed the same way in any band, so the output must equal one thread's
 // byte for byte; 3 threads split most regions unevenly.
-TEST_CASE("2 and 3 threads match one thread bit for bit") {
-  std::vector<e2e::NetworkVariants> batch;
-  for (int threads : {2, 3}) {
-    const std::string suffix = ", " + std::to_string(threads) + " threads";
-    batch.push_back(shipped("tiny-chain.yaml", "", {"0-7:layers", "0-7:tile2x2", "0-7:stream2"}));
-    batch.push_back(shipped("tiny-residual.yaml", "", {"0-11:layers", "8-9:tile2x2, 10:stream1"}));
-    batch.push_back(shipped("tiny-depthwise.yaml", "", {"0-7:layers", "0-3:tile2x3, 4-7:stream1"}));
-    batch.push_back(shipped("yolov2-16.yaml", "96x96",
-                            {"0-15:layers", "0-15:tile3x3", "0-7:stream2, 8-15:tile2x1"}));
-    batch.push_back(shipped("mobilenet-v2.yaml", "64x64", {"0-5:tile2x2, 6-8:stream1"}));
-    for (size_t i = batch.size() - 5; i < batch.size(); ++i) {
-      batch[i].label += suffix;
-      batch[i].threads = threads;
-    }
+static void expectThreadsMatchOne(int threads) {
+  const std::string suffix = ", " + std::to_string(threads) + " threads";
+  std::vector<e2e::NetworkVariants> batch = {
+      shipped("tiny-chain.yaml", "", {"0-7:layers", "0-7:tile2x2", "0-7:stream2"}),
+      shipped("tiny-residual.yaml", "", {"0-11:layers", "8-9:tile2x2, 10:stream1"}),
+      shipped("tiny-depthwise.yaml", "", {"0-7:layers", "0-3:tile2x3, 4-7:stream1"}),
+      shipped("yolov2-16.yaml", "96x96",
+              {"0-15:layers", "0-15:tile3x3", "0-7:stream2, 8-15:tile2x1"}),
+      shipped("mobilenet-v2.yaml", "64x64", {"0-5:tile2x2, 6-8:stream1"})};
+  for (e2e::NetworkVariants &net : batch) {
+    net.label += suffix;
+    net.threads = threads;
   }
   e2e::VariantsBuildOptions options;
   options.oneUnitPerNetwork = true;
-  options.beforeBuild = [](const std::string &work) {
-    // The comparison means something only if calls are split: row bands on
-    // 2 threads (yolov2-16, tile3x3) and 3 threads (yolov2-16, layers).
+  options.beforeBuild = [threads](const std::string &work) {
+    // The comparison means something only if calls are split: yolov2-16
+    // (network n3) splits its tiled variant in row bands and, on 3 threads,
+    // its layers variant too.
     auto source = [&](const std::string &id) {
       std::ifstream in(work + "/" + id + "/" + id + ".cpp", std::ios::binary);
       return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     };
-    CHECK(source("n3_v2").find("tessel::ThreadPool<2>::parallelFor(2, ") != std::string::npos);
-    CHECK(source("n8_v1").find("tessel::ThreadPool<3>::parallelFor(3, ") != std::string::npos);
+    const std::string pool = "tessel::ThreadPool<" + std::to_string(threads) + ">::parallelFor(";
+    CHECK(source(threads == 2 ? "n3_v2" : "n3_v1").find(pool + std::to_string(threads) + ", ") !=
+          std::string::npos);
     CHECK(source("n3_v0").find("parallelFor") == std::string::npos); // the reference
   };
-  expectBitIdentical("schedules-threads", batch, options);
+  expectBitIdentical("schedules-threads-" + std::to_string(threads), batch, options);
+}
+
+TEST_CASE("2 threads match one thread bit for bit") {
+  expectThreadsMatchOne(2);
+}
+TEST_CASE("3 threads match one thread bit for bit") {
+  expectThreadsMatchOne(3);
 }
 
 // The driver runs every variant once more in a heap arena of exactly the
