@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace tessel {
 namespace {
 
@@ -194,7 +196,8 @@ llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, ExecutionPlan p
       {"weights_asm_file", c + "_weights.S"},
       {"weights_symbol", "tessel_" + c + "_weights"},
       {"weights_bytes", std::to_string(weights.bytes())},
-      {"arena_bytes", std::to_string(result.plan.arena.arenaBytes)},
+      // Never 0, so that `unsigned char arena[NET_ARENA_BYTES]` is a valid array.
+      {"arena_bytes", std::to_string(std::max(result.plan.arena.arenaBytes, kArenaAlignment))},
       {"arena_alignment", std::to_string(kArenaAlignment)},
       {"input_elements", std::to_string(in.elements())},
       {"output_elements", std::to_string(out.elements())},
