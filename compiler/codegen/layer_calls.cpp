@@ -1,10 +1,9 @@
 #include "codegen/layer_calls.h"
 
+#include "codegen/escaping.h"
 #include "codegen/identifiers.h"
 
 #include <fmt/format.h>
-
-#include <cctype>
 
 namespace tessel {
 namespace {
@@ -45,8 +44,9 @@ std::string describe(const Network &net, int index) {
     const Shape &s = net.layers[input].output;
     inputs += fmt::format("{}{}x{}x{}", inputs.empty() ? "" : " + ", s.c, s.h, s.w);
   }
-  std::string text = fmt::format("// {}: {} {} -> {}x{}x{}", layer.name, opName(layer.op), inputs,
-                                 layer.output.c, layer.output.h, layer.output.w);
+  std::string text =
+      fmt::format("// {}: {} {} -> {}x{}x{}", commentText(layer.name), opName(layer.op), inputs,
+                  layer.output.c, layer.output.h, layer.output.w);
   if (layer.activation.kind != ActivationKind::Linear && layer.op != OpKind::Activation)
     text += fmt::format(", {}", activationName(layer.activation.kind));
   if (layer.op == OpKind::Activation)
@@ -60,15 +60,13 @@ std::string tensorName(int layer) {
   return fmt::format("t{}", layer);
 }
 
-std::string paramsName(const Network &net, int layer) {
-  std::string id = cIdentifier(net.layers[layer].name);
-  id[0] = char(std::toupper(static_cast<unsigned char>(id[0])));
-  return "k" + id;
+std::string paramsName(int layer) {
+  return fmt::format("kLayer{}", layer);
 }
 
 std::string emitLayerParams(const Network &net, int index) {
   const Layer &layer = net.layers[index];
-  const std::string name = paramsName(net, index);
+  const std::string name = paramsName(index), comment = commentText(layer.name);
   if (layer.op == OpKind::Conv2d) {
     const ConvAttrs &c = layer.conv;
     const Shape &in = net.layers[layer.inputs[0]].output;
@@ -76,7 +74,7 @@ std::string emitLayerParams(const Network &net, int index) {
                        "top, left; leaky slope\n"
                        "constexpr tessel::Conv2dParams {}{{{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
                        "{}, {}}};\n",
-                       layer.name, name, in.c, c.outChannels, c.kernelH, c.kernelW, c.strideH,
+                       comment, name, in.c, c.outChannels, c.kernelH, c.kernelW, c.strideH,
                        c.strideW, c.dilationH, c.dilationW, c.groups, c.padding.top, c.padding.left,
                        alphaLiteral(layer.activation));
   }
@@ -86,7 +84,7 @@ std::string emitLayerParams(const Network &net, int index) {
         "// {}: channels; kernel, stride (h, w); padding top, left, bottom, right; "
         "count padding in the average\n"
         "constexpr tessel::PoolParams {}{{{}, {}, {}, {}, {}, {}, {}, {}, {}, {}}};\n",
-        layer.name, name, layer.output.c, p.kernelH, p.kernelW, p.strideH, p.strideW, p.padding.top,
+        comment, name, layer.output.c, p.kernelH, p.kernelW, p.strideH, p.strideW, p.padding.top,
         p.padding.left, p.padding.bottom, p.padding.right, p.countIncludePad ? "true" : "false");
   }
   return "";
@@ -99,7 +97,7 @@ std::string emitLayerCall(const Network &net, const WeightBlob &weights, const K
   const Shape &out = layer.output;
   const std::string act = actTemplateArgument(layer.activation.kind);
   const std::string alpha = alphaLiteral(layer.activation);
-  const std::string params = paramsName(net, call.layer);
+  const std::string params = paramsName(call.layer);
   const std::string region = regionExpression(call.region);
   const std::string outView = viewExpression("MapView", call.output, out);
   auto inView = [&](size_t i) {
@@ -160,8 +158,9 @@ std::string emitLayerCall(const Network &net, const WeightBlob &weights, const K
                        region);
     break;
   case OpKind::BatchNorm:
-    code = fmt::format("#error \"layer {} has no kernel; normalize() removes it\"",
-                       layer.name); // unreachable after normalize()
+    code = fmt::format(
+        "#error {}", // unreachable after normalize()
+        stringLiteral("layer " + layer.name + " has no kernel; normalize() removes it"));
     break;
   }
   return fmt::format("{}{}\n{}{}\n", indent, describe(net, call.layer), indent, code);

@@ -16,8 +16,9 @@ namespace tessel {
 // The C++ name of the pointer to layer `layer`'s storage ("t3").
 std::string tensorName(int layer);
 
-// Name of the constant holding the layer's kernel parameters ("kConv3").
-std::string paramsName(const Network &net, int layer);
+// Name of the constant holding the layer's kernel parameters ("kLayer3"):
+// from the index, as layer names may collide once made identifiers.
+std::string paramsName(int layer);
 
 // Definition of that constant, or "" for layers whose kernel takes none.
 std::string emitLayerParams(const Network &net, int layer);

@@ -1,7 +1,9 @@
 #include "codegen/network_emitter.h"
 
+#include "analysis/diagnostic.h"
 #include "analysis/layer_costs.h"
 #include "codegen/embedded_files.h"
+#include "codegen/escaping.h"
 #include "codegen/identifiers.h"
 #include "codegen/layer_calls.h"
 #include "codegen/template_filler.h"
@@ -9,6 +11,8 @@
 #include "schedule/thread_split.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace tessel {
 namespace {
@@ -49,14 +53,15 @@ std::string emitTensorDeclarations(const Network &net, const ExecutionPlan &plan
     const Layer &layer = net.layers[i];
     const LayerStorage &storage = plan.storage[i];
     const std::string name = tensorName(int(i)), shape = shapeText(layer.output);
+    const std::string layerName = commentText(layer.name);
     switch (storage.kind) {
     case StorageKind::UserInput:
       code += fmt::format("  const float *const {} = input; // {} {}, read in place\n", name,
-                          layer.name, shape);
+                          layerName, shape);
       break;
     case StorageKind::UserOutput:
       code += fmt::format("  float *const {} = output; // {} {}, written in place\n", name,
-                          layer.name, shape);
+                          layerName, shape);
       break;
     default: {
       const char *what = storage.kind == StorageKind::Full         ? "whole map"
@@ -65,7 +70,7 @@ std::string emitTensorDeclarations(const Network &net, const ExecutionPlan &plan
       code +=
           fmt::format("  float *const {} = reinterpret_cast<float *>(arena + {}); // {} {}, {}, "
                       "{} bytes\n",
-                      name, storage.offset, layer.name, shape, what, storage.bytes);
+                      name, storage.offset, layerName, shape, what, storage.bytes);
     }
     }
   }
@@ -108,14 +113,16 @@ std::string emitBody(const Network &net, const ExecutionPlan &plan, const Weight
     case Operation::Kind::ShiftRows: {
       const Shape &s = net.layers[op.shift.layer].output;
       const int64_t rowFloats = int64_t(s.w) * s.c;
-      body +=
-          fmt::format("\n  // {}: keep the last {} rows of its window\n"
-                      "  tessel::shiftWindow({}, {}, {});\n",
-                      net.layers[op.shift.layer].name, op.shift.rows, tensorName(op.shift.layer),
-                      op.shift.by * rowFloats, op.shift.rows * rowFloats);
+      body += fmt::format("\n  // {}: keep the last {} rows of its window\n"
+                          "  tessel::shiftWindow({}, {}, {});\n",
+                          commentText(net.layers[op.shift.layer].name), op.shift.rows,
+                          tensorName(op.shift.layer), op.shift.by * rowFloats,
+                          op.shift.rows * rowFloats);
       break;
     }
-    case Operation::Kind::Comment: body += fmt::format("\n  // ---- {}\n", op.comment); break;
+    case Operation::Kind::Comment:
+      body += fmt::format("\n  // ---- {}\n", commentText(op.comment));
+      break;
     case Operation::Kind::ConvertOutput:
       body += fmt::format("\n  tessel::hwcToNchw({}, output, {}, {}, {});\n",
                           tensorName(net.outputIndex()), out.c, out.h, out.w);
@@ -144,10 +151,32 @@ std::string threadsLink(const std::string &library, int threads) {
 
 } // namespace
 
+llvm::Expected<std::string> generatedSymbolName(const Network &net, const CodegenOptions &options) {
+  const bool fromOption = !options.symbolName.empty();
+  const std::string &name = fromOption ? options.symbolName : net.name;
+  const std::string id = cIdentifier(name);
+  const std::string problem = symbolNameProblem(id);
+  if (problem.empty())
+    return id;
+  const std::string subject =
+      fmt::format("{} '{}'{}", fromOption ? "symbol name" : "network name", name,
+                  id == name ? "" : fmt::format(" (as C++ '{}')", id));
+  if (fromOption)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s %s", subject.c_str(),
+                                   problem.c_str());
+  return makeDiagnostic(net.nameLoc, "",
+                        fmt::format("{} cannot name the generated code: it {}; rename the network "
+                                    "or name the code with --name",
+                                    subject, problem));
+}
+
 llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, ExecutionPlan plan,
                                              const CodegenOptions &options) {
+  llvm::Expected<std::string> symbol = generatedSymbolName(net, options);
+  if (!symbol)
+    return symbol.takeError();
   GeneratedNetwork result;
-  result.cName = cIdentifier(options.symbolName.empty() ? net.name : options.symbolName);
+  result.cName = std::move(*symbol);
   result.plan = std::move(plan);
   WeightBlob weights = packWeights(net);
   result.weightBytes = weights.bytes();
@@ -157,17 +186,18 @@ llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, ExecutionPlan p
   const Shape &out = net.layers[size_t(net.outputIndex())].output;
   TemplateValues values = {
       {"version", options.version},
-      {"source", options.sourceName},
+      {"source", commentText(options.sourceName)},
       {"c_name", c},
       {"macro", macroName(c)},
-      {"guard", macroName(c) + "_H"},
+      {"guard", "TESSEL_GENERATED_" + macroName(c) + "_H"}, // no clash with a library's guard
       {"header_file", c + ".h"},
       {"source_file", c + ".cpp"},
       {"weights_file", c + ".weights"},
       {"weights_asm_file", c + "_weights.S"},
       {"weights_symbol", "tessel_" + c + "_weights"},
       {"weights_bytes", std::to_string(weights.bytes())},
-      {"arena_bytes", std::to_string(result.plan.arena.arenaBytes)},
+      // Never 0, so that `unsigned char arena[NET_ARENA_BYTES]` is a valid array.
+      {"arena_bytes", std::to_string(std::max(result.plan.arena.arenaBytes, kArenaAlignment))},
       {"arena_alignment", std::to_string(kArenaAlignment)},
       {"input_elements", std::to_string(in.elements())},
       {"output_elements", std::to_string(out.elements())},
@@ -179,9 +209,9 @@ llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, ExecutionPlan p
       {"output_c", std::to_string(out.c)},
       {"output_h", std::to_string(out.h)},
       {"output_w", std::to_string(out.w)},
-      {"summary", fmt::format("Network '{}': {} layers, {} parameters.", net.name,
-                              net.layers.size() - 1, net.parameterCount())},
-      {"schedule", formatSchedule(result.plan.schedule)},
+      {"summary", commentText(fmt::format("Network '{}': {} layers, {} parameters.", net.name,
+                                          net.layers.size() - 1, net.parameterCount()))},
+      {"schedule", commentText(formatSchedule(result.plan.schedule))},
       {"layer_params", emitAllParams(net)},
       {"tensors", emitTensorDeclarations(net, result.plan)},
       {"body", emitBody(net, result.plan, weights)},

@@ -25,6 +25,12 @@ struct GeneratedNetwork {
   std::vector<GeneratedFile> files;
 };
 
+// The identifier every generated symbol and file is named after:
+// options.symbolName, else the network's name, made an identifier. An error,
+// located at the network's `name:` when the name comes from there, when it
+// cannot name C++ symbols (symbolNameProblem()).
+llvm::Expected<std::string> generatedSymbolName(const Network &net, const CodegenOptions &options);
+
 // `normalized` must come from normalize(); `plan` from lowerSchedule() on it.
 llvm::Expected<GeneratedNetwork> emitNetwork(const Network &normalized, ExecutionPlan plan,
                                              const CodegenOptions &options);

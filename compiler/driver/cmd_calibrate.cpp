@@ -6,6 +6,7 @@
 // (search/calibration_fit.h) and writes the board profile with its
 // `latency:` section. docs/latency-model.md explains the model.
 #include "codegen/embedded_files.h"
+#include "codegen/escaping.h"
 #include "codegen/network_emitter.h"
 #include "codegen/template_filler.h"
 #include "driver/options.h"
@@ -257,7 +258,7 @@ llvm::Error addTimingProgram(const std::vector<ProbeVariant> &variants,
   int64_t arenaBytes = 1, inputElements = 1, outputElements = 1;
   for (const ProbeVariant &v : variants) {
     includes += fmt::format("#include \"{}.h\"\n", v.symbol);
-    probes += fmt::format("    {{\"{0}\", {0}_run}},\n", v.symbol);
+    probes += fmt::format("    {{{}, {}_run}},\n", stringLiteral(v.symbol), v.symbol);
     subdirectories += fmt::format("add_subdirectory(probes/{})\n", v.symbol);
     libraries += " " + v.symbol;
     arenaBytes = std::max(arenaBytes, v.plan.arena.arenaBytes);

@@ -4,6 +4,7 @@
 // it (report.json, pareto.svg, arena.svg).
 #include "analysis/byte_size.h"
 #include "analysis/layer_costs.h"
+#include "codegen/identifiers.h"
 #include "codegen/network_emitter.h"
 #include "driver/layer_table.h"
 #include "driver/network_loading.h"
@@ -125,9 +126,21 @@ int runCompileCommand() {
                            "its generated code runs on one thread",
                            lowering.threads, target->name.c_str(), target->triple.str().c_str()),
                        kExitUsage);
+  if (!SymbolName.empty())
+    if (const std::string problem = symbolNameProblem(cIdentifier(SymbolName)); !problem.empty())
+      return reportError(llvm::createStringError(llvm::inconvertibleErrorCode(), "--name '%s' %s",
+                                                 SymbolName.c_str(), problem.c_str()),
+                         kExitUsage);
   llvm::Expected<Network> net = loadNormalizedNetwork();
   if (!net)
     return reportError(net.takeError(), kExitInvalidInput);
+  CodegenOptions options;
+  options.sourceName = llvm::sys::path::filename(NetworkPath).str();
+  options.version = TESSEL_VERSION;
+  options.symbolName = SymbolName;
+  // Before the search, so a name that cannot be used fails fast.
+  if (llvm::Expected<std::string> symbol = generatedSymbolName(*net, options); !symbol)
+    return reportError(symbol.takeError(), kExitInvalidInput);
 
   if (MaxTileGrid < 1 || MaxTileGrid > 64)
     return reportError(llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -176,10 +189,6 @@ int runCompileCommand() {
     plan = std::move(outcome->plan);
   }
 
-  CodegenOptions options;
-  options.sourceName = llvm::sys::path::filename(NetworkPath).str();
-  options.version = TESSEL_VERSION;
-  options.symbolName = SymbolName;
   llvm::Expected<GeneratedNetwork> generated = emitNetwork(*net, std::move(plan), options);
   if (!generated)
     return reportError(generated.takeError(), kExitInvalidInput);

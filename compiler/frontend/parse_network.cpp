@@ -142,7 +142,9 @@ NetworkDescription parseRoot(const YAML::Node &root, const std::string &fileName
   NetworkDescription description;
   Network &network = description.network;
   network.loc = context.locOf(root);
-  network.name = readNetworkName(top.require("name"), context);
+  const YAML::Node name = top.require("name");
+  network.name = readNetworkName(name, context);
+  network.nameLoc = context.locOf(name);
   network.layers.push_back(
       parseInput(top.require("input"), context, network, description.locations));
   description.weights = parseWeights(top.find("weights"), context, network.loc);

@@ -9,9 +9,8 @@
 #endif
 
 // The arena holds every activation; it must be aligned as the header says.
-// (A network that runs entirely in its input and output needs none.)
-#define ARENA_BYTES (NETWORK_ARENA_BYTES > 0 ? NETWORK_ARENA_BYTES : 1)
-static _Alignas(NETWORK_ARENA_ALIGNMENT) unsigned char arena[ARENA_BYTES];
+// (NETWORK_ARENA_BYTES is never 0, even for a network that needs no arena.)
+static _Alignas(NETWORK_ARENA_ALIGNMENT) unsigned char arena[NETWORK_ARENA_BYTES];
 static float input[NETWORK_INPUT_ELEMENTS];   // NCHW, e.g. from a camera or sensor
 static float output[NETWORK_OUTPUT_ELEMENTS]; // NCHW
 
