@@ -122,6 +122,7 @@ struct Layer {
 struct Network {
   std::string name;
   SourceLoc loc;             // the description file
+  std::string weightsFile;   // the weights file read; empty for random weights
   Shape inputShape;          // as declared (after any size override)
   std::vector<Layer> layers; // layers[0] is the Input layer
 
