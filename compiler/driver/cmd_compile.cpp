@@ -1,11 +1,13 @@
-// `tessel compile NET.yaml -o DIR [--budget SIZE] [--target BOARD] [--threads N]`:
+// `tessel compile NET.yaml -o DIR [--budget SIZE] [--target BOARD] [--threads N] [--force]`:
 // searches the fastest schedule that fits the budget (unless --schedule
 // gives one), generates the C++ project for it and writes the report beside
-// it (report.json, pareto.svg, arena.svg).
+// it (report.json, pareto.svg, arena.svg), all in one step that replaces only
+// tessel's own earlier output (codegen/output_folder.h).
 #include "analysis/byte_size.h"
 #include "analysis/layer_costs.h"
 #include "codegen/identifiers.h"
 #include "codegen/network_emitter.h"
+#include "codegen/output_folder.h"
 #include "driver/layer_table.h"
 #include "driver/network_loading.h"
 #include "driver/options.h"
@@ -52,6 +54,10 @@ static cl::opt<int> Threads("threads", cl::value_desc("N"),
                                      "`threads`: 1 for host and bare-metal boards, 4 for the "
                                      "Raspberry Pis)"),
                             cl::sub(compileCommand()));
+static cl::opt<bool> Force("force",
+                           cl::desc("Replace files in the output directory that tessel did not "
+                                    "write there, or that changed since it did"),
+                           cl::sub(compileCommand()));
 static cl::opt<bool> Quiet("quiet", cl::desc("Print only the summary line"),
                            cl::sub(compileCommand()));
 static cl::opt<int> MaxTileGrid("max-grid", cl::init(SearchOptions{}.maxTileGrid),
@@ -222,7 +228,10 @@ int runCompileCommand() {
   generated->files.push_back({"pareto.svg", paretoSvg(report, generated->plan)});
   generated->files.push_back({"arena.svg", arenaSvg(*net, generated->plan)});
 
-  if (llvm::Error error = writeFilesAtomically(OutputDirectory, generated->files))
+  OutputFolderOptions folder;
+  folder.force = Force;
+  folder.inputs = {NetworkPath, net->weightsFile, TargetFile};
+  if (llvm::Error error = writeOutputFolder(OutputDirectory, generated->files, folder))
     return reportError(std::move(error), kExitIoError);
 
   if (!Quiet)

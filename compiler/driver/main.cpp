@@ -97,7 +97,8 @@ int main(int argc, char **argv) {
           "  tessel calibrate [--target rpi4] -o F     measure a board's latency figures\n\n"
           "Exit codes: 0 success, 1 invalid input (network, weights, input file),\n"
           "2 bad command line, 3 impossible request (e.g. budget; for calibrate: building or\n"
-          "running the timing program failed), 4 cannot write output,\n"
+          "running the timing program failed), 4 cannot write output (for compile: also\n"
+          "when it would replace files it did not write; --force allows that),\n"
           "5 compared outputs differ.\n",
           &llvm::errs()))
     return kExitUsage;

@@ -65,7 +65,9 @@ llvm::Error loadWeights(NetworkDescription &description, const std::string &desc
     fillRandomWeights(network, source.seed);
     return llvm::Error::success();
   }
-  return readWeightFile(network, weightsPath(*source.file, descriptionPath), source.loc);
+  const std::string file = weightsPath(*source.file, descriptionPath);
+  network.weightsFile = file;
+  return readWeightFile(network, file, source.loc);
 }
 
 llvm::Expected<Network> load(const std::string &path, const LoadOptions &options) {

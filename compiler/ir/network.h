@@ -123,6 +123,7 @@ struct Network {
   std::string name;
   SourceLoc loc;             // the description file
   SourceLoc nameLoc;         // its `name:` value
+  std::string weightsFile;   // the weights file read; empty for random weights
   Shape inputShape;          // as declared (after any size override)
   std::vector<Layer> layers; // layers[0] is the Input layer
 
