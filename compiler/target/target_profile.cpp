@@ -126,8 +126,9 @@ ToolchainSpec readToolchain(const YAML::Node &node, const ReadContext &context) 
   return toolchain;
 }
 
-TargetProfile parseRoot(const YAML::Node &root, const std::string &fileName) {
+TargetProfile parseRoot(const std::string &text, const std::string &fileName) {
   ReadContext context{fileName, ""};
+  const YAML::Node root = loadSingleDocument(text, context);
   if (root.IsNull())
     context.fail(SourceLoc{fileName, 1, 1}, "the target profile is empty");
   AttributeMap top(root, context, "a target profile");
@@ -176,7 +177,7 @@ bool hasThreads(const TargetProfile &profile) {
 llvm::Expected<TargetProfile> parseTargetProfile(llvm::StringRef text, const std::string &fileName,
                                                  const std::string &name) {
   try {
-    TargetProfile profile = parseRoot(YAML::Load(text.str()), fileName);
+    TargetProfile profile = parseRoot(text.str(), fileName);
     profile.name = name;
     return profile;
   } catch (const ParseError &error) {
