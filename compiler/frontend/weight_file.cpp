@@ -40,4 +40,26 @@ llvm::Error readWeightFile(Network &network, const std::string &path, const Sour
   return llvm::Error::success();
 }
 
+std::vector<std::string> nonFiniteWeightWarnings(const Network &network) {
+  std::vector<std::string> warnings;
+  for (const Layer &layer : network.layers) {
+    const LayerWeights &w = layer.weights;
+    int64_t total = 0, nans = 0, infinities = 0;
+    for (const std::vector<float> *values :
+         {&w.weight, &w.bias, &w.gamma, &w.beta, &w.mean, &w.variance}) {
+      total += int64_t(values->size());
+      for (float value : *values) {
+        nans += std::isnan(value);
+        infinities += std::isinf(value);
+      }
+    }
+    if (nans + infinities > 0)
+      warnings.push_back(
+          formatDiagnostic(layer.loc, layer.name,
+                           fmt::format("{} of {} parameters are not finite ({} NaN, {} infinite)",
+                                       nans + infinities, total, nans, infinities)));
+  }
+  return warnings;
+}
+
 } // namespace tessel
