@@ -60,9 +60,6 @@ void printSummary(const Network &network, const std::vector<float> &output, doub
 } // namespace
 
 int runRunCommand() {
-  // Checked first so that a malformed --input-size is reported as a usage error.
-  if (auto inputSize = parsedInputSize(); !inputSize)
-    return reportError(inputSize.takeError(), kExitUsage);
   // The reference runs the network as described, not normalized.
   auto network = loadCommandLineNetwork();
   if (!network)
