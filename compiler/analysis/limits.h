@@ -32,6 +32,11 @@ constexpr int64_t kMaxFloatFileBytes = kMaxTensorElements * 4;
 // nothing else bounds it, e.g. `tessel compare` of two such files.
 constexpr int64_t kMaxUnsizedFileBytes = int64_t(256) << 20;
 
+// Most memory `tessel run` may use: the reference executor keeps every
+// layer's output and computes each in double. Beyond it a run would exhaust
+// the machine rather than fail cleanly.
+constexpr int64_t kMaxReferenceBytes = int64_t(8) << 30;
+
 // Largest arena plus weights the generated code may declare on a 32-bit
 // target: one object must stay below PTRDIFF_MAX (2^31 - 1) there, and the
 // arena and the weights share the address space with the program and the OS.

@@ -177,6 +177,19 @@ TEST_CASE("a 32-bit target cannot take an arena beyond its address space: exit 3
   CHECK(contains(small, "of budget 2147483647"));
 }
 
+TEST_CASE("run refuses a network whose reference run would need more than 8 GiB") {
+  const std::string work = e2e::freshWorkDir("limits-reference");
+  const auto start = std::chrono::steady_clock::now();
+  e2e::CommandResult result =
+      tessel("run " + e2e::quote(e2e::networkPath("resnet18.yaml")) +
+             " --input-size 8000x8000 --output " + e2e::quote(work + "/o.bin"));
+  INFO(result.output);
+  CHECK(result.exitCode == 3);
+  CHECK(contains(result, "more than its limit of 8589934592 bytes (8.00 GiB)"));
+  CHECK_FALSE(fs::exists(work + "/o.bin"));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+}
+
 TEST_CASE("malformed --input-size and an empty --budget are usage errors") {
   const std::string work = e2e::freshWorkDir("limits-usage");
   const std::string network = e2e::quote(e2e::networkPath("tiny-chain.yaml"));
