@@ -122,7 +122,7 @@ void clampBudget(std::optional<int64_t> &budget, const TargetProfile &target,
 
 int runCompileCommand() {
   std::optional<int64_t> budget;
-  if (Budget.getNumOccurrences() > 0) { // an empty --budget is no budget: an error
+  if (Budget.getNumOccurrences() > 0) { // even when empty: '' is not a size
     llvm::Expected<int64_t> parsed = parseByteSize(Budget);
     if (!parsed)
       return reportError(parsed.takeError(), kExitUsage);
@@ -136,8 +136,10 @@ int runCompileCommand() {
       TargetFile.empty() ? loadBuiltinTargetProfile(TargetName) : loadTargetProfileFile(TargetFile);
   if (!target)
     return reportError(target.takeError(), TargetFile.empty() ? kExitUsage : kExitInvalidInput);
-  clampBudget(budget, *target, "--budget");
-  clampBudget(target->defaultBudget, *target, target->name + "'s default budget");
+  if (budget)
+    clampBudget(budget, *target, "--budget");
+  else
+    clampBudget(target->defaultBudget, *target, target->name + "'s default budget");
   const int64_t addressable = addressableBytes(*target);
   LoweringOptions lowering;
   lowering.threads = Threads.getNumOccurrences() > 0 ? int(Threads) : target->threads;

@@ -114,9 +114,9 @@ int main(int argc, char **argv) {
           "  tessel compare ACTUAL.bin EXPECTED.bin    compare outputs\n"
           "  tessel calibrate [--target rpi4] -o F     measure a board's latency figures\n\n"
           "Exit codes: 0 success, 1 invalid input (network, weights, input file),\n"
-          "2 bad command line, 3 impossible request (e.g. budget; for calibrate: building or\n"
-          "running the timing program failed), 4 cannot write output,\n"
-          "5 compared outputs differ.\n",
+          "2 bad command line, 3 impossible request (e.g. budget, the target's address space;\n"
+          "for calibrate: building or running the timing program failed), 4 cannot write\n"
+          "output, 5 compared outputs differ.\n",
           &llvm::errs()))
     return kExitUsage;
   // Malformed shared options are usage errors whichever subcommand reads them.
