@@ -18,6 +18,11 @@
 #include <cmath>
 #include <fstream>
 #include <string>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace tessel;
 
@@ -103,6 +108,28 @@ TEST_CASE("readBoundedFile reads a device up to the bound plus one byte") {
   REQUIRE(null);
   REQUIRE_FALSE(null->tooLong());
   CHECK(null->contents->getBufferSize() == 0);
+}
+
+TEST_CASE("readBoundedFile reads a FIFO to its end, or up to the bound plus one byte") {
+  TempDir dir;
+  const std::string fifo = dir.path("fifo");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  for (size_t written : {size_t(100), size_t(110)}) {
+    CAPTURE(written);
+    // One write below the pipe's capacity: it completes before the reader stops.
+    std::thread writer([&] {
+      const int fd = ::open(fifo.c_str(), O_WRONLY);
+      const std::string bytes(written, 'y');
+      CHECK(::write(fd, bytes.data(), bytes.size()) == ssize_t(bytes.size()));
+      ::close(fd);
+    });
+    llvm::ErrorOr<BoundedFile> file = readBoundedFile(fifo, 100);
+    writer.join();
+    REQUIRE(file);
+    CHECK(file->tooLong() == (written > 100));
+    if (!file->tooLong())
+      CHECK(file->contents->getBuffer() == std::string(100, 'y'));
+  }
 }
 
 TEST_CASE("readBoundedFile: a missing file or a directory is an error") {
