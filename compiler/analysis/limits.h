@@ -12,7 +12,8 @@ namespace tessel {
 constexpr int kMaxDimension = 1'000'000;
 
 // Largest element count of any feature map or parameter tensor, and of all
-// parameters of a network together (2^31 - 1, so counts fit in an int).
+// parameters of a network together (2^31 - 1, so counts fit in an int; the
+// parameters are held tighter still by kMaxParameterBytes).
 constexpr int64_t kMaxTensorElements = (int64_t(1) << 31) - 1;
 
 // Largest network description or target profile file: real ones are a few
