@@ -120,12 +120,10 @@ struct BaseProfile {
 llvm::Expected<BaseProfile> loadBaseProfile() {
   std::string text, fileName, name;
   if (!TargetFile.empty()) {
-    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-        llvm::MemoryBuffer::getFile(TargetFile, /*IsText=*/true);
-    if (!buffer)
-      return failure(fmt::format("cannot read the target profile '{}': {}", TargetFile.getValue(),
-                                 buffer.getError().message()));
-    text = (*buffer)->getBuffer().str();
+    llvm::Expected<std::string> read = readTargetProfileText(TargetFile);
+    if (!read)
+      return read.takeError();
+    text = std::move(*read);
     fileName = TargetFile;
     name = llvm::sys::path::stem(TargetFile).str();
   } else {

@@ -19,6 +19,7 @@
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <fmt/format.h>
@@ -33,9 +34,11 @@ namespace tessel::driver {
 static cl::opt<std::string> OutputDirectory("o", cl::desc("Output directory"),
                                             cl::value_desc("dir"), cl::Required,
                                             cl::sub(compileCommand()));
-static cl::opt<std::string> Budget("budget",
-                                   cl::desc("Largest arena allowed (e.g. 4MiB, 512KiB, 3MB)"),
-                                   cl::value_desc("size"), cl::sub(compileCommand()));
+static cl::opt<std::string>
+    Budget("budget",
+           cl::desc("Largest arena allowed (e.g. 4MiB, 512KiB, 3MB); more than the target can "
+                    "address (2 GiB - 1 on 32-bit boards) is lowered to that"),
+           cl::value_desc("size"), cl::sub(compileCommand()));
 static cl::opt<std::string> SymbolName(
     "name", cl::value_desc("identifier"),
     cl::desc("Prefix of the generated symbols and files (default: from the network's name)"),
@@ -100,11 +103,33 @@ llvm::Error impossibleBudget(const SearchOutcome &outcome, int64_t budget, bool 
       MaxTileGrid.getValue());
 }
 
+// The network needs more than the target can address, whatever the budget.
+llvm::Error beyondAddressSpace(const TargetProfile &target, const std::string &needs) {
+  const int64_t addressable = addressableBytes(target);
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      fmt::format("{}, more than {} can address: at most {} bytes ({}) of arena and weights", needs,
+                  describeAddressSpace(target), addressable, formatBytes(addressable)));
+}
+
+// A budget beyond the target's address space means "as much as it can take":
+// it is lowered to that limit, with a warning.
+void clampBudget(std::optional<int64_t> &budget, const TargetProfile &target,
+                 const std::string &what) {
+  const int64_t addressable = addressableBytes(target);
+  if (!budget || *budget <= addressable)
+    return;
+  llvm::WithColor::warning(llvm::errs(), "tessel") << fmt::format(
+      "{} of {} bytes ({}) is more than {} can address; using {} bytes ({})\n", what, *budget,
+      formatBytes(*budget), describeAddressSpace(target), addressable, formatBytes(addressable));
+  budget = addressable;
+}
+
 } // namespace
 
 int runCompileCommand() {
   std::optional<int64_t> budget;
-  if (!Budget.empty()) {
+  if (Budget.getNumOccurrences() > 0) { // even when empty: '' is not a size
     llvm::Expected<int64_t> parsed = parseByteSize(Budget);
     if (!parsed)
       return reportError(parsed.takeError(), kExitUsage);
@@ -118,6 +143,11 @@ int runCompileCommand() {
       TargetFile.empty() ? loadBuiltinTargetProfile(TargetName) : loadTargetProfileFile(TargetFile);
   if (!target)
     return reportError(target.takeError(), TargetFile.empty() ? kExitUsage : kExitInvalidInput);
+  if (budget)
+    clampBudget(budget, *target, "--budget");
+  else
+    clampBudget(target->defaultBudget, *target, target->name + "'s default budget");
+  const int64_t addressable = addressableBytes(*target);
   LoweringOptions lowering;
   lowering.threads = Threads.getNumOccurrences() > 0 ? int(Threads) : target->threads;
   if (lowering.threads < 1 || lowering.threads > kMaxThreads)
@@ -172,8 +202,16 @@ int runCompileCommand() {
   } else {
     std::optional<int64_t> arenaBudget;
     const int64_t weightBound = weightBytesUpperBound(*net);
+    if (weightBound >= addressable)
+      return reportError(
+          beyondAddressSpace(*target, fmt::format("the weights take up to {} bytes", weightBound)),
+          kExitImpossible);
     if (report.budgetBytes)
       arenaBudget = *report.budgetBytes - (report.budgetCountsWeights ? weightBound : 0);
+    // The address space bounds the arena even without a budget.
+    const bool addressBound = !arenaBudget || *arenaBudget >= addressable - weightBound;
+    if (addressBound)
+      arenaBudget = addressable - weightBound;
     SearchOptions searchOptions;
     searchOptions.maxTileGrid = MaxTileGrid;
     searchOptions.lowering = lowering;
@@ -184,6 +222,14 @@ int runCompileCommand() {
       return reportError(outcome.takeError(), kExitInvalidInput);
     report.searchSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!outcome->fits && addressBound)
+      return reportError(
+          beyondAddressSpace(*target,
+                             fmt::format("the smallest arena tessel reaches is {} bytes ({}), "
+                                         "with up to {} bytes of weights",
+                                         outcome->plan.arena.arenaBytes,
+                                         formatBytes(outcome->plan.arena.arenaBytes), weightBound)),
+          kExitImpossible);
     if (!outcome->fits)
       return reportError(
           impossibleBudget(*outcome, *report.budgetBytes, budget.has_value(), *target, weightBound),
@@ -200,6 +246,14 @@ int runCompileCommand() {
     return reportError(generated.takeError(), kExitInvalidInput);
 
   const int64_t arenaBytes = generated->plan.arena.arenaBytes;
+  if (arenaBytes + generated->weightBytes > addressable)
+    return reportError(
+        beyondAddressSpace(*target,
+                           fmt::format("the network needs an arena of {} bytes ({}) and {} "
+                                       "bytes of weights with the schedule '{}'",
+                                       arenaBytes, formatBytes(arenaBytes), generated->weightBytes,
+                                       formatSchedule(generated->plan.schedule))),
+        kExitImpossible);
   const BudgetUse use = accountBudget(*target, arenaBytes, generated->weightBytes, budget);
   if (!use.fits()) {
     const bool arenaOnly = target->budgetCounts == std::vector<BudgetItem>{BudgetItem::Arena};

@@ -1,5 +1,8 @@
 // `tessel run`: runs the reference executor on one input image and writes the
 // last layer's output as a raw float32 file.
+#include "analysis/byte_size.h"
+#include "analysis/layer_costs.h"
+#include "analysis/limits.h"
 #include "driver/network_loading.h"
 #include "driver/options.h"
 
@@ -43,6 +46,24 @@ llvm::Expected<std::vector<float>> loadInput(const Shape &shape) {
   return readFloatFile(InputFile, shape.elements());
 }
 
+// What the reference executor holds at its peak: every layer's output as
+// float, and the largest once more in double while it is computed.
+llvm::Error checkReferenceMemory(const Network &network) {
+  int64_t total = 0, largest = 0;
+  for (int i = 0; i < int(network.layers.size()); ++i) {
+    total += layerActivationBytes(network, i);
+    largest = std::max(largest, layerActivationBytes(network, i));
+  }
+  const int64_t bytes = total + 2 * largest;
+  if (bytes <= kMaxReferenceBytes)
+    return llvm::Error::success();
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      fmt::format("the reference executor would need about {} bytes ({}) for this network, more "
+                  "than its limit of {} bytes ({})",
+                  bytes, formatBytes(bytes), kMaxReferenceBytes, formatBytes(kMaxReferenceBytes)));
+}
+
 void printSummary(const Network &network, const std::vector<float> &output, double milliseconds) {
   const Layer &last = network.layers.back();
   float minimum = output.empty() ? 0.0f : *std::min_element(output.begin(), output.end());
@@ -60,13 +81,13 @@ void printSummary(const Network &network, const std::vector<float> &output, doub
 } // namespace
 
 int runRunCommand() {
-  // Checked first so that a malformed --input-size is reported as a usage error.
-  if (auto inputSize = parsedInputSize(); !inputSize)
-    return reportError(inputSize.takeError(), kExitUsage);
   // The reference runs the network as described, not normalized.
   auto network = loadCommandLineNetwork();
   if (!network)
     return reportError(network.takeError(), kExitInvalidInput);
+
+  if (llvm::Error error = checkReferenceMemory(*network))
+    return reportError(std::move(error), kExitImpossible);
 
   auto input = loadInput(network->inputShape);
   if (!input)

@@ -2,6 +2,7 @@
 // (cmd_*.cpp); this file owns the shared options and dispatch.
 #include "driver/options.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -51,11 +52,13 @@ cl::opt<std::string> InputSizeOption("input-size", cl::value_desc("HxW"),
 
 cl::opt<std::string> ScheduleOption(
     "schedule", cl::value_desc("groups"),
-    cl::desc("How to run the layers, e.g. \"0-7:tile5x5, 8-15:stream4\" (default: layer by layer)"),
+    cl::desc("How to run the layers, e.g. \"0-7:tile5x5, 8-15:stream4\"; an empty value runs "
+             "every layer whole, as 'layers' (default: info runs layer by layer, compile "
+             "searches)"),
     cl::sub(infoCommand()), cl::sub(compileCommand()), cl::cat(SharedCategory));
 
 llvm::Expected<std::optional<std::pair<int, int>>> parsedInputSize() {
-  if (InputSizeOption.empty())
+  if (InputSizeOption.getNumOccurrences() == 0)
     return std::nullopt;
   llvm::StringRef text = InputSizeOption;
   auto [heightText, widthText] = text.split('x');
@@ -81,11 +84,26 @@ static void printVersion(llvm::raw_ostream &os) {
   os << fmt::format("tessel {}\n", TESSEL_VERSION);
 }
 
+// The options LLVM's libraries register (--rng-seed, --color, --polly-*, ...)
+// all sit on the top level, where no tessel option is: only --help-hidden
+// lists them. The generic ones (--help, --version) stay, found through the
+// category of --help.
+static void hideLlvmOptions() {
+  llvm::StringMap<cl::Option *> &options = cl::getRegisteredOptions(*cl::TopLevelSubCommand);
+  const cl::Option *help = options.lookup("help");
+  if (!help || help->Categories.empty())
+    return;
+  const cl::OptionCategory *generic = help->Categories.front();
+  for (auto &entry : options)
+    if (!llvm::is_contained(entry.second->Categories, generic))
+      entry.second->setHiddenFlag(cl::Hidden);
+}
+
 int main(int argc, char **argv) {
   using namespace tessel::driver;
   llvm::InitLLVM initLLVM(argc, argv);
   cl::SetVersionPrinter(printVersion);
-  cl::HideUnrelatedOptions({&SharedCategory, &cl::getGeneralCategory()});
+  hideLlvmOptions();
   if (!cl::ParseCommandLineOptions(
           argc, argv,
           "tessel: fused-tiling code generator for CNN inference on small boards\n\n"
@@ -96,12 +114,15 @@ int main(int argc, char **argv) {
           "  tessel compare ACTUAL.bin EXPECTED.bin    compare outputs\n"
           "  tessel calibrate [--target rpi4] -o F     measure a board's latency figures\n\n"
           "Exit codes: 0 success, 1 invalid input (network, weights, input file),\n"
-          "2 bad command line, 3 impossible request (e.g. budget; for calibrate: building or\n"
-          "running the timing program failed), 4 cannot write output (for compile: also\n"
-          "when it would replace files it did not write; --force allows that),\n"
-          "5 compared outputs differ.\n",
+          "2 bad command line, 3 impossible request (e.g. budget, the target's address space;\n"
+          "for calibrate: building or running the timing program failed), 4 cannot write\n"
+          "output (for compile: also when it would replace files it did not write; --force\n"
+          "allows that), 5 compared outputs differ.\n",
           &llvm::errs()))
     return kExitUsage;
+  // Malformed shared options are usage errors whichever subcommand reads them.
+  if (auto inputSize = parsedInputSize(); !inputSize)
+    return reportError(inputSize.takeError(), kExitUsage);
 
   if (infoCommand())
     return runInfoCommand();

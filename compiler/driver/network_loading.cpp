@@ -2,7 +2,10 @@
 
 #include "driver/options.h"
 #include "frontend/load_network.h"
+#include "frontend/weight_file.h"
 #include "normalize/normalize.h"
+
+#include "llvm/Support/WithColor.h"
 
 namespace tessel::driver {
 
@@ -12,7 +15,11 @@ llvm::Expected<Network> loadCommandLineNetwork() {
     return inputSize.takeError();
   LoadOptions options;
   options.inputSize = *inputSize;
-  return loadNetwork(NetworkPath, options);
+  llvm::Expected<Network> net = loadNetwork(NetworkPath, options);
+  if (net)
+    for (const std::string &warning : nonFiniteWeightWarnings(*net))
+      llvm::WithColor::warning(llvm::errs(), "tessel") << warning << "\n";
+  return net;
 }
 
 llvm::Expected<Network> loadNormalizedNetwork() {

@@ -1,5 +1,7 @@
 #include "frontend/load_network.h"
 
+#include "analysis/bounded_file.h"
+#include "analysis/byte_size.h"
 #include "analysis/diagnostic.h"
 #include "analysis/limits.h"
 #include "analysis/parameter_layout.h"
@@ -9,7 +11,6 @@
 #include "frontend/random_weights.h"
 #include "frontend/weight_file.h"
 
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include <fmt/format.h>
@@ -56,11 +57,16 @@ std::string weightsPath(const std::string &file, const std::string &descriptionP
 llvm::Error loadWeights(NetworkDescription &description, const std::string &descriptionPath) {
   Network &network = description.network;
   const WeightsSource &source = description.weights;
+  // Checked before any weight is allocated: a bigger network would exhaust
+  // the compiler's memory and could not run on any board anyway.
   const int64_t parameters = networkParameterCount(network);
-  if (parameters > kMaxTensorElements)
-    return makeDiagnostic(source.loc, "",
-                          fmt::format("the network has {} parameters, more than the limit of {}",
-                                      parameters, kMaxTensorElements));
+  if (parameters > kMaxTensorElements || parameters * int64_t(sizeof(float)) > kMaxParameterBytes)
+    return makeDiagnostic(
+        source.loc, "",
+        fmt::format("the network has {} parameters ({} bytes as float32), more than the limit of "
+                    "{} bytes ({}) of parameters",
+                    parameters, parameters * int64_t(sizeof(float)), kMaxParameterBytes,
+                    formatBytes(kMaxParameterBytes)));
   if (!source.file) {
     fillRandomWeights(network, source.seed);
     return llvm::Error::success();
@@ -71,15 +77,20 @@ llvm::Error loadWeights(NetworkDescription &description, const std::string &desc
 }
 
 llvm::Expected<Network> load(const std::string &path, const LoadOptions &options) {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> text =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  llvm::ErrorOr<BoundedFile> text = readBoundedFile(path, kMaxDescriptionBytes);
   if (!text)
     return makeDiagnostic(
         SourceLoc{path}, "",
         fmt::format("cannot read the network description: {}", text.getError().message()));
+  if (text->tooLong())
+    return makeDiagnostic(SourceLoc{path}, "",
+                          fmt::format("the network description is over the limit of {} bytes ({}) "
+                                      "for a description: it has {}",
+                                      kMaxDescriptionBytes, formatBytes(kMaxDescriptionBytes),
+                                      text->describeSize()));
 
   llvm::Expected<NetworkDescription> description =
-      parseNetworkDescription((*text)->getBuffer(), path);
+      parseNetworkDescription(text->contents->getBuffer(), path);
   if (!description)
     return description.takeError();
   Network &network = description->network;

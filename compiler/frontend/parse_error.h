@@ -31,4 +31,8 @@ struct ReadContext {
 // 1-based position of a yaml-cpp mark; line 0 when the mark is unknown.
 SourceLoc sourceLocOf(const std::string &file, const YAML::Mark &mark);
 
+// The one YAML document in `text`. YAML::Load would silently ignore any
+// further document; this throws ParseError at the start of the second.
+YAML::Node loadSingleDocument(const std::string &text, const ReadContext &context);
+
 } // namespace tessel

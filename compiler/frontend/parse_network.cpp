@@ -131,8 +131,9 @@ void parseLayers(const YAML::Node &node, ReadContext &context, NetworkDescriptio
   }
 }
 
-NetworkDescription parseRoot(const YAML::Node &root, const std::string &fileName) {
+NetworkDescription parseRoot(const std::string &text, const std::string &fileName) {
   ReadContext context{fileName, ""};
+  const YAML::Node root = loadSingleDocument(text, context);
   if (root.IsNull())
     context.fail(SourceLoc{fileName, 1, 1},
                  "the description is empty; it needs 'name', 'input' and 'layers'");
@@ -157,7 +158,7 @@ NetworkDescription parseRoot(const YAML::Node &root, const std::string &fileName
 llvm::Expected<NetworkDescription> parseNetworkDescription(llvm::StringRef text,
                                                            const std::string &fileName) {
   try {
-    return parseRoot(YAML::Load(text.str()), fileName);
+    return parseRoot(text.str(), fileName);
   } catch (const ParseError &error) {
     return makeDiagnostic(error.loc, error.layer, error.problem);
   } catch (const YAML::DeepRecursion &error) {

@@ -1,35 +1,34 @@
 #include "frontend/weight_file.h"
 
+#include "analysis/bounded_file.h"
 #include "analysis/diagnostic.h"
 #include "frontend/weight_tensors.h"
 
 #include "llvm/Support/Endian.h"
-#include "llvm/Support/MemoryBuffer.h"
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstring>
 
 namespace tessel {
 
 llvm::Error readWeightFile(Network &network, const std::string &path, const SourceLoc &where) {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  const int64_t parameters = networkParameterCount(network);
+  const int64_t expected = parameters * int64_t(sizeof(float));
+  // Nothing past the size the network needs is read.
+  llvm::ErrorOr<BoundedFile> file = readBoundedFile(path, uint64_t(expected));
   if (!file)
     return makeDiagnostic(
         where, "",
         fmt::format("cannot read weights file '{}': {}", path, file.getError().message()));
-
-  const int64_t parameters = networkParameterCount(network);
-  const int64_t expected = parameters * int64_t(sizeof(float));
-  const int64_t actual = int64_t((*file)->getBufferSize());
-  if (actual != expected)
+  if (file->tooLong() || int64_t(file->contents->getBufferSize()) != expected)
     return makeDiagnostic(where, "",
-                          fmt::format("weights file '{}' has {} bytes, but the network needs {} "
+                          fmt::format("weights file '{}' has {}, but the network needs {} "
                                       "bytes ({} float32 parameters)",
-                                      path, actual, expected, parameters));
+                                      path, file->describeSize(), expected, parameters));
 
-  const char *cursor = (*file)->getBufferStart();
+  const char *cursor = file->contents->getBufferStart();
   forEachParameterTensor(network,
                          [&](int, int, const ParameterTensor &, std::vector<float> &values) {
                            for (float &value : values) {
@@ -39,6 +38,28 @@ llvm::Error readWeightFile(Network &network, const std::string &path, const Sour
                            }
                          });
   return llvm::Error::success();
+}
+
+std::vector<std::string> nonFiniteWeightWarnings(const Network &network) {
+  std::vector<std::string> warnings;
+  for (const Layer &layer : network.layers) {
+    const LayerWeights &w = layer.weights;
+    int64_t total = 0, nans = 0, infinities = 0;
+    for (const std::vector<float> *values :
+         {&w.weight, &w.bias, &w.gamma, &w.beta, &w.mean, &w.variance}) {
+      total += int64_t(values->size());
+      for (float value : *values) {
+        nans += std::isnan(value);
+        infinities += std::isinf(value);
+      }
+    }
+    if (nans + infinities > 0)
+      warnings.push_back(
+          formatDiagnostic(layer.loc, layer.name,
+                           fmt::format("{} of {} parameters are not finite ({} NaN, {} infinite)",
+                                       nans + infinities, total, nans, infinities)));
+  }
+  return warnings;
 }
 
 } // namespace tessel

@@ -7,6 +7,7 @@
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <vector>
 
 namespace tessel {
 
@@ -14,5 +15,10 @@ namespace tessel {
 // file must hold exactly the network's parameters. `where` (the `file:`
 // value in the description) locates the error messages.
 llvm::Error readWeightFile(Network &network, const std::string &path, const SourceLoc &where);
+
+// A warning for each layer whose parameters hold NaN or infinite values
+// (legal floats, but rarely meant): "FILE:LINE:COL: layer 'conv1': 3 of 864
+// parameters are not finite (2 NaN, 1 infinite)".
+std::vector<std::string> nonFiniteWeightWarnings(const Network &network);
 
 } // namespace tessel

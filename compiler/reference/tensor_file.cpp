@@ -1,9 +1,10 @@
 #include "reference/tensor_file.h"
 
+#include "analysis/bounded_file.h"
+
 #include "llvm/ADT/bit.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <fmt/format.h>
@@ -20,12 +21,11 @@ llvm::Error fileError(fmt::format_string<Args...> format, Args &&...args) {
                                  fmt::format(format, std::forward<Args>(args)...));
 }
 
-llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> readBytes(const std::string &path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer)
-    return fileError("cannot read '{}': {}", path, buffer.getError().message());
-  return std::move(*buffer);
+llvm::Expected<BoundedFile> readBytes(const std::string &path, uint64_t maxBytes) {
+  llvm::ErrorOr<BoundedFile> file = readBoundedFile(path, maxBytes);
+  if (!file)
+    return fileError("cannot read '{}': {}", path, file.getError().message());
+  return std::move(*file);
 }
 
 std::vector<float> decodeFloats(llvm::StringRef bytes) {
@@ -39,25 +39,27 @@ std::vector<float> decodeFloats(llvm::StringRef bytes) {
 } // namespace
 
 llvm::Expected<std::vector<float>> readFloatFile(const std::string &path, int64_t expectedCount) {
-  auto buffer = readBytes(path);
-  if (!buffer)
-    return buffer.takeError();
-  const uint64_t actualBytes = (*buffer)->getBufferSize();
   const uint64_t expectedBytes = uint64_t(expectedCount) * kFloatBytes;
-  if (actualBytes != expectedBytes)
-    return fileError("'{}' is {} bytes, expected {} bytes ({} float32 values)", path, actualBytes,
-                     expectedBytes, expectedCount);
-  return decodeFloats((*buffer)->getBuffer());
+  auto file = readBytes(path, expectedBytes);
+  if (!file)
+    return file.takeError();
+  if (file->tooLong() || file->contents->getBufferSize() != expectedBytes)
+    return fileError("'{}' has {}, expected {} bytes ({} float32 values)", path,
+                     file->describeSize(), expectedBytes, expectedCount);
+  return decodeFloats(file->contents->getBuffer());
 }
 
-llvm::Expected<std::vector<float>> readFloatFile(const std::string &path) {
-  auto buffer = readBytes(path);
-  if (!buffer)
-    return buffer.takeError();
-  const uint64_t actualBytes = (*buffer)->getBufferSize();
+llvm::Expected<std::optional<std::vector<float>>> readFloatFileAtMost(const std::string &path,
+                                                                      uint64_t maxBytes) {
+  auto file = readBytes(path, maxBytes);
+  if (!file)
+    return file.takeError();
+  if (file->tooLong())
+    return std::nullopt;
+  const uint64_t actualBytes = file->contents->getBufferSize();
   if (actualBytes % kFloatBytes != 0)
     return fileError("'{}' is {} bytes, not a whole number of float32 values", path, actualBytes);
-  return decodeFloats((*buffer)->getBuffer());
+  return decodeFloats(file->contents->getBuffer());
 }
 
 llvm::Error writeFloatFile(const std::string &path, llvm::ArrayRef<float> values) {

@@ -7,17 +7,22 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace tessel {
 
 // Reads a file that must hold exactly `expectedCount` floats; otherwise the
-// error names the file and the expected and actual byte sizes.
+// error names the file and the expected and actual byte sizes. Nothing past
+// the expected size is read, so a device such as /dev/zero fails quickly.
 llvm::Expected<std::vector<float>> readFloatFile(const std::string &path, int64_t expectedCount);
 
-// Reads a file holding any whole number of floats.
-llvm::Expected<std::vector<float>> readFloatFile(const std::string &path);
+// Reads a file holding any whole number of floats and at most `maxBytes`
+// bytes; std::nullopt when it holds more (a device or pipe is read up to
+// `maxBytes` + 1 bytes to tell).
+llvm::Expected<std::optional<std::vector<float>>> readFloatFileAtMost(const std::string &path,
+                                                                      uint64_t maxBytes);
 
 // Writes `values` to a temporary file next to `path` and renames it into
 // place, so a failure never leaves a half-written file at `path`.

@@ -1,5 +1,9 @@
 #include "target/memory_budget.h"
 
+#include "analysis/limits.h"
+
+#include <fmt/format.h>
+
 namespace tessel {
 
 const char *budgetItemName(BudgetItem item) {
@@ -8,6 +12,15 @@ const char *budgetItemName(BudgetItem item) {
   case BudgetItem::Weights: return "weights";
   }
   return "?";
+}
+
+int64_t addressableBytes(const TargetProfile &target) {
+  return target.triple.isArch64Bit() ? kMaxAddressable64Bytes : kMaxAddressable32Bytes;
+}
+
+std::string describeAddressSpace(const TargetProfile &target) {
+  return fmt::format("{} ({}-bit, {})", target.name, target.triple.isArch64Bit() ? 64 : 32,
+                     target.triple.str());
 }
 
 BudgetUse accountBudget(const TargetProfile &target, int64_t arenaBytes, int64_t weightBytes,

@@ -26,6 +26,15 @@ struct BudgetUse {
 BudgetUse accountBudget(const TargetProfile &target, int64_t arenaBytes, int64_t weightBytes,
                         std::optional<int64_t> commandLineBudget);
 
+// The most bytes of arena plus weights the generated code may take on the
+// target, whatever its budget: kMaxAddressable32Bytes for a 32-bit triple
+// (armv7, Cortex-M), kMaxAddressable64Bytes for a 64-bit one.
+int64_t addressableBytes(const TargetProfile &target);
+
+// "rpi-zero2 (32-bit, armv7-unknown-linux-gnueabihf)", for messages about
+// that limit.
+std::string describeAddressSpace(const TargetProfile &target);
+
 // "arena", "weights": the words profiles and messages use.
 const char *budgetItemName(BudgetItem item);
 

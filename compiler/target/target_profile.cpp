@@ -1,6 +1,8 @@
 #include "target/target_profile.h"
 
+#include "analysis/bounded_file.h"
 #include "analysis/diagnostic.h"
+#include "analysis/limits.h"
 #include "codegen/embedded_files.h"
 #include "frontend/attribute_map.h"
 #include "frontend/nearest_name.h"
@@ -12,7 +14,6 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Host.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include <fmt/format.h>
@@ -125,8 +126,9 @@ ToolchainSpec readToolchain(const YAML::Node &node, const ReadContext &context) 
   return toolchain;
 }
 
-TargetProfile parseRoot(const YAML::Node &root, const std::string &fileName) {
+TargetProfile parseRoot(const std::string &text, const std::string &fileName) {
   ReadContext context{fileName, ""};
+  const YAML::Node root = loadSingleDocument(text, context);
   if (root.IsNull())
     context.fail(SourceLoc{fileName, 1, 1}, "the target profile is empty");
   AttributeMap top(root, context, "a target profile");
@@ -175,7 +177,7 @@ bool hasThreads(const TargetProfile &profile) {
 llvm::Expected<TargetProfile> parseTargetProfile(llvm::StringRef text, const std::string &fileName,
                                                  const std::string &name) {
   try {
-    TargetProfile profile = parseRoot(YAML::Load(text.str()), fileName);
+    TargetProfile profile = parseRoot(text.str(), fileName);
     profile.name = name;
     return profile;
   } catch (const ParseError &error) {
@@ -186,14 +188,25 @@ llvm::Expected<TargetProfile> parseTargetProfile(llvm::StringRef text, const std
   }
 }
 
-llvm::Expected<TargetProfile> loadTargetProfileFile(const std::string &path) {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-  if (!buffer)
+llvm::Expected<std::string> readTargetProfileText(const std::string &path) {
+  llvm::ErrorOr<BoundedFile> file = readBoundedFile(path, kMaxDescriptionBytes);
+  if (!file)
     return makeDiagnostic(
         SourceLoc{path, 0, 0}, "",
-        fmt::format("cannot read the target profile: {}", buffer.getError().message()));
-  return parseTargetProfile((*buffer)->getBuffer(), path, llvm::sys::path::stem(path).str());
+        fmt::format("cannot read the target profile: {}", file.getError().message()));
+  if (file->tooLong())
+    return makeDiagnostic(SourceLoc{path, 0, 0}, "",
+                          fmt::format("the target profile is over the limit of {} bytes for a "
+                                      "description: it has {}",
+                                      kMaxDescriptionBytes, file->describeSize()));
+  return file->contents->getBuffer().str();
+}
+
+llvm::Expected<TargetProfile> loadTargetProfileFile(const std::string &path) {
+  llvm::Expected<std::string> text = readTargetProfileText(path);
+  if (!text)
+    return text.takeError();
+  return parseTargetProfile(*text, path, llvm::sys::path::stem(path).str());
 }
 
 std::vector<std::string> builtinTargetNames() {

@@ -62,7 +62,7 @@ struct TargetProfile {
   std::vector<BudgetItem> budgetCounts;
   std::optional<int64_t> defaultBudget;   // bytes; none: no limit unless --budget
   double gflopsPerCore = 0;               // rough placeholder until calibrated on the board
-  LatencyProfile latency; // the `latency` section, or defaults from gflopsPerCore
+  LatencyProfile latency;                 // the `latency` section, or defaults from gflopsPerCore
   std::optional<ToolchainSpec> toolchain; // none: build with the machine's own compiler
 };
 
@@ -74,6 +74,9 @@ bool hasThreads(const TargetProfile &profile);
 // TargetProfile::name.
 llvm::Expected<TargetProfile> parseTargetProfile(llvm::StringRef text, const std::string &fileName,
                                                  const std::string &name);
+
+// The text of a profile file, refused unread beyond kMaxDescriptionBytes.
+llvm::Expected<std::string> readTargetProfileText(const std::string &path);
 
 // A profile from a file (--target-file); its name is the file's stem.
 llvm::Expected<TargetProfile> loadTargetProfileFile(const std::string &path);
