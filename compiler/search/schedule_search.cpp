@@ -2,8 +2,14 @@
 
 #include "search/latency_model.h"
 
+#include "analysis/layer_costs.h"
+#include "plan/arena_planner.h"
+
 #include <algorithm>
+#include <iterator>
 #include <limits>
+#include <map>
+#include <tuple>
 
 namespace tessel {
 namespace {
@@ -70,6 +76,56 @@ std::vector<GroupEstimate> mergeLayersRuns(const std::vector<GroupEstimate> &gro
   return merged;
 }
 
+// How a candidate's first layer runs: whether each of its calls computes its
+// whole map (and each of the input's, when the group converts the input),
+// and how many calls it makes.
+struct FirstLayerCalls {
+  bool whole = true;
+  int calls = 0;
+};
+
+FirstLayerCalls firstLayerCalls(const Network &net, const std::vector<Operation> &operations,
+                                const GroupSchedule &group, bool inputInGroup) {
+  FirstLayerCalls first;
+  for (const Operation &op : operations) {
+    if (op.kind != Operation::Kind::Kernel)
+      continue;
+    const int layer = op.call.layer;
+    if (layer == group.first || (inputInGroup && layer == 0)) {
+      first.whole = first.whole && op.call.region == wholeMap(net.layers[size_t(layer)].output);
+      first.calls += layer == group.first;
+    }
+  }
+  return first;
+}
+
+// Whether fused group c = first..last is never better than its first layer
+// on its own followed by rest = first+1..last fused the same way, so that
+// the search can leave it out. Only when rest is fused too (first + 1 <
+// last) and c's first layer computes its whole map in every call (and the
+// input's whole map, when c converts it):
+//  - rest's calls are c's calls of its layers: each layer computes the
+//    region its consumer reads, traced back from the group's output,
+//    whatever runs before; c's whole-map calls of the first layer (and the
+//    input's conversion) are the calls running it on its own makes.
+//  - stream: the first layer (and the input) runs once, so both make the
+//    same calls: the same time. Its row window then holds its whole map
+//    throughout c's steps, where rest holds the same map as its input, and
+//    the other bytes live at each step are the same or fewer, so neither
+//    rest nor the layer on its own peaks higher than c.
+//  - tile: every tile repeats the whole-map calls, at least two where one
+//    does: strictly slower. A tile buffer is live for two steps only, so
+//    rest (holding the whole map throughout) may peak higher: compared.
+// Both preparations apply this same rule, so they give the same candidates.
+bool beatenBySplit(const GroupEstimate &c, const FirstLayerCalls &firstCalls, int64_t restPeak,
+                   int64_t firstAlonePeak) {
+  if (c.group.last - c.group.first < 2 || !firstCalls.whole)
+    return false;
+  if (c.group.kind == GroupKind::Stream)
+    return firstCalls.calls == 1;
+  return c.peakBytes >= restPeak && c.peakBytes >= firstAlonePeak;
+}
+
 } // namespace
 
 llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
@@ -90,7 +146,22 @@ llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
     single.first = single.last = layer;
     search.endingAt_[size_t(layer)].push_back(estimateGroup(net, *base, baseLive, single, profile));
   }
+  if (options.exhaustive)
+    search.prepareExhaustive(options);
+  else
+    search.prepareGroupByGroup(options, *base);
+  return search;
+}
 
+void ScheduleSearch::prepareExhaustive(const SearchOptions &options) {
+  const Network &net = *net_;
+  const int layerCount = int(net.layers.size());
+  struct Evaluated {
+    GroupEstimate estimate;
+    FirstLayerCalls firstCalls;
+  };
+  // Candidates by first layer, last layer and kind (in fusedKinds order).
+  std::map<std::tuple<int, int, int>, Evaluated> evaluated;
   for (int first = 1; first < layerCount; ++first) {
     for (int last = first + 1; last < layerCount; ++last) {
       GroupSchedule probe;
@@ -103,7 +174,9 @@ llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
         llvm::consumeError(std::move(error));
         break;
       }
-      for (const GroupSchedule &group : fusedKinds(net, first, last, options)) {
+      const std::vector<GroupSchedule> kinds = fusedKinds(net, first, last, options);
+      for (size_t kind = 0; kind < kinds.size(); ++kind) {
+        const GroupSchedule &group = kinds[kind];
         llvm::Expected<ExecutionPlan> plan =
             lowerSchedule(net, withSingleGroup(net, group), options.lowering);
         if (!plan) {
@@ -111,11 +184,186 @@ llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
           continue;
         }
         const std::vector<int64_t> live = liveBytesPerStep(*plan, layerCount);
-        search.endingAt_[size_t(last)].push_back(estimateGroup(net, *plan, live, group, profile));
+        const bool inputInGroup = convertsInputInGroup(net, plan->schedule);
+        evaluated[{first, last, int(kind)}] =
+            Evaluated{estimateGroup(net, *plan, live, group, *profile_),
+                      firstLayerCalls(net, plan->operations, group, inputInGroup)};
       }
     }
   }
-  return search;
+  for (const auto &[key, candidate] : evaluated) {
+    const auto [first, last, kind] = key;
+    const auto rest = evaluated.find({first + 1, last, kind});
+    const int64_t restPeak = rest == evaluated.end() ? 0 : rest->second.estimate.peakBytes;
+    const int64_t firstAlonePeak = endingAt_[size_t(first)].front().peakBytes;
+    if (!beatenBySplit(candidate.estimate, candidate.firstCalls, restPeak, firstAlonePeak))
+      endingAt_[size_t(last)].push_back(candidate.estimate);
+  }
+}
+
+// Lowers each candidate on its own, without the rest of the network, and
+// computes what estimateGroup reads off a whole schedule's plan (the same
+// operations summed in the same order, so the same figures to the bit):
+// while c is lowered, the bytes live at its steps are its own buffers, its
+// output map, and the maps made before it and read at or after its first
+// layer. Those are live across all of its steps, and are the ones the
+// layer-by-layer plan holds at that layer's step.
+//
+// Candidates ending at a layer are built from the shortest up, and one that
+// beatenBySplit leaves out, with a first layer computing its whole map, is
+// usually followed by more: the next one down computes the whole map of its
+// first layer too when that is all the layer above reads. Those are left out
+// without lowering them (a tile group's peak follows from the shorter one's).
+void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const ExecutionPlan &base) {
+  const Network &net = *net_;
+  const int layerCount = int(net.layers.size());
+  const std::vector<std::vector<int>> consumers = net.allConsumers();
+  auto mapBytes = [&](int layer) {
+    return alignUp(net.layers[size_t(layer)].output.elements() * 4);
+  };
+  // Bytes of the layer-by-layer plan's maps made before each layer and live
+  // at its step.
+  std::vector<int64_t> crossing(size_t(layerCount) + 1, 0);
+  for (const BufferRequest &buffer : base.buffers)
+    if (buffer.firstStep + 1 <= buffer.lastStep) {
+      crossing[size_t(buffer.firstStep + 1)] += alignUp(buffer.bytes);
+      crossing[size_t(std::min(buffer.lastStep, layerCount - 1) + 1)] -= alignUp(buffer.bytes);
+    }
+  for (int layer = 1; layer <= layerCount; ++layer)
+    crossing[size_t(layer)] += crossing[size_t(layer - 1)];
+  const int64_t inputBytes = base.storage[0].kind == StorageKind::Full ? mapBytes(0) : 0;
+  const bool inputConvertible = inputBytes > 0 && consumers[0] == std::vector<int>{1};
+  auto outputBytes = [&](int last) {
+    return base.storage[size_t(last)].kind == StorageKind::Full ? mapBytes(last) : 0;
+  };
+  auto wholeNeeded =
+      [&](int layer) { // does `layer` read all of its input's map to compute its own?
+        const Shape &input = net.layers[size_t(net.layers[size_t(layer)].inputs[0])].output;
+        return inputNeed(net, layer, 0, wholeMap(net.layers[size_t(layer)].output)).region ==
+               wholeMap(input);
+      };
+
+  std::vector<Operation> operations;
+  std::vector<int64_t> capacity(size_t(layerCount), 0);
+  ExecutionPlan scratch; // holds one candidate's operations for the latency model
+  scratch.threads = options.lowering.threads;
+  Operation convertInput;
+  convertInput.kind = Operation::Kind::ConvertInput;
+  const double convertInputSeconds =
+      predictOperationSeconds(net, convertInput, scratch.threads, *profile_);
+
+  // The bytes live at each of the group's steps, and for a tile group its
+  // peak after its first step and its first layer's tile buffer.
+  struct Evaluated {
+    GroupEstimate estimate;
+    FirstLayerCalls firstCalls;
+    int64_t peakAfterFirst = 0; // own buffers only
+    int64_t firstBuffer = 0;
+  };
+  auto evaluate = [&](const GroupSchedule &group, bool inputInGroup) {
+    lowerGroupAlone(net, group, inputInGroup, operations, capacity);
+    Evaluated e;
+    GroupEstimate &estimate = e.estimate;
+    estimate.group = group;
+    // The same sum as predictLayersSeconds over a whole schedule's plan.
+    double seconds = 0;
+    if (group.first == 1 && inputBytes > 0 && !inputInGroup)
+      seconds += convertInputSeconds;
+    for (const Operation &op : operations) {
+      if (op.kind == Operation::Kind::Comment)
+        continue;
+      seconds += predictOperationSeconds(net, op, scratch.threads, *profile_);
+      if (op.kind == Operation::Kind::Kernel && op.call.layer >= group.first)
+        estimate.macs += regionMacs(net, op.call.layer, op.call.region);
+    }
+    estimate.seconds = seconds;
+    for (int layer = group.first; layer <= group.last; ++layer)
+      estimate.layerMacs += layerMacs(net, layer);
+    e.firstCalls = firstLayerCalls(net, operations, group, inputInGroup);
+
+    // Bytes live at steps first..last (the lifetimes requestBuffers gives).
+    std::vector<int64_t> own(size_t(group.last - group.first + 1), 0);
+    for (int member = inputInGroup ? 0 : group.first; member < group.last; ++member) {
+      const int64_t bytes = alignUp(capacity[size_t(member)]);
+      capacity[size_t(member)] = 0; // for the next candidate
+      if (member == group.first)
+        e.firstBuffer = bytes;
+      const int begin = group.kind == GroupKind::Tile ? std::max(member, 1) : group.first;
+      const int end = group.kind == GroupKind::Tile ? member + 1 : group.last;
+      for (int step = begin; step <= end; ++step)
+        own[size_t(step - group.first)] += bytes;
+    }
+    for (size_t step = 1; step < own.size(); ++step)
+      e.peakAfterFirst = std::max(e.peakAfterFirst, own[step]);
+    const int64_t around =
+        crossing[size_t(group.first)] - (inputInGroup ? inputBytes : 0) + outputBytes(group.last);
+    estimate.peakBytes = group.first == 1 && !inputInGroup ? inputBytes : 0; // step 0
+    for (int64_t bytes : own)
+      estimate.peakBytes = std::max(estimate.peakBytes, around + bytes);
+    return e;
+  };
+
+  std::vector<std::vector<GroupEstimate>> byFirst(static_cast<size_t>(layerCount));
+  for (int last = 2; last < layerCount; ++last) {
+    if (!isSpatiallyTileable(net.layers[size_t(last)].op))
+      continue;
+    const std::vector<GroupSchedule> kinds = fusedKinds(net, last - 1, last, options);
+    // Per kind, the candidate starting one layer higher: its peak, the own
+    // bytes after its first step, its first layer's tile buffer, and whether
+    // beatenBySplit's whole-map condition held for it.
+    struct Above {
+      int64_t peak = 0, peakAfterFirst = 0, firstBuffer = 0;
+      bool whole = false;
+    };
+    std::vector<Above> above(kinds.size());
+    int lowest = last; // the lowest first layer tried
+    for (int first = last - 1; first >= 1; --first) {
+      // The extension must keep a fusable chain (checkFusedGroup's rules):
+      // once it does not, no longer group does either.
+      const Layer &layer = net.layers[size_t(first)];
+      const Layer &next = net.layers[size_t(first + 1)];
+      if (!isSpatiallyTileable(layer.op) || next.inputs != std::vector<int>{first} ||
+          consumers[size_t(first)] != std::vector<int>{first + 1})
+        break;
+      lowest = first;
+      const bool inputInGroup = first == 1 && inputConvertible;
+      const bool wholeBelow = wholeNeeded(first + 1) && (!inputInGroup || wholeNeeded(first));
+      const int64_t firstAlonePeak = endingAt_[size_t(first)].front().peakBytes;
+      for (size_t kind = 0; kind < kinds.size(); ++kind) {
+        GroupSchedule group = kinds[kind];
+        group.first = first;
+        Above &a = above[kind];
+        if (a.whole && wholeBelow && first + 1 < last) {
+          // The layer above computed its whole map once (stream) or in
+          // every tile, so this one computes its whole map the same way.
+          if (group.kind == GroupKind::Stream)
+            continue; // beatenBySplit: one whole-map call
+          const int64_t buffer = mapBytes(first);
+          const int64_t ownFirst = buffer + (inputInGroup ? inputBytes : 0);
+          const int64_t peakAfterFirst = std::max(a.peakAfterFirst, buffer + a.firstBuffer);
+          const int64_t around =
+              crossing[size_t(first)] - (inputInGroup ? inputBytes : 0) + outputBytes(last);
+          int64_t peak = first == 1 && !inputInGroup ? inputBytes : 0;
+          peak = std::max(peak, around + std::max(ownFirst, peakAfterFirst));
+          if (peak >= a.peak && peak >= firstAlonePeak) { // beatenBySplit
+            a = Above{peak, peakAfterFirst, buffer, true};
+            continue;
+          }
+        }
+        Evaluated e = evaluate(group, inputInGroup);
+        const bool beaten = beatenBySplit(e.estimate, e.firstCalls, a.peak, firstAlonePeak);
+        a = Above{e.estimate.peakBytes, e.peakAfterFirst, e.firstBuffer,
+                  e.firstCalls.whole && (group.kind == GroupKind::Tile || e.firstCalls.calls == 1)};
+        if (!beaten)
+          byFirst[size_t(first)].push_back(std::move(e.estimate));
+      }
+    }
+    for (int first = lowest; first < last; ++first) { // in the exhaustive order
+      std::vector<GroupEstimate> &found = byFirst[size_t(first)];
+      std::move(found.begin(), found.end(), std::back_inserter(endingAt_[size_t(last)]));
+      found.clear();
+    }
+  }
 }
 
 size_t ScheduleSearch::candidateCount() const {
