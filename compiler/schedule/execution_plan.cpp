@@ -116,8 +116,8 @@ void requestBuffers(const Network &net, const std::vector<int64_t> &capacity, Ex
 
 } // namespace
 
-void lowerGroupAlone(const Network &net, const GroupSchedule &group, bool inputInGroup,
-                     std::vector<Operation> &operations, std::vector<int64_t> &capacity) {
+int64_t lowerGroupAlone(const Network &net, const GroupSchedule &group, bool inputInGroup,
+                        std::vector<Operation> &operations, std::vector<int64_t> &capacity) {
   ExecutionPlan plan;
   plan.storage.resize(1); // firstMember reads how the input is held
   if (inputInGroup)
@@ -125,7 +125,7 @@ void lowerGroupAlone(const Network &net, const GroupSchedule &group, bool inputI
         group.kind == GroupKind::Tile ? StorageKind::TileBuffer : StorageKind::RowWindow;
   plan.operations = std::move(operations);
   plan.operations.clear();
-  LoweringContext context{net, plan, std::move(capacity)};
+  LoweringContext context{net, plan, std::move(capacity), /*comments=*/false};
   if (group.kind == GroupKind::Tile)
     lowerTiledGroup(context, group);
   else if (group.kind == GroupKind::Stream)
@@ -134,6 +134,7 @@ void lowerGroupAlone(const Network &net, const GroupSchedule &group, bool inputI
     lowerLayersGroup(context, group);
   operations = std::move(plan.operations);
   capacity = std::move(context.capacity);
+  return plan.executedMacs;
 }
 
 llvm::Expected<ExecutionPlan> lowerSchedule(const Network &net, const NetworkSchedule &schedule,
@@ -151,7 +152,7 @@ llvm::Expected<ExecutionPlan> lowerSchedule(const Network &net, const NetworkSch
     plan.layerMacs += layerMacs(net, i);
   assignStorageKinds(net, plan);
 
-  LoweringContext context{net, plan, std::vector<int64_t>(net.layers.size(), 0)};
+  LoweringContext context{net, plan, std::vector<int64_t>(net.layers.size(), 0), true};
   if (plan.storage[0].kind == StorageKind::Full)
     plan.operations.push_back(Operation{Operation::Kind::ConvertInput, {}, {}, {}});
   for (const GroupSchedule &group : schedule.groups) {

@@ -236,21 +236,33 @@ void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const Exe
   auto outputBytes = [&](int last) {
     return base.storage[size_t(last)].kind == StorageKind::Full ? mapBytes(last) : 0;
   };
-  auto wholeNeeded =
-      [&](int layer) { // does `layer` read all of its input's map to compute its own?
-        const Shape &input = net.layers[size_t(net.layers[size_t(layer)].inputs[0])].output;
-        return inputNeed(net, layer, 0, wholeMap(net.layers[size_t(layer)].output)).region ==
-               wholeMap(input);
-      };
+  // Whether a layer reads all of its input's map to compute its own.
+  std::vector<signed char> wholeNeededCache(size_t(layerCount), -1);
+  auto wholeNeeded = [&](int layer) {
+    signed char &known = wholeNeededCache[size_t(layer)];
+    if (known < 0) {
+      const Shape &input = net.layers[size_t(net.layers[size_t(layer)].inputs[0])].output;
+      known = inputNeed(net, layer, 0, wholeMap(net.layers[size_t(layer)].output)).region ==
+              wholeMap(input);
+    }
+    return known > 0;
+  };
 
   std::vector<Operation> operations;
   std::vector<int64_t> capacity(size_t(layerCount), 0);
-  ExecutionPlan scratch; // holds one candidate's operations for the latency model
-  scratch.threads = options.lowering.threads;
+  const int threads = options.lowering.threads;
   Operation convertInput;
   convertInput.kind = Operation::Kind::ConvertInput;
-  const double convertInputSeconds =
-      predictOperationSeconds(net, convertInput, scratch.threads, *profile_);
+  const double convertInputSeconds = predictOperationSeconds(net, convertInput, threads, *profile_);
+  // A call computing a layer's whole map (the input's: a tile's conversion).
+  std::vector<double> wholeCallSeconds(size_t(layerCount), 0);
+  for (int layer = 0; layer < layerCount; ++layer)
+    if (layer == 0 || isSpatiallyTileable(net.layers[size_t(layer)].op)) {
+      Operation call;
+      call.call.layer = layer;
+      call.call.region = wholeMap(net.layers[size_t(layer)].output);
+      wholeCallSeconds[size_t(layer)] = predictOperationSeconds(net, call, threads, *profile_);
+    }
 
   // The bytes live at each of the group's steps, and for a tile group its
   // peak after its first step and its first layer's tile buffer.
@@ -259,22 +271,31 @@ void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const Exe
     FirstLayerCalls firstCalls;
     int64_t peakAfterFirst = 0; // own buffers only
     int64_t firstBuffer = 0;
+    std::vector<double> callSeconds; // of each operation, in order
+    std::vector<size_t> tileStarts;  // where each tile's operations start
   };
   auto evaluate = [&](const GroupSchedule &group, bool inputInGroup) {
-    lowerGroupAlone(net, group, inputInGroup, operations, capacity);
     Evaluated e;
     GroupEstimate &estimate = e.estimate;
     estimate.group = group;
+    estimate.macs = lowerGroupAlone(net, group, inputInGroup, operations,
+                                    capacity); // the input's copies have none
     // The same sum as predictLayersSeconds over a whole schedule's plan.
     double seconds = 0;
     if (group.first == 1 && inputBytes > 0 && !inputInGroup)
       seconds += convertInputSeconds;
+    int previousLayer = std::numeric_limits<int>::max();
     for (const Operation &op : operations) {
-      if (op.kind == Operation::Kind::Comment)
+      const double call = predictOperationSeconds(net, op, threads, *profile_);
+      seconds += call;
+      if (group.kind != GroupKind::Tile)
         continue;
-      seconds += predictOperationSeconds(net, op, scratch.threads, *profile_);
-      if (op.kind == Operation::Kind::Kernel && op.call.layer >= group.first)
-        estimate.macs += regionMacs(net, op.call.layer, op.call.region);
+      // A tile's calls go up through the group's layers; the next tile's
+      // start again below the output (which every tile computes a part of).
+      if (op.call.layer <= previousLayer)
+        e.tileStarts.push_back(e.callSeconds.size());
+      previousLayer = op.call.layer;
+      e.callSeconds.push_back(call);
     }
     estimate.seconds = seconds;
     for (int layer = group.first; layer <= group.last; ++layer)
@@ -303,18 +324,54 @@ void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const Exe
     return e;
   };
 
+  // Per kind, the candidate starting one layer higher: its peak, the own
+  // bytes after its first step, its first layer's tile buffer, and whether
+  // beatenBySplit's whole-map condition held for it.
+  struct Above {
+    int64_t peak = 0, peakAfterFirst = 0, firstBuffer = 0;
+    bool whole = false;
+    // While `whole`, the lowest candidate lowered (the anchor): its first
+    // layer, MACs, and each call's seconds. Every tile of a candidate
+    // starting lower makes whole-map calls up to the anchor's first layer,
+    // then the anchor's calls for that tile.
+    int anchor = 0;
+    int64_t anchorMacs = 0;
+    std::vector<double> anchorSeconds;
+    std::vector<size_t> anchorTiles;
+  };
+  // The estimate of a tile group whose layers below the anchor compute their
+  // whole maps in every tile: the sums lowering it would give, in its order.
+  auto wholeBelowAnchor = [&](const GroupSchedule &group, bool inputInGroup, const Above &a,
+                              int64_t peak) {
+    GroupEstimate estimate;
+    estimate.group = group;
+    estimate.peakBytes = peak;
+    double seconds = group.first == 1 && inputBytes > 0 && !inputInGroup ? convertInputSeconds : 0;
+    for (size_t tile = 0; tile < a.anchorTiles.size(); ++tile) {
+      if (inputInGroup)
+        seconds += wholeCallSeconds[0];
+      for (int layer = group.first; layer < a.anchor; ++layer)
+        seconds += wholeCallSeconds[size_t(layer)];
+      const size_t end =
+          tile + 1 < a.anchorTiles.size() ? a.anchorTiles[tile + 1] : a.anchorSeconds.size();
+      for (size_t call = a.anchorTiles[tile]; call < end; ++call)
+        seconds += a.anchorSeconds[call];
+    }
+    estimate.seconds = seconds;
+    int64_t wholeMacs = 0;
+    for (int layer = group.first; layer < a.anchor; ++layer)
+      wholeMacs += layerMacs(net, layer);
+    estimate.macs = a.anchorMacs + int64_t(a.anchorTiles.size()) * wholeMacs;
+    for (int layer = group.first; layer <= group.last; ++layer)
+      estimate.layerMacs += layerMacs(net, layer);
+    return estimate;
+  };
+
   std::vector<std::vector<GroupEstimate>> byFirst(static_cast<size_t>(layerCount));
   for (int last = 2; last < layerCount; ++last) {
     if (!isSpatiallyTileable(net.layers[size_t(last)].op))
       continue;
     const std::vector<GroupSchedule> kinds = fusedKinds(net, last - 1, last, options);
-    // Per kind, the candidate starting one layer higher: its peak, the own
-    // bytes after its first step, its first layer's tile buffer, and whether
-    // beatenBySplit's whole-map condition held for it.
-    struct Above {
-      int64_t peak = 0, peakAfterFirst = 0, firstBuffer = 0;
-      bool whole = false;
-    };
     std::vector<Above> above(kinds.size());
     int lowest = last; // the lowest first layer tried
     for (int first = last - 1; first >= 1; --first) {
@@ -345,15 +402,24 @@ void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const Exe
               crossing[size_t(first)] - (inputInGroup ? inputBytes : 0) + outputBytes(last);
           int64_t peak = first == 1 && !inputInGroup ? inputBytes : 0;
           peak = std::max(peak, around + std::max(ownFirst, peakAfterFirst));
-          if (peak >= a.peak && peak >= firstAlonePeak) { // beatenBySplit
-            a = Above{peak, peakAfterFirst, buffer, true};
-            continue;
-          }
+          const bool beaten = peak >= a.peak && peak >= firstAlonePeak; // beatenBySplit
+          a.peak = peak;
+          a.peakAfterFirst = peakAfterFirst;
+          a.firstBuffer = buffer;
+          if (!beaten) // what lowering it would give, in the same order
+            byFirst[size_t(first)].push_back(wholeBelowAnchor(group, inputInGroup, a, peak));
+          continue;
         }
         Evaluated e = evaluate(group, inputInGroup);
         const bool beaten = beatenBySplit(e.estimate, e.firstCalls, a.peak, firstAlonePeak);
-        a = Above{e.estimate.peakBytes, e.peakAfterFirst, e.firstBuffer,
-                  e.firstCalls.whole && (group.kind == GroupKind::Tile || e.firstCalls.calls == 1)};
+        a = Above{e.estimate.peakBytes,
+                  e.peakAfterFirst,
+                  e.firstBuffer,
+                  e.firstCalls.whole && (group.kind == GroupKind::Tile || e.firstCalls.calls == 1),
+                  first,
+                  e.estimate.macs,
+                  std::move(e.callSeconds),
+                  std::move(e.tileStarts)};
         if (!beaten)
           byFirst[size_t(first)].push_back(std::move(e.estimate));
       }
