@@ -338,6 +338,71 @@ void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const Exe
     int64_t anchorMacs = 0;
     std::vector<double> anchorSeconds;
     std::vector<size_t> anchorTiles;
+    // A tile group grown one layer at a time from its last layer alone: each
+    // tile's region of the current first layer and its calls' seconds from
+    // the last layer down. Off once a candidate had to be lowered.
+    bool growing = false;
+    std::vector<MapRegion> regions;
+    std::vector<std::vector<double>> calls;
+    int64_t macs = 0;
+  };
+  auto callSeconds = [&](int layer, const MapRegion &region) {
+    Operation call;
+    call.call.layer = layer;
+    call.call.region = region;
+    return predictOperationSeconds(net, call, threads, *profile_);
+  };
+  // The tile group `group` from the one starting a layer higher (`a`), as
+  // lowering it would give: each tile computes the region of the new first
+  // layer (and of the input, when the group converts it) the layer above
+  // reads, before that layer's calls. Updates `a`.
+  auto growTiles = [&](const GroupSchedule &group, bool inputInGroup, Above &a,
+                       FirstLayerCalls &firstCalls) {
+    const int first = group.first;
+    const int channels = net.layers[size_t(first)].output.c;
+    int64_t bytes = 0, inputRegionBytes = 0;
+    std::vector<MapRegion> inputRegions;
+    firstCalls = FirstLayerCalls{};
+    for (size_t tile = 0; tile < a.regions.size(); ++tile) {
+      MapRegion &region = a.regions[tile];
+      region = inputNeed(net, first + 1, 0, region).region;
+      bytes = std::max(bytes, int64_t(region.height()) * region.width() * channels * 4);
+      firstCalls.whole = firstCalls.whole && region == wholeMap(net.layers[size_t(first)].output);
+      if (!region.empty()) { // addKernel leaves out empty calls
+        a.calls[tile].push_back(callSeconds(first, region));
+        a.macs += regionMacs(net, first, region);
+        ++firstCalls.calls;
+      }
+      if (inputInGroup) {
+        inputRegions.push_back(inputNeed(net, first, 0, region).region);
+        const MapRegion &in = inputRegions.back();
+        inputRegionBytes = std::max(inputRegionBytes,
+                                    int64_t(in.height()) * in.width() * net.layers[0].output.c * 4);
+        firstCalls.whole = firstCalls.whole && in == wholeMap(net.layers[0].output);
+      }
+    }
+    const int64_t buffer = alignUp(bytes);
+    a.peakAfterFirst = std::max(a.peakAfterFirst, buffer + a.firstBuffer);
+    a.firstBuffer = buffer;
+    GroupEstimate estimate;
+    estimate.group = group;
+    estimate.macs = a.macs;
+    for (int layer = first; layer <= group.last; ++layer)
+      estimate.layerMacs += layerMacs(net, layer);
+    const int64_t around =
+        crossing[size_t(first)] - (inputInGroup ? inputBytes : 0) + outputBytes(group.last);
+    estimate.peakBytes =
+        std::max(first == 1 && !inputInGroup ? inputBytes : 0,
+                 around + std::max(buffer + alignUp(inputRegionBytes), a.peakAfterFirst));
+    double seconds = first == 1 && inputBytes > 0 && !inputInGroup ? convertInputSeconds : 0;
+    for (size_t tile = 0; tile < a.calls.size(); ++tile) {
+      if (inputInGroup && !inputRegions[tile].empty())
+        seconds += callSeconds(0, inputRegions[tile]);
+      for (auto call = a.calls[tile].rbegin(); call != a.calls[tile].rend(); ++call)
+        seconds += *call;
+    }
+    estimate.seconds = seconds;
+    return estimate;
   };
   // The estimate of a tile group whose layers below the anchor compute their
   // whole maps in every tile: the sums lowering it would give, in its order.
@@ -373,6 +438,19 @@ void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const Exe
       continue;
     const std::vector<GroupSchedule> kinds = fusedKinds(net, last - 1, last, options);
     std::vector<Above> above(kinds.size());
+    for (size_t kind = 0; kind < kinds.size(); ++kind) // each tile grid on the last layer alone
+      if (kinds[kind].kind == GroupKind::Tile) {
+        Above &a = above[kind];
+        a.growing = true;
+        const Shape &out = net.layers[size_t(last)].output;
+        for (const AxisRange &rows : balancedSplit(out.h, kinds[kind].tileRows))
+          for (const AxisRange &cols : balancedSplit(out.w, kinds[kind].tileCols)) {
+            a.regions.push_back(
+                MapRegion{int(rows.begin), int(rows.end), int(cols.begin), int(cols.end)});
+            a.calls.push_back({callSeconds(last, a.regions.back())});
+            a.macs += regionMacs(net, last, a.regions.back());
+          }
+      }
     int lowest = last; // the lowest first layer tried
     for (int first = last - 1; first >= 1; --first) {
       // The extension must keep a fusable chain (checkFusedGroup's rules):
@@ -403,6 +481,7 @@ void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const Exe
           int64_t peak = first == 1 && !inputInGroup ? inputBytes : 0;
           peak = std::max(peak, around + std::max(ownFirst, peakAfterFirst));
           const bool beaten = peak >= a.peak && peak >= firstAlonePeak; // beatenBySplit
+          a.growing = false;
           a.peak = peak;
           a.peakAfterFirst = peakAfterFirst;
           a.firstBuffer = buffer;
@@ -410,16 +489,37 @@ void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const Exe
             byFirst[size_t(first)].push_back(wholeBelowAnchor(group, inputInGroup, a, peak));
           continue;
         }
+        if (a.growing) {
+          FirstLayerCalls firstCalls;
+          GroupEstimate estimate = growTiles(group, inputInGroup, a, firstCalls);
+          const bool beaten = beatenBySplit(estimate, firstCalls, a.peak, firstAlonePeak);
+          a.peak = estimate.peakBytes;
+          a.whole = firstCalls.whole;
+          if (a.whole) { // the anchor for the candidates below
+            a.anchor = first;
+            a.anchorMacs = a.macs;
+            a.anchorSeconds.clear();
+            a.anchorTiles.clear();
+            for (const std::vector<double> &tile : a.calls) {
+              a.anchorTiles.push_back(a.anchorSeconds.size());
+              a.anchorSeconds.insert(a.anchorSeconds.end(), tile.rbegin(), tile.rend());
+            }
+          }
+          if (!beaten)
+            byFirst[size_t(first)].push_back(std::move(estimate));
+          continue;
+        }
         Evaluated e = evaluate(group, inputInGroup);
         const bool beaten = beatenBySplit(e.estimate, e.firstCalls, a.peak, firstAlonePeak);
-        a = Above{e.estimate.peakBytes,
-                  e.peakAfterFirst,
-                  e.firstBuffer,
-                  e.firstCalls.whole && (group.kind == GroupKind::Tile || e.firstCalls.calls == 1),
-                  first,
-                  e.estimate.macs,
-                  std::move(e.callSeconds),
-                  std::move(e.tileStarts)};
+        a = Above{};
+        a.peak = e.estimate.peakBytes;
+        a.peakAfterFirst = e.peakAfterFirst;
+        a.firstBuffer = e.firstBuffer;
+        a.whole = e.firstCalls.whole && (group.kind == GroupKind::Tile || e.firstCalls.calls == 1);
+        a.anchor = first;
+        a.anchorMacs = e.estimate.macs;
+        a.anchorSeconds = std::move(e.callSeconds);
+        a.anchorTiles = std::move(e.tileStarts);
         if (!beaten)
           byFirst[size_t(first)].push_back(std::move(e.estimate));
       }
