@@ -264,8 +264,8 @@ void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const Exe
       wholeCallSeconds[size_t(layer)] = predictOperationSeconds(net, call, threads, *profile_);
     }
 
-  // The bytes live at each of the group's steps, and for a tile group its
-  // peak after its first step and its first layer's tile buffer.
+  // A lowered candidate, and for a tile group the own bytes it peaks at
+  // after its first step, its first layer's tile buffer and its calls.
   struct Evaluated {
     GroupEstimate estimate;
     FirstLayerCalls firstCalls;
@@ -278,8 +278,8 @@ void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const Exe
     Evaluated e;
     GroupEstimate &estimate = e.estimate;
     estimate.group = group;
-    estimate.macs = lowerGroupAlone(net, group, inputInGroup, operations,
-                                    capacity); // the input's copies have none
+    // All of the group's MACs: the input's conversion calls have none.
+    estimate.macs = lowerGroupAlone(net, group, inputInGroup, operations, capacity);
     // The same sum as predictLayersSeconds over a whole schedule's plan.
     double seconds = 0;
     if (group.first == 1 && inputBytes > 0 && !inputInGroup)
