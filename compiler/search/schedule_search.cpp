@@ -236,6 +236,10 @@ void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const Exe
   auto outputBytes = [&](int last) {
     return base.storage[size_t(last)].kind == StorageKind::Full ? mapBytes(last) : 0;
   };
+  // `layers` MACs of the layers before each one.
+  std::vector<int64_t> macsBefore(size_t(layerCount) + 1, 0);
+  for (int layer = 0; layer < layerCount; ++layer)
+    macsBefore[size_t(layer + 1)] = macsBefore[size_t(layer)] + layerMacs(net, layer);
   // Whether a layer reads all of its input's map to compute its own.
   std::vector<signed char> wholeNeededCache(size_t(layerCount), -1);
   auto wholeNeeded = [&](int layer) {
@@ -298,8 +302,7 @@ void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const Exe
       e.callSeconds.push_back(call);
     }
     estimate.seconds = seconds;
-    for (int layer = group.first; layer <= group.last; ++layer)
-      estimate.layerMacs += layerMacs(net, layer);
+    estimate.layerMacs = macsBefore[size_t(group.last + 1)] - macsBefore[size_t(group.first)];
     e.firstCalls = firstLayerCalls(net, operations, group, inputInGroup);
 
     // Bytes live at steps first..last (the lifetimes requestBuffers gives).
@@ -387,8 +390,7 @@ void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const Exe
     GroupEstimate estimate;
     estimate.group = group;
     estimate.macs = a.macs;
-    for (int layer = first; layer <= group.last; ++layer)
-      estimate.layerMacs += layerMacs(net, layer);
+    estimate.layerMacs = macsBefore[size_t(group.last + 1)] - macsBefore[size_t(first)];
     const int64_t around =
         crossing[size_t(first)] - (inputInGroup ? inputBytes : 0) + outputBytes(group.last);
     estimate.peakBytes =
@@ -423,12 +425,9 @@ void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const Exe
         seconds += a.anchorSeconds[call];
     }
     estimate.seconds = seconds;
-    int64_t wholeMacs = 0;
-    for (int layer = group.first; layer < a.anchor; ++layer)
-      wholeMacs += layerMacs(net, layer);
+    const int64_t wholeMacs = macsBefore[size_t(a.anchor)] - macsBefore[size_t(group.first)];
     estimate.macs = a.anchorMacs + int64_t(a.anchorTiles.size()) * wholeMacs;
-    for (int layer = group.first; layer <= group.last; ++layer)
-      estimate.layerMacs += layerMacs(net, layer);
+    estimate.layerMacs = macsBefore[size_t(group.last + 1)] - macsBefore[size_t(group.first)];
     return estimate;
   };
 
