@@ -109,10 +109,10 @@ FirstLayerCalls firstLayerCalls(const Network &net, const std::vector<Operation>
 //    whatever runs before; c's whole-map calls of the first layer (and the
 //    input's conversion) are the calls running it on its own makes.
 //  - stream: the first layer (and the input) runs once, so both make the
-//    same calls: the same time. Its row window then holds its whole map
-//    throughout c's steps, where rest holds the same map as its input, and
-//    the other bytes live at each step are the same or fewer, so neither
-//    rest nor the layer on its own peaks higher than c.
+//    same calls: the same time (summed in another order, so up to rounding). Its row window then
+//    holds its whole map throughout c's steps, where rest holds the same map as its input, and the
+//    other bytes live at each step are the same or fewer, so neither rest nor the layer on its own
+//    peaks higher than c.
 //  - tile: every tile repeats the whole-map calls, at least two where one
 //    does: strictly slower. A tile buffer is live for two steps only, so
 //    rest (holding the whole map throughout) may peak higher: compared.
