@@ -135,8 +135,9 @@ InputNeed inputNeed(const Network &network, int layerIndex, int inputIndex,
           layer.name, inputIndex);
   if (output.empty())
     return {};
-  require(contains(wholeMap(layer.output), output), "{} lies outside the {}x{} output of '{}'",
-          formatRegion(output), layer.output.h, layer.output.w, layer.name);
+  if (!contains(wholeMap(layer.output), output)) // formatted only then: this runs per tile
+    require(false, "{} lies outside the {}x{} output of '{}'", formatRegion(output), layer.output.h,
+            layer.output.w, layer.name);
 
   const Shape &in = network.layers[size_t(layer.inputs[size_t(inputIndex)])].output;
   switch (layer.op) {

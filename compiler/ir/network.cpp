@@ -1,5 +1,7 @@
 #include "ir/network.h"
 
+#include <algorithm>
+
 namespace tessel {
 
 int64_t Network::parameterCount() const {
@@ -27,6 +29,19 @@ std::vector<int> Network::consumersOf(int index) const {
         consumers.push_back(int(i));
         break;
       }
+  return consumers;
+}
+
+std::vector<std::vector<int>> Network::allConsumers() const {
+  std::vector<std::vector<int>> consumers(layers.size());
+  for (size_t i = 0; i < layers.size(); ++i)
+    for (size_t k = 0; k < layers[i].inputs.size(); ++k) {
+      const int input = layers[i].inputs[k];
+      // A layer reading the same input twice is listed once, as in consumersOf.
+      if (std::find(layers[i].inputs.begin(), layers[i].inputs.begin() + long(k), input) ==
+          layers[i].inputs.begin() + long(k))
+        consumers[size_t(input)].push_back(int(i));
+    }
   return consumers;
 }
 

@@ -132,6 +132,8 @@ struct Network {
   int indexOf(const std::string &layerName) const; // -1 if absent
   // Layers that read layer `index`, in order.
   std::vector<int> consumersOf(int index) const;
+  // consumersOf for every layer at once, in one pass over the network.
+  std::vector<std::vector<int>> allConsumers() const;
   int outputIndex() const { return int(layers.size()) - 1; }
 };
 

@@ -21,7 +21,8 @@ ChannelAffine affineOf(const Layer &batchNorm) {
   const LayerWeights &w = batchNorm.weights;
   ChannelAffine affine;
   for (size_t c = 0; c < w.gamma.size(); ++c) {
-    double scale = double(w.gamma[c]) / std::sqrt(double(w.variance[c]) + batchNorm.batchNorm.epsilon);
+    double scale =
+        double(w.gamma[c]) / std::sqrt(double(w.variance[c]) + batchNorm.batchNorm.epsilon);
     affine.scale.push_back(float(scale));
     affine.shift.push_back(float(double(w.beta[c]) - double(w.mean[c]) * scale));
   }
@@ -98,8 +99,9 @@ Network normalize(const Network &loaded) {
         continue;
       }
       layer = asDepthwiseConv(layer);
-    } else if (layer.op == OpKind::Activation && soleProducer(net, i, &producer) &&
-               canTakeEpilogue(net.layers[producer])) {
+    } else if (layer.op == OpKind::Activation && layer.inputs.size() == 1 &&
+               canTakeEpilogue(net.layers[size_t(layer.inputs[0])]) &&
+               soleProducer(net, i, &producer)) {
       net.layers[producer].activation = layer.activation;
       bypass(net, i, producer);
       continue;

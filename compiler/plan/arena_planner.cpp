@@ -23,16 +23,28 @@ bool lifetimesOverlap(const BufferRequest &a, const BufferRequest &b) {
 ArenaPlan placeFirstFit(const std::vector<BufferRequest> &requests, const std::vector<int> &order) {
   ArenaPlan plan;
   plan.offsets.assign(requests.size(), -1);
-  std::vector<int> placed;
-  for (int index : order) {
+  // The placed buffers live at each step, so that a buffer meets only the
+  // ones whose lifetimes overlap its own instead of every placed one.
+  int lastStep = 0;
+  for (const BufferRequest &request : requests)
+    lastStep = std::max(lastStep, request.lastStep);
+  std::vector<std::vector<int>> placedAt(size_t(lastStep) + 1);
+  std::vector<size_t> seen(requests.size(), 0); // the placement that last met each buffer
+  std::vector<std::pair<int64_t, int64_t>> occupied;
+  for (size_t placedCount = 0; placedCount < order.size(); ++placedCount) {
+    const int index = order[placedCount];
     const BufferRequest &request = requests[index];
     int64_t size = alignUp(request.bytes);
     // Occupied intervals among buffers live at the same time, by offset.
-    std::vector<std::pair<int64_t, int64_t>> occupied;
-    for (int other : placed)
-      if (lifetimesOverlap(request, requests[other]))
-        occupied.emplace_back(plan.offsets[other],
-                              plan.offsets[other] + alignUp(requests[other].bytes));
+    occupied.clear();
+    const int firstStep = std::max(request.firstStep, 0);
+    for (int step = firstStep; step <= request.lastStep; ++step)
+      for (int other : placedAt[size_t(step)])
+        if (seen[size_t(other)] != placedCount + 1) {
+          seen[size_t(other)] = placedCount + 1;
+          occupied.emplace_back(plan.offsets[other],
+                                plan.offsets[other] + alignUp(requests[other].bytes));
+        }
     std::sort(occupied.begin(), occupied.end());
     int64_t offset = 0;
     for (auto [begin, end] : occupied) {
@@ -42,7 +54,8 @@ ArenaPlan placeFirstFit(const std::vector<BufferRequest> &requests, const std::v
     }
     plan.offsets[index] = offset;
     plan.arenaBytes = std::max(plan.arenaBytes, offset + size);
-    placed.push_back(index);
+    for (int step = firstStep; step <= request.lastStep; ++step)
+      placedAt[size_t(step)].push_back(index);
   }
   return plan;
 }

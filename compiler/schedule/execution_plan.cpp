@@ -49,11 +49,14 @@ bool convertsInputInGroup(const Network &net, const NetworkSchedule &schedule) {
 
 namespace {
 
-const GroupSchedule &groupOf(const NetworkSchedule &schedule, int layer) {
+// The group of every layer (the input counts as the first layer's).
+std::vector<const GroupSchedule *> groupOfEachLayer(const NetworkSchedule &schedule,
+                                                    int layerCount) {
+  std::vector<const GroupSchedule *> groupOf(size_t(layerCount), &schedule.groups.front());
   for (const GroupSchedule &g : schedule.groups)
-    if (g.first <= layer && layer <= g.last)
-      return g;
-  return schedule.groups.front(); // unreachable: a valid schedule covers every layer
+    for (int layer = g.first; layer <= g.last; ++layer)
+      groupOf[size_t(layer)] = &g;
+  return groupOf;
 }
 
 void assignStorageKinds(const Network &net, ExecutionPlan &plan) {
@@ -75,18 +78,20 @@ void assignStorageKinds(const Network &net, ExecutionPlan &plan) {
 // layers run interleaved during its steps), N converts the output.
 void requestBuffers(const Network &net, const std::vector<int64_t> &capacity, ExecutionPlan &plan) {
   const int layerCount = int(net.layers.size());
+  const std::vector<const GroupSchedule *> groupOf = groupOfEachLayer(plan.schedule, layerCount);
+  const std::vector<std::vector<int>> consumers = net.allConsumers();
   for (int i = 0; i < layerCount; ++i) {
     LayerStorage &storage = plan.storage[i];
     if (storage.kind == StorageKind::UserInput || storage.kind == StorageKind::UserOutput)
       continue;
-    const GroupSchedule &group = groupOf(plan.schedule, std::max(i, 1));
+    const GroupSchedule &group = *groupOf[size_t(std::max(i, 1))];
     int first = i, last = i;
     if (storage.kind == StorageKind::Full) {
       storage.bytes = net.layers[i].output.elements() * 4;
       if (i > 0 && group.kind != GroupKind::Layers)
         first = group.first; // tiles write into it throughout the group
-      for (int consumer : net.consumersOf(i)) {
-        const GroupSchedule &reader = groupOf(plan.schedule, consumer);
+      for (int consumer : consumers[size_t(i)]) {
+        const GroupSchedule &reader = *groupOf[size_t(consumer)];
         last = std::max(last, reader.kind == GroupKind::Layers ? consumer : reader.last);
       }
       if (i == net.outputIndex())
@@ -111,6 +116,27 @@ void requestBuffers(const Network &net, const std::vector<int64_t> &capacity, Ex
 
 } // namespace
 
+int64_t lowerGroupAlone(const Network &net, const GroupSchedule &group, bool inputInGroup,
+                        std::vector<Operation> &operations, std::vector<int64_t> &capacity) {
+  ExecutionPlan plan;
+  plan.storage.resize(1); // firstMember reads how the input is held
+  if (inputInGroup)
+    plan.storage[0].kind =
+        group.kind == GroupKind::Tile ? StorageKind::TileBuffer : StorageKind::RowWindow;
+  plan.operations = std::move(operations);
+  plan.operations.clear();
+  LoweringContext context{net, plan, std::move(capacity), /*comments=*/false};
+  if (group.kind == GroupKind::Tile)
+    lowerTiledGroup(context, group);
+  else if (group.kind == GroupKind::Stream)
+    lowerStreamedGroup(context, group);
+  else
+    lowerLayersGroup(context, group);
+  operations = std::move(plan.operations);
+  capacity = std::move(context.capacity);
+  return plan.executedMacs;
+}
+
 llvm::Expected<ExecutionPlan> lowerSchedule(const Network &net, const NetworkSchedule &schedule,
                                             const LoweringOptions &options) {
   if (llvm::Error error = validateSchedule(schedule, net))
@@ -126,7 +152,7 @@ llvm::Expected<ExecutionPlan> lowerSchedule(const Network &net, const NetworkSch
     plan.layerMacs += layerMacs(net, i);
   assignStorageKinds(net, plan);
 
-  LoweringContext context{net, plan, std::vector<int64_t>(net.layers.size(), 0)};
+  LoweringContext context{net, plan, std::vector<int64_t>(net.layers.size(), 0), true};
   if (plan.storage[0].kind == StorageKind::Full)
     plan.operations.push_back(Operation{Operation::Kind::ConvertInput, {}, {}, {}});
   for (const GroupSchedule &group : schedule.groups) {

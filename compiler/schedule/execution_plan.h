@@ -93,6 +93,16 @@ bool layoutsCoincide(const Shape &shape);
 // front.
 bool convertsInputInGroup(const Network &normalized, const NetworkSchedule &schedule);
 
+// The operations lowerSchedule emits for one fused group (without checking
+// it, and without comments) when every other layer runs on its own, and the
+// bytes each of its tile buffers or row windows holds, indexed by layer
+// (entries of other layers are left alone). `inputInGroup` as
+// convertsInputInGroup says for that schedule. Returns the MACs the
+// operations execute. Lets the search lower a group without the rest of the
+// network.
+int64_t lowerGroupAlone(const Network &normalized, const GroupSchedule &group, bool inputInGroup,
+                        std::vector<Operation> &operations, std::vector<int64_t> &capacity);
+
 llvm::Expected<ExecutionPlan> lowerSchedule(const Network &normalized,
                                             const NetworkSchedule &schedule,
                                             const LoweringOptions &options = {});

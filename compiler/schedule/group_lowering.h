@@ -10,6 +10,7 @@ struct LoweringContext {
   const Network &net;
   ExecutionPlan &plan;
   std::vector<int64_t> capacity; // bytes each tile buffer or row window must hold
+  bool comments = true;          // tile and stripe headings, for the generated code only
 
   WindowRef wholeWindow(int layer) const;
   // The group's first layer, or the input (0) when the group converts the

@@ -86,7 +86,8 @@ NetworkSchedule coverAllLayers(const std::vector<GroupSchedule> &given, int laye
   return schedule;
 }
 
-llvm::Error checkFusedGroup(const GroupSchedule &g, const Network &net) {
+llvm::Error checkFusedGroup(const GroupSchedule &g, const Network &net,
+                            const std::vector<std::vector<int>> &consumers) {
   const std::string where = fmt::format("group {}:{}", rangeText(g), groupKindText(g));
   for (int i = g.first; i <= g.last; ++i) {
     const Layer &layer = net.layers[i];
@@ -98,7 +99,7 @@ llvm::Error checkFusedGroup(const GroupSchedule &g, const Network &net) {
       return scheduleError(fmt::format("{}: layer {} '{}' must read only the layer before it; "
                                        "start a new group at it",
                                        where, userIndex(i), layer.name));
-    if (i < g.last && net.consumersOf(i) != std::vector<int>{i + 1})
+    if (i < g.last && consumers[size_t(i)] != std::vector<int>{i + 1})
       return scheduleError(fmt::format("{}: the output of layer {} '{}' is read outside the "
                                        "group; end the group there",
                                        where, userIndex(i), layer.name));
@@ -122,14 +123,18 @@ NetworkSchedule layerByLayer(const Network &net) {
 llvm::Error validateSchedule(const NetworkSchedule &schedule, const Network &net) {
   int next = 1;
   const int layerCount = int(net.layers.size());
+  std::vector<std::vector<int>> consumers; // computed once, for the first fused group
   for (const GroupSchedule &g : schedule.groups) {
     if (g.first != next || g.last < g.first || g.last >= layerCount)
       return scheduleError(
           fmt::format("group {} does not continue at layer {} within the {} layers", rangeText(g),
                       userIndex(next), layerCount - 1));
-    if (g.kind != GroupKind::Layers)
-      if (llvm::Error error = checkFusedGroup(g, net))
+    if (g.kind != GroupKind::Layers) {
+      if (consumers.empty())
+        consumers = net.allConsumers();
+      if (llvm::Error error = checkFusedGroup(g, net, consumers))
         return error;
+    }
     next = g.last + 1;
   }
   if (next != layerCount)

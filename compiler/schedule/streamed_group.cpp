@@ -31,8 +31,9 @@ void lowerStreamedGroup(LoweringContext &context, const GroupSchedule &group) {
 
   for (int stripeStart = 0; stripeStart < out.h; stripeStart += group.stripeRows) {
     RowRange stripe{stripeStart, std::min(stripeStart + group.stripeRows, out.h)};
-    context.addComment(fmt::format("stripe of {} rows: output rows [{}, {})", group.stripeRows,
-                                   stripe.begin, stripe.end));
+    if (context.comments)
+      context.addComment(fmt::format("stripe of {} rows: output rows [{}, {})", group.stripeRows,
+                                     stripe.begin, stripe.end));
     // Backwards: the rows each layer must newly compute, and the first row
     // its consumer still reads (the new start of its window).
     std::vector<RowRange> fresh(windows.size());

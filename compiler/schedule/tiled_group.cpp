@@ -31,8 +31,9 @@ void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group) {
   for (int r = 0; r < group.tileRows; ++r)
     for (int c = 0; c < group.tileCols; ++c) {
       MapRegion tile{int(rows[r].begin), int(rows[r].end), int(cols[c].begin), int(cols[c].end)};
-      context.addComment(fmt::format("tile ({}, {}) of {}x{}: {}", r, c, group.tileRows,
-                                     group.tileCols, formatRegion(tile)));
+      if (context.comments)
+        context.addComment(fmt::format("tile ({}, {}) of {}x{}: {}", r, c, group.tileRows,
+                                       group.tileCols, formatRegion(tile)));
       const std::vector<MapRegion> regions = traceTile(net, first, group.last, tile);
       for (int i = first; i <= group.last; ++i) {
         const MapRegion &region = regions[size_t(i - first)];

@@ -2,8 +2,14 @@
 
 #include "search/latency_model.h"
 
+#include "analysis/layer_costs.h"
+#include "plan/arena_planner.h"
+
 #include <algorithm>
+#include <iterator>
 #include <limits>
+#include <map>
+#include <tuple>
 
 namespace tessel {
 namespace {
@@ -70,6 +76,56 @@ std::vector<GroupEstimate> mergeLayersRuns(const std::vector<GroupEstimate> &gro
   return merged;
 }
 
+// How a candidate's first layer runs: whether each of its calls computes its
+// whole map (and each of the input's, when the group converts the input),
+// and how many calls it makes.
+struct FirstLayerCalls {
+  bool whole = true;
+  int calls = 0;
+};
+
+FirstLayerCalls firstLayerCalls(const Network &net, const std::vector<Operation> &operations,
+                                const GroupSchedule &group, bool inputInGroup) {
+  FirstLayerCalls first;
+  for (const Operation &op : operations) {
+    if (op.kind != Operation::Kind::Kernel)
+      continue;
+    const int layer = op.call.layer;
+    if (layer == group.first || (inputInGroup && layer == 0)) {
+      first.whole = first.whole && op.call.region == wholeMap(net.layers[size_t(layer)].output);
+      first.calls += layer == group.first;
+    }
+  }
+  return first;
+}
+
+// Whether fused group c = first..last is never better than its first layer
+// on its own followed by rest = first+1..last fused the same way, so that
+// the search can leave it out. Only when rest is fused too (first + 1 <
+// last) and c's first layer computes its whole map in every call (and the
+// input's whole map, when c converts it):
+//  - rest's calls are c's calls of its layers: each layer computes the
+//    region its consumer reads, traced back from the group's output,
+//    whatever runs before; c's whole-map calls of the first layer (and the
+//    input's conversion) are the calls running it on its own makes.
+//  - stream: the first layer (and the input) runs once, so both make the
+//    same calls: the same time (summed in another order, so up to rounding). Its row window then
+//    holds its whole map throughout c's steps, where rest holds the same map as its input, and the
+//    other bytes live at each step are the same or fewer, so neither rest nor the layer on its own
+//    peaks higher than c.
+//  - tile: every tile repeats the whole-map calls, at least two where one
+//    does: strictly slower. A tile buffer is live for two steps only, so
+//    rest (holding the whole map throughout) may peak higher: compared.
+// Both preparations apply this same rule, so they give the same candidates.
+bool beatenBySplit(const GroupEstimate &c, const FirstLayerCalls &firstCalls, int64_t restPeak,
+                   int64_t firstAlonePeak) {
+  if (c.group.last - c.group.first < 2 || !firstCalls.whole)
+    return false;
+  if (c.group.kind == GroupKind::Stream)
+    return firstCalls.calls == 1;
+  return c.peakBytes >= restPeak && c.peakBytes >= firstAlonePeak;
+}
+
 } // namespace
 
 llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
@@ -90,7 +146,22 @@ llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
     single.first = single.last = layer;
     search.endingAt_[size_t(layer)].push_back(estimateGroup(net, *base, baseLive, single, profile));
   }
+  if (options.exhaustive)
+    search.prepareExhaustive(options);
+  else
+    search.prepareGroupByGroup(options, *base);
+  return search;
+}
 
+void ScheduleSearch::prepareExhaustive(const SearchOptions &options) {
+  const Network &net = *net_;
+  const int layerCount = int(net.layers.size());
+  struct Evaluated {
+    GroupEstimate estimate;
+    FirstLayerCalls firstCalls;
+  };
+  // Candidates by first layer, last layer and kind (in fusedKinds order).
+  std::map<std::tuple<int, int, int>, Evaluated> evaluated;
   for (int first = 1; first < layerCount; ++first) {
     for (int last = first + 1; last < layerCount; ++last) {
       GroupSchedule probe;
@@ -103,7 +174,9 @@ llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
         llvm::consumeError(std::move(error));
         break;
       }
-      for (const GroupSchedule &group : fusedKinds(net, first, last, options)) {
+      const std::vector<GroupSchedule> kinds = fusedKinds(net, first, last, options);
+      for (size_t kind = 0; kind < kinds.size(); ++kind) {
+        const GroupSchedule &group = kinds[kind];
         llvm::Expected<ExecutionPlan> plan =
             lowerSchedule(net, withSingleGroup(net, group), options.lowering);
         if (!plan) {
@@ -111,11 +184,351 @@ llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
           continue;
         }
         const std::vector<int64_t> live = liveBytesPerStep(*plan, layerCount);
-        search.endingAt_[size_t(last)].push_back(estimateGroup(net, *plan, live, group, profile));
+        const bool inputInGroup = convertsInputInGroup(net, plan->schedule);
+        evaluated[{first, last, int(kind)}] =
+            Evaluated{estimateGroup(net, *plan, live, group, *profile_),
+                      firstLayerCalls(net, plan->operations, group, inputInGroup)};
       }
     }
   }
-  return search;
+  for (const auto &[key, candidate] : evaluated) {
+    const auto [first, last, kind] = key;
+    const auto rest = evaluated.find({first + 1, last, kind});
+    const int64_t restPeak = rest == evaluated.end() ? 0 : rest->second.estimate.peakBytes;
+    const int64_t firstAlonePeak = endingAt_[size_t(first)].front().peakBytes;
+    if (!beatenBySplit(candidate.estimate, candidate.firstCalls, restPeak, firstAlonePeak))
+      endingAt_[size_t(last)].push_back(candidate.estimate);
+  }
+}
+
+// Lowers each candidate on its own, without the rest of the network, and
+// computes what estimateGroup reads off a whole schedule's plan (the same
+// operations summed in the same order, so the same figures to the bit):
+// while c is lowered, the bytes live at its steps are its own buffers, its
+// output map, and the maps made before it and read at or after its first
+// layer. Those are live across all of its steps, and are the ones the
+// layer-by-layer plan holds at that layer's step.
+//
+// Candidates ending at a layer are built from the shortest up, and one that
+// beatenBySplit leaves out, with a first layer computing its whole map, is
+// usually followed by more: the next one down computes the whole map of its
+// first layer too when that is all the layer above reads. Those are left out
+// without lowering them (a tile group's peak follows from the shorter one's).
+void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const ExecutionPlan &base) {
+  const Network &net = *net_;
+  const int layerCount = int(net.layers.size());
+  const std::vector<std::vector<int>> consumers = net.allConsumers();
+  auto mapBytes = [&](int layer) {
+    return alignUp(net.layers[size_t(layer)].output.elements() * 4);
+  };
+  // Bytes of the layer-by-layer plan's maps made before each layer and live
+  // at its step.
+  std::vector<int64_t> crossing(size_t(layerCount) + 1, 0);
+  for (const BufferRequest &buffer : base.buffers)
+    if (buffer.firstStep + 1 <= buffer.lastStep) {
+      crossing[size_t(buffer.firstStep + 1)] += alignUp(buffer.bytes);
+      crossing[size_t(std::min(buffer.lastStep, layerCount - 1) + 1)] -= alignUp(buffer.bytes);
+    }
+  for (int layer = 1; layer <= layerCount; ++layer)
+    crossing[size_t(layer)] += crossing[size_t(layer - 1)];
+  const int64_t inputBytes = base.storage[0].kind == StorageKind::Full ? mapBytes(0) : 0;
+  const bool inputConvertible = inputBytes > 0 && consumers[0] == std::vector<int>{1};
+  auto outputBytes = [&](int last) {
+    return base.storage[size_t(last)].kind == StorageKind::Full ? mapBytes(last) : 0;
+  };
+  // `layers` MACs of the layers before each one.
+  std::vector<int64_t> macsBefore(size_t(layerCount) + 1, 0);
+  for (int layer = 0; layer < layerCount; ++layer)
+    macsBefore[size_t(layer + 1)] = macsBefore[size_t(layer)] + layerMacs(net, layer);
+  // Whether a layer reads all of its input's map to compute its own.
+  std::vector<signed char> wholeNeededCache(size_t(layerCount), -1);
+  auto wholeNeeded = [&](int layer) {
+    signed char &known = wholeNeededCache[size_t(layer)];
+    if (known < 0) {
+      const Shape &input = net.layers[size_t(net.layers[size_t(layer)].inputs[0])].output;
+      known = inputNeed(net, layer, 0, wholeMap(net.layers[size_t(layer)].output)).region ==
+              wholeMap(input);
+    }
+    return known > 0;
+  };
+
+  std::vector<Operation> operations;
+  std::vector<int64_t> capacity(size_t(layerCount), 0);
+  const int threads = options.lowering.threads;
+  Operation convertInput;
+  convertInput.kind = Operation::Kind::ConvertInput;
+  const double convertInputSeconds = predictOperationSeconds(net, convertInput, threads, *profile_);
+  // A call computing a layer's whole map (the input's: a tile's conversion).
+  std::vector<double> wholeCallSeconds(size_t(layerCount), 0);
+  for (int layer = 0; layer < layerCount; ++layer)
+    if (layer == 0 || isSpatiallyTileable(net.layers[size_t(layer)].op)) {
+      Operation call;
+      call.call.layer = layer;
+      call.call.region = wholeMap(net.layers[size_t(layer)].output);
+      wholeCallSeconds[size_t(layer)] = predictOperationSeconds(net, call, threads, *profile_);
+    }
+
+  // A lowered candidate, and for a tile group the own bytes it peaks at
+  // after its first step, its first layer's tile buffer and its calls.
+  struct Evaluated {
+    GroupEstimate estimate;
+    FirstLayerCalls firstCalls;
+    int64_t peakAfterFirst = 0; // own buffers only
+    int64_t firstBuffer = 0;
+    std::vector<double> callSeconds; // of each operation, in order
+    std::vector<size_t> tileStarts;  // where each tile's operations start
+  };
+  auto evaluate = [&](const GroupSchedule &group, bool inputInGroup) {
+    Evaluated e;
+    GroupEstimate &estimate = e.estimate;
+    estimate.group = group;
+    // All of the group's MACs: the input's conversion calls have none.
+    estimate.macs = lowerGroupAlone(net, group, inputInGroup, operations, capacity);
+    // The same sum as predictLayersSeconds over a whole schedule's plan.
+    double seconds = 0;
+    if (group.first == 1 && inputBytes > 0 && !inputInGroup)
+      seconds += convertInputSeconds;
+    int previousLayer = std::numeric_limits<int>::max();
+    for (const Operation &op : operations) {
+      const double call = predictOperationSeconds(net, op, threads, *profile_);
+      seconds += call;
+      if (group.kind != GroupKind::Tile)
+        continue;
+      // A tile's calls go up through the group's layers; the next tile's
+      // start again below the output (which every tile computes a part of).
+      if (op.call.layer <= previousLayer)
+        e.tileStarts.push_back(e.callSeconds.size());
+      previousLayer = op.call.layer;
+      e.callSeconds.push_back(call);
+    }
+    estimate.seconds = seconds;
+    estimate.layerMacs = macsBefore[size_t(group.last + 1)] - macsBefore[size_t(group.first)];
+    e.firstCalls = firstLayerCalls(net, operations, group, inputInGroup);
+
+    // Bytes live at steps first..last (the lifetimes requestBuffers gives).
+    std::vector<int64_t> own(size_t(group.last - group.first + 1), 0);
+    for (int member = inputInGroup ? 0 : group.first; member < group.last; ++member) {
+      const int64_t bytes = alignUp(capacity[size_t(member)]);
+      capacity[size_t(member)] = 0; // for the next candidate
+      if (member == group.first)
+        e.firstBuffer = bytes;
+      const int begin = group.kind == GroupKind::Tile ? std::max(member, 1) : group.first;
+      const int end = group.kind == GroupKind::Tile ? member + 1 : group.last;
+      for (int step = begin; step <= end; ++step)
+        own[size_t(step - group.first)] += bytes;
+    }
+    for (size_t step = 1; step < own.size(); ++step)
+      e.peakAfterFirst = std::max(e.peakAfterFirst, own[step]);
+    const int64_t around =
+        crossing[size_t(group.first)] - (inputInGroup ? inputBytes : 0) + outputBytes(group.last);
+    estimate.peakBytes = group.first == 1 && !inputInGroup ? inputBytes : 0; // step 0
+    for (int64_t bytes : own)
+      estimate.peakBytes = std::max(estimate.peakBytes, around + bytes);
+    return e;
+  };
+
+  // Per kind, the candidate starting one layer higher: its peak, the own
+  // bytes after its first step, its first layer's tile buffer, and whether
+  // beatenBySplit's whole-map condition held for it.
+  struct Above {
+    int64_t peak = 0, peakAfterFirst = 0, firstBuffer = 0;
+    bool whole = false;
+    // While `whole`, the lowest candidate lowered (the anchor): its first
+    // layer, MACs, and each call's seconds. Every tile of a candidate
+    // starting lower makes whole-map calls up to the anchor's first layer,
+    // then the anchor's calls for that tile.
+    int anchor = 0;
+    int64_t anchorMacs = 0;
+    std::vector<double> anchorSeconds;
+    std::vector<size_t> anchorTiles;
+    // A tile group grown one layer at a time from its last layer alone: each
+    // tile's region of the current first layer and its calls' seconds from
+    // the last layer down. Off once a candidate had to be lowered.
+    bool growing = false;
+    std::vector<MapRegion> regions;
+    std::vector<std::vector<double>> calls;
+    int64_t macs = 0;
+  };
+  auto callSeconds = [&](int layer, const MapRegion &region) {
+    Operation call;
+    call.call.layer = layer;
+    call.call.region = region;
+    return predictOperationSeconds(net, call, threads, *profile_);
+  };
+  // The tile group `group` from the one starting a layer higher (`a`), as
+  // lowering it would give: each tile computes the region of the new first
+  // layer (and of the input, when the group converts it) the layer above
+  // reads, before that layer's calls. Updates `a`.
+  auto growTiles = [&](const GroupSchedule &group, bool inputInGroup, Above &a,
+                       FirstLayerCalls &firstCalls) {
+    const int first = group.first;
+    const int channels = net.layers[size_t(first)].output.c;
+    int64_t bytes = 0, inputRegionBytes = 0;
+    std::vector<MapRegion> inputRegions;
+    firstCalls = FirstLayerCalls{};
+    for (size_t tile = 0; tile < a.regions.size(); ++tile) {
+      MapRegion &region = a.regions[tile];
+      region = inputNeed(net, first + 1, 0, region).region;
+      bytes = std::max(bytes, int64_t(region.height()) * region.width() * channels * 4);
+      firstCalls.whole = firstCalls.whole && region == wholeMap(net.layers[size_t(first)].output);
+      if (!region.empty()) { // addKernel leaves out empty calls
+        a.calls[tile].push_back(callSeconds(first, region));
+        a.macs += regionMacs(net, first, region);
+        ++firstCalls.calls;
+      }
+      if (inputInGroup) {
+        inputRegions.push_back(inputNeed(net, first, 0, region).region);
+        const MapRegion &in = inputRegions.back();
+        inputRegionBytes = std::max(inputRegionBytes,
+                                    int64_t(in.height()) * in.width() * net.layers[0].output.c * 4);
+        firstCalls.whole = firstCalls.whole && in == wholeMap(net.layers[0].output);
+      }
+    }
+    const int64_t buffer = alignUp(bytes);
+    a.peakAfterFirst = std::max(a.peakAfterFirst, buffer + a.firstBuffer);
+    a.firstBuffer = buffer;
+    GroupEstimate estimate;
+    estimate.group = group;
+    estimate.macs = a.macs;
+    estimate.layerMacs = macsBefore[size_t(group.last + 1)] - macsBefore[size_t(first)];
+    const int64_t around =
+        crossing[size_t(first)] - (inputInGroup ? inputBytes : 0) + outputBytes(group.last);
+    estimate.peakBytes =
+        std::max(first == 1 && !inputInGroup ? inputBytes : 0,
+                 around + std::max(buffer + alignUp(inputRegionBytes), a.peakAfterFirst));
+    double seconds = first == 1 && inputBytes > 0 && !inputInGroup ? convertInputSeconds : 0;
+    for (size_t tile = 0; tile < a.calls.size(); ++tile) {
+      if (inputInGroup && !inputRegions[tile].empty())
+        seconds += callSeconds(0, inputRegions[tile]);
+      for (auto call = a.calls[tile].rbegin(); call != a.calls[tile].rend(); ++call)
+        seconds += *call;
+    }
+    estimate.seconds = seconds;
+    return estimate;
+  };
+  // The estimate of a tile group whose layers below the anchor compute their
+  // whole maps in every tile: the sums lowering it would give, in its order.
+  auto wholeBelowAnchor = [&](const GroupSchedule &group, bool inputInGroup, const Above &a,
+                              int64_t peak) {
+    GroupEstimate estimate;
+    estimate.group = group;
+    estimate.peakBytes = peak;
+    double seconds = group.first == 1 && inputBytes > 0 && !inputInGroup ? convertInputSeconds : 0;
+    for (size_t tile = 0; tile < a.anchorTiles.size(); ++tile) {
+      if (inputInGroup)
+        seconds += wholeCallSeconds[0];
+      for (int layer = group.first; layer < a.anchor; ++layer)
+        seconds += wholeCallSeconds[size_t(layer)];
+      const size_t end =
+          tile + 1 < a.anchorTiles.size() ? a.anchorTiles[tile + 1] : a.anchorSeconds.size();
+      for (size_t call = a.anchorTiles[tile]; call < end; ++call)
+        seconds += a.anchorSeconds[call];
+    }
+    estimate.seconds = seconds;
+    const int64_t wholeMacs = macsBefore[size_t(a.anchor)] - macsBefore[size_t(group.first)];
+    estimate.macs = a.anchorMacs + int64_t(a.anchorTiles.size()) * wholeMacs;
+    estimate.layerMacs = macsBefore[size_t(group.last + 1)] - macsBefore[size_t(group.first)];
+    return estimate;
+  };
+
+  std::vector<std::vector<GroupEstimate>> byFirst(static_cast<size_t>(layerCount));
+  for (int last = 2; last < layerCount; ++last) {
+    if (!isSpatiallyTileable(net.layers[size_t(last)].op))
+      continue;
+    const std::vector<GroupSchedule> kinds = fusedKinds(net, last - 1, last, options);
+    std::vector<Above> above(kinds.size());
+    for (size_t kind = 0; kind < kinds.size(); ++kind) // each tile grid on the last layer alone
+      if (kinds[kind].kind == GroupKind::Tile) {
+        Above &a = above[kind];
+        a.growing = true;
+        const Shape &out = net.layers[size_t(last)].output;
+        for (const AxisRange &rows : balancedSplit(out.h, kinds[kind].tileRows))
+          for (const AxisRange &cols : balancedSplit(out.w, kinds[kind].tileCols)) {
+            a.regions.push_back(
+                MapRegion{int(rows.begin), int(rows.end), int(cols.begin), int(cols.end)});
+            a.calls.push_back({callSeconds(last, a.regions.back())});
+            a.macs += regionMacs(net, last, a.regions.back());
+          }
+      }
+    int lowest = last; // the lowest first layer tried
+    for (int first = last - 1; first >= 1; --first) {
+      // The extension must keep a fusable chain (checkFusedGroup's rules):
+      // once it does not, no longer group does either.
+      const Layer &layer = net.layers[size_t(first)];
+      const Layer &next = net.layers[size_t(first + 1)];
+      if (!isSpatiallyTileable(layer.op) || next.inputs != std::vector<int>{first} ||
+          consumers[size_t(first)] != std::vector<int>{first + 1})
+        break;
+      lowest = first;
+      const bool inputInGroup = first == 1 && inputConvertible;
+      const bool wholeBelow = wholeNeeded(first + 1) && (!inputInGroup || wholeNeeded(first));
+      const int64_t firstAlonePeak = endingAt_[size_t(first)].front().peakBytes;
+      for (size_t kind = 0; kind < kinds.size(); ++kind) {
+        GroupSchedule group = kinds[kind];
+        group.first = first;
+        Above &a = above[kind];
+        if (a.whole && wholeBelow && first + 1 < last) {
+          // The layer above computed its whole map once (stream) or in
+          // every tile, so this one computes its whole map the same way.
+          if (group.kind == GroupKind::Stream)
+            continue; // beatenBySplit: one whole-map call
+          const int64_t buffer = mapBytes(first);
+          const int64_t ownFirst = buffer + (inputInGroup ? inputBytes : 0);
+          const int64_t peakAfterFirst = std::max(a.peakAfterFirst, buffer + a.firstBuffer);
+          const int64_t around =
+              crossing[size_t(first)] - (inputInGroup ? inputBytes : 0) + outputBytes(last);
+          int64_t peak = first == 1 && !inputInGroup ? inputBytes : 0;
+          peak = std::max(peak, around + std::max(ownFirst, peakAfterFirst));
+          const bool beaten = peak >= a.peak && peak >= firstAlonePeak; // beatenBySplit
+          a.growing = false;
+          a.peak = peak;
+          a.peakAfterFirst = peakAfterFirst;
+          a.firstBuffer = buffer;
+          if (!beaten) // what lowering it would give, in the same order
+            byFirst[size_t(first)].push_back(wholeBelowAnchor(group, inputInGroup, a, peak));
+          continue;
+        }
+        if (a.growing) {
+          FirstLayerCalls firstCalls;
+          GroupEstimate estimate = growTiles(group, inputInGroup, a, firstCalls);
+          const bool beaten = beatenBySplit(estimate, firstCalls, a.peak, firstAlonePeak);
+          a.peak = estimate.peakBytes;
+          a.whole = firstCalls.whole;
+          if (a.whole) { // the anchor for the candidates below
+            a.anchor = first;
+            a.anchorMacs = a.macs;
+            a.anchorSeconds.clear();
+            a.anchorTiles.clear();
+            for (const std::vector<double> &tile : a.calls) {
+              a.anchorTiles.push_back(a.anchorSeconds.size());
+              a.anchorSeconds.insert(a.anchorSeconds.end(), tile.rbegin(), tile.rend());
+            }
+          }
+          if (!beaten)
+            byFirst[size_t(first)].push_back(std::move(estimate));
+          continue;
+        }
+        Evaluated e = evaluate(group, inputInGroup);
+        const bool beaten = beatenBySplit(e.estimate, e.firstCalls, a.peak, firstAlonePeak);
+        a = Above{};
+        a.peak = e.estimate.peakBytes;
+        a.peakAfterFirst = e.peakAfterFirst;
+        a.firstBuffer = e.firstBuffer;
+        a.whole = e.firstCalls.whole && (group.kind == GroupKind::Tile || e.firstCalls.calls == 1);
+        a.anchor = first;
+        a.anchorMacs = e.estimate.macs;
+        a.anchorSeconds = std::move(e.callSeconds);
+        a.anchorTiles = std::move(e.tileStarts);
+        if (!beaten)
+          byFirst[size_t(first)].push_back(std::move(e.estimate));
+      }
+    }
+    for (int first = lowest; first < last; ++first) { // in the exhaustive order
+      std::vector<GroupEstimate> &found = byFirst[size_t(first)];
+      std::move(found.begin(), found.end(), std::back_inserter(endingAt_[size_t(last)]));
+      found.clear();
+    }
+  }
 }
 
 size_t ScheduleSearch::candidateCount() const {

@@ -26,6 +26,10 @@ struct SearchOptions {
   int maxTileGrid = 6;                        // tile R x C with R, C <= this
   std::vector<int> stripeRows = {1, 2, 4, 8}; // stream H candidates
   LoweringOptions lowering;                   // e.g. the thread count
+  // Lower every candidate inside a whole schedule, one by one: the plain
+  // preparation, slow on deep networks, kept as the reference the default
+  // one is tested against (both give the same candidates and figures).
+  bool exhaustive = false;
 };
 
 struct ScheduleChoice {
@@ -59,6 +63,8 @@ public:
 private:
   ScheduleSearch(const Network &net, const LatencyProfile &profile)
       : net_(&net), profile_(&profile) {}
+  void prepareExhaustive(const SearchOptions &options);
+  void prepareGroupByGroup(const SearchOptions &options, const ExecutionPlan &base);
 
   const Network *net_;
   const LatencyProfile *profile_;

@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -322,5 +324,169 @@ TEST_CASE("without a budget the search takes the fastest schedule") {
   for (size_t i = 1; i < outcome->pareto.size(); ++i) { // fastest first, each smaller
     CHECK(outcome->pareto[i].choice.seconds >= outcome->pareto[i - 1].choice.seconds);
     CHECK(outcome->pareto[i].choice.peakBytes < outcome->pareto[i - 1].choice.peakBytes);
+  }
+}
+
+namespace {
+
+// A random chain of convolutions (padded or not, strided, widening and
+// narrowing), pools and stand-alone activations, sometimes with a residual
+// add, small enough for the exhaustive preparation.
+Network randomNetwork(SplitMix64 &random, int index) {
+  auto pick = [&](int lo, int hi) { return lo + int(random.next() % uint64_t(hi - lo + 1)); };
+  std::string yaml = fmt::format("name: random{}\ninput: {{channels: {}, height: {}, width: {}}}\n"
+                                 "layers:\n",
+                                 index, pick(1, 5), pick(6, 18), pick(6, 18));
+  const int layers = pick(4, 12);
+  bool residual = false;
+  for (int i = 0; i < layers; ++i) {
+    const int kind = pick(0, 9);
+    if (kind <= 5) {
+      const int kernel = pick(1, 3) * 2 - 1;
+      const char *padding = kernel > 1 && pick(0, 3) == 0 ? "valid" : "same";
+      const int stride = pick(0, 5) == 0 ? 2 : 1;
+      yaml += fmt::format("  - {{name: l{}, op: conv2d, filters: {}, kernel: {}, stride: {}, "
+                          "padding: {}, activation: relu}}\n",
+                          i, pick(1, 12), kernel, stride, padding);
+    } else if (kind == 6) {
+      yaml += fmt::format("  - {{name: l{}, op: maxpool, kernel: 2, stride: {}, padding: 0}}\n", i,
+                          pick(1, 2));
+    } else if (kind == 7) {
+      yaml += fmt::format("  - {{name: l{}, op: leaky}}\n", i);
+    } else if (kind == 8 && i >= 2 && !residual) { // same shape as its input: a residual add
+      yaml += fmt::format("  - {{name: l{}, op: conv2d, filters: 4, kernel: 3, padding: same}}\n"
+                          "  - {{name: l{}b, op: conv2d, filters: 4, kernel: 3, padding: same}}\n"
+                          "  - {{name: l{}c, op: add, inputs: [l{}, l{}b]}}\n",
+                          i, i, i, i, i);
+      residual = true;
+    } else {
+      yaml += fmt::format("  - {{name: l{}, op: conv2d, filters: {}, kernel: 3, padding: same, "
+                          "dilation: 2}}\n",
+                          i, pick(1, 8));
+    }
+  }
+  const std::string path = fmt::format("{}/tessel_search_random{}.yaml",
+                                       std::filesystem::temp_directory_path().string(), index);
+  { std::ofstream(path) << yaml; }
+  llvm::Expected<Network> net = loadNetwork(path, LoadOptions{});
+  std::filesystem::remove(path);
+  if (!net) {
+    llvm::consumeError(net.takeError());
+    return Network{}; // a draw the size rules reject: skipped
+  }
+  return normalize(*net);
+}
+
+void checkSameChoice(const std::optional<ScheduleChoice> &a,
+                     const std::optional<ScheduleChoice> &b) {
+  REQUIRE(a.has_value() == b.has_value());
+  if (!a)
+    return;
+  CHECK(formatSchedule(a->schedule) == formatSchedule(b->schedule));
+  CHECK(a->seconds == b->seconds); // the same sums in the same order: equal to the bit
+  CHECK(a->peakBytes == b->peakBytes);
+  REQUIRE(a->groups.size() == b->groups.size());
+  for (size_t i = 0; i < a->groups.size(); ++i) {
+    CHECK(a->groups[i].seconds == b->groups[i].seconds);
+    CHECK(a->groups[i].peakBytes == b->groups[i].peakBytes);
+    CHECK(a->groups[i].macs == b->groups[i].macs);
+  }
+}
+
+// The default preparation against the exhaustive one: the same candidates,
+// so the same choice under every peak limit and the same Pareto front.
+void checkAgainstExhaustive(const Network &net, const SearchOptions &options,
+                            const LatencyProfile &profile) {
+  SearchOptions exhaustiveOptions = options;
+  exhaustiveOptions.exhaustive = true;
+  llvm::Expected<ScheduleSearch> fast = ScheduleSearch::prepare(net, profile, options);
+  llvm::Expected<ScheduleSearch> exhaustive =
+      ScheduleSearch::prepare(net, profile, exhaustiveOptions);
+  REQUIRE(static_cast<bool>(fast));
+  REQUIRE(static_cast<bool>(exhaustive));
+  CHECK(fast->candidateCount() == exhaustive->candidateCount());
+
+  llvm::Expected<std::vector<ParetoPoint>> fastFront = fast->paretoFront();
+  llvm::Expected<std::vector<ParetoPoint>> front = exhaustive->paretoFront();
+  REQUIRE(static_cast<bool>(fastFront));
+  REQUIRE(static_cast<bool>(front));
+  REQUIRE(fastFront->size() == front->size());
+  std::vector<int64_t> limits = {std::numeric_limits<int64_t>::max()};
+  for (size_t i = 0; i < front->size(); ++i) {
+    checkSameChoice((*fastFront)[i].choice, (*front)[i].choice);
+    CHECK((*fastFront)[i].arenaBytes == (*front)[i].arenaBytes);
+    const int64_t peak = (*front)[i].choice.peakBytes;
+    limits.insert(limits.end(), {peak, peak - 1, peak + 1, peak + peak / 7});
+  }
+  for (int64_t limit : limits) {
+    CAPTURE(limit);
+    checkSameChoice(fast->fastestWithin(limit), exhaustive->fastestWithin(limit));
+  }
+  for (const ParetoPoint &point : *front) { // budgets at the front's arenas and between
+    for (int64_t budget : {point.arenaBytes, point.arenaBytes - 1}) {
+      llvm::Expected<SearchOutcome> a = searchSchedule(net, profile, options, budget);
+      llvm::Expected<SearchOutcome> b = searchSchedule(net, profile, exhaustiveOptions, budget);
+      REQUIRE(static_cast<bool>(a));
+      REQUIRE(static_cast<bool>(b));
+      CHECK(a->fits == b->fits);
+      checkSameChoice(a->choice, b->choice);
+    }
+  }
+}
+
+} // namespace
+
+TEST_CASE("the default preparation gives what lowering every candidate in a whole schedule "
+          "gives") {
+  const LatencyProfile profile = testProfile();
+  SearchOptions options;
+  options.maxTileGrid = 3;
+  options.stripeRows = {1, 2, 4};
+  SUBCASE("shipped networks") {
+    struct Case {
+      const char *network;
+      std::optional<int> size;
+    };
+    const Case cases[] = {{"tiny-chain", {}},      {"tiny-depthwise", {}}, {"tiny-residual", {}},
+                          {"tiny-standalone", {}}, {"yolov2-16", 48},      {"yolov2-tiny", 32},
+                          {"resnet18", 32},        {"mobilenet-v2", 32}};
+    for (const Case &c : cases) {
+      CAPTURE(c.network);
+      checkAgainstExhaustive(loadShipped(c.network, c.size), options, profile);
+    }
+  }
+  SUBCASE("random networks, one and two threads") {
+    SplitMix64 random(0x5CA1E);
+    int checked = 0;
+    for (int index = 0; index < 40; ++index) {
+      const Network net = randomNetwork(random, index);
+      if (net.layers.empty())
+        continue;
+      CAPTURE(index);
+      options.lowering.threads = 1 + index % 2;
+      checkAgainstExhaustive(net, options, profile);
+      ++checked;
+    }
+    CHECK(checked >= 30);
+  }
+  SUBCASE("long chains, where most long groups are left out") {
+    for (int layers : {20, 40}) {
+      std::string yaml = fmt::format("name: chain{}\ninput: {{channels: 4, height: 12, width: "
+                                     "12}}\nlayers:\n",
+                                     layers);
+      for (int i = 0; i < layers; ++i)
+        yaml +=
+            fmt::format("  - {{name: l{}, op: conv2d, filters: {}, kernel: 3, padding: same}}\n", i,
+                        i % 5 == 4 ? 8 : 4);
+      const std::string path =
+          (std::filesystem::temp_directory_path() / fmt::format("tessel_chain{}.yaml", layers))
+              .string();
+      { std::ofstream(path) << yaml; }
+      llvm::Expected<Network> net = loadNetwork(path, LoadOptions{});
+      std::filesystem::remove(path);
+      REQUIRE(static_cast<bool>(net));
+      CAPTURE(layers);
+      checkAgainstExhaustive(normalize(*net), options, profile);
+    }
   }
 }
