@@ -7,7 +7,6 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -98,7 +97,6 @@ TEST_CASE("compare reads a device no further than the other file's size") {
 TEST_CASE("a 3 GB sparse file as network, weights or compared output is refused unread") {
   const std::string work = e2e::freshWorkDir("limits-sparse");
   SparseFile huge(work + "/huge.bin");
-  const auto start = std::chrono::steady_clock::now();
 
   e2e::CommandResult network = tessel("info " + e2e::quote(huge.path));
   INFO(network.output);
@@ -118,8 +116,6 @@ TEST_CASE("a 3 GB sparse file as network, weights or compared output is refused 
   INFO(compared.output);
   CHECK(compared.exitCode == 5);
   CHECK(contains(compared, "has 3221225472 bytes"));
-
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
 }
 
 TEST_CASE("a network of 2e9 parameters is refused before allocating, naming the limit") {
@@ -129,7 +125,6 @@ TEST_CASE("a network of 2e9 parameters is refused before allocating, naming the 
                                     "input: {channels: 50000, height: 1, width: 1}\n"
                                     "layers:\n"
                                     "  - {name: fc, op: fully_connected, units: 40000}\n");
-  const auto start = std::chrono::steady_clock::now();
   for (const std::string &command :
        {"info " + e2e::quote(yaml),
         "compile " + e2e::quote(yaml) + " --target rpi-zero2 -o " + e2e::quote(work + "/out")}) {
@@ -140,7 +135,6 @@ TEST_CASE("a network of 2e9 parameters is refused before allocating, naming the 
     CHECK(contains(result, "more than the limit of 2147483648 bytes (2.00 GiB) of parameters"));
   }
   CHECK_FALSE(fs::exists(work + "/out"));
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
 }
 
 TEST_CASE("a 32-bit target cannot take an arena beyond its address space: exit 3") {
@@ -179,7 +173,6 @@ TEST_CASE("a 32-bit target cannot take an arena beyond its address space: exit 3
 
 TEST_CASE("run refuses a network whose reference run would need more than 8 GiB") {
   const std::string work = e2e::freshWorkDir("limits-reference");
-  const auto start = std::chrono::steady_clock::now();
   e2e::CommandResult result =
       tessel("run " + e2e::quote(e2e::networkPath("resnet18.yaml")) +
              " --input-size 8000x8000 --output " + e2e::quote(work + "/o.bin"));
@@ -187,7 +180,6 @@ TEST_CASE("run refuses a network whose reference run would need more than 8 GiB"
   CHECK(result.exitCode == 3);
   CHECK(contains(result, "more than its limit of 8589934592 bytes (8.00 GiB)"));
   CHECK_FALSE(fs::exists(work + "/o.bin"));
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
 }
 
 TEST_CASE("malformed --input-size and an empty --budget are usage errors") {

@@ -26,10 +26,12 @@ void checkAgainstReference(const std::string &name, const std::string &file,
   const std::string work = e2e::freshWorkDir(name);
   std::string args;
   if (inputSize)
-    args = "--input-size " + std::to_string(inputSize->first) + "x" + std::to_string(inputSize->second);
+    args = "--input-size " + std::to_string(inputSize->first) + "x" +
+           std::to_string(inputSize->second);
   const std::string demo = e2e::compileAndBuild(work, e2e::networkPath(file), args, build);
   const std::string outputPath = work + "/output.bin";
-  e2e::CommandResult run = e2e::runCommand(e2e::quote(demo) + " --seed 1 --output " + e2e::quote(outputPath));
+  e2e::CommandResult run =
+      e2e::runCommand(e2e::quote(demo) + " --seed 1 --output " + e2e::quote(outputPath));
   INFO(run.output);
   REQUIRE(run.exitCode == 0);
 
@@ -82,7 +84,8 @@ TEST_CASE("mobilenet-v2 at 64x64 matches the reference") {
 // exactly the declared size, and globals get redzones.
 static e2e::BuildOptions sanitizedBuild() {
   e2e::BuildOptions sanitized;
-  sanitized.extraFlags = "-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer";
+  sanitized.extraFlags =
+      "-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer";
   sanitized.releaseFlags = "-O1 -DNDEBUG";
   return sanitized;
 }
@@ -111,9 +114,9 @@ TEST_CASE("compiling twice gives byte-identical files") {
   namespace fs = std::filesystem;
   const std::string work = e2e::freshWorkDir("determinism");
   for (const char *out : {"/a", "/b"}) {
-    e2e::CommandResult result = e2e::runCommand(std::string(TESSEL_EXECUTABLE) + " compile --quiet " +
-                                                e2e::quote(e2e::networkPath("tiny-residual.yaml")) +
-                                                " -o " + e2e::quote(work + out));
+    e2e::CommandResult result = e2e::runCommand(
+        std::string(TESSEL_EXECUTABLE) + " compile --quiet " +
+        e2e::quote(e2e::networkPath("tiny-residual.yaml")) + " -o " + e2e::quote(work + out));
     INFO(result.output);
     REQUIRE(result.exitCode == 0);
   }

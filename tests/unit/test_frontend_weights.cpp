@@ -1,5 +1,7 @@
 // Weights: read from a file in the documented layout, or generated from a
 // seed reproducibly and within the documented ranges.
+#include "temp_dir.h"
+
 #include "frontend/load_network.h"
 #include "frontend/random_weights.h"
 
@@ -16,28 +18,9 @@
 #include <vector>
 
 using namespace tessel;
+using tessel::testing::TempDir;
 
 namespace {
-
-// A directory that is removed with everything in it at the end of the test.
-class TempDir {
-public:
-  TempDir() {
-    llvm::SmallString<128> path;
-    REQUIRE_FALSE(llvm::sys::fs::createUniqueDirectory("tessel-frontend-test", path));
-    path_ = std::string(path);
-  }
-  ~TempDir() { llvm::sys::fs::remove_directories(path_); }
-
-  std::string write(const std::string &name, const std::string &contents) const {
-    const std::string path = path_ + "/" + name;
-    std::ofstream(path, std::ios::binary) << contents;
-    return path;
-  }
-
-private:
-  std::string path_;
-};
 
 // Parameters: c1 weight 3x2x3x3 = 54, c1.bn 4 x 3 = 12, c2 weight 2x3 and bias 2,
 // fc weight 4x32 and bias 4: 206 in all.
@@ -109,7 +92,7 @@ Network loadTinyExample() {
 } // namespace
 
 TEST_CASE("a weights file fills every tensor in file order") {
-  TempDir dir;
+  TempDir dir("tessel-frontend-test");
   const std::string path = dir.write("net.yaml", kWeightedNetwork);
   dir.write("net.weights", weightBytes(kWeightedParameters));
   llvm::Expected<Network> loaded = loadNetwork(path, {});
@@ -134,7 +117,7 @@ TEST_CASE("a weights file fills every tensor in file order") {
 }
 
 TEST_CASE("a weights file of the wrong size names both sizes") {
-  TempDir dir;
+  TempDir dir("tessel-frontend-test");
   const std::string path = dir.write("net.yaml", kWeightedNetwork);
   const std::string weights = dir.write("net.weights", weightBytes(kWeightedParameters - 1));
   CHECK(loadError(path) == path + ":3:17: weights file '" + weights +
@@ -143,7 +126,7 @@ TEST_CASE("a weights file of the wrong size names both sizes") {
 }
 
 TEST_CASE("an input size override makes a weights file with a fully connected layer misfit") {
-  TempDir dir;
+  TempDir dir("tessel-frontend-test");
   const std::string path = dir.write("net.yaml", kWeightedNetwork);
   dir.write("net.weights", weightBytes(kWeightedParameters));
   LoadOptions options;

@@ -1,6 +1,8 @@
 // Size limits on everything tessel reads: files are checked before they are
 // read, devices and pipes are read only up to what the caller can use, and a
 // network too big for any board is refused before its weights are allocated.
+#include "temp_dir.h"
+
 #include "analysis/bounded_file.h"
 #include "analysis/limits.h"
 #include "frontend/load_network.h"
@@ -25,38 +27,9 @@
 #include <unistd.h>
 
 using namespace tessel;
+using tessel::testing::TempDir;
 
 namespace {
-
-// A directory removed with everything in it at the end of the test.
-class TempDir {
-public:
-  TempDir() {
-    llvm::SmallString<128> path;
-    REQUIRE_FALSE(llvm::sys::fs::createUniqueDirectory("tessel-limits-test", path));
-    path_ = std::string(path);
-  }
-  ~TempDir() { llvm::sys::fs::remove_directories(path_); }
-
-  std::string write(const std::string &name, const std::string &contents) const {
-    const std::string path = this->path(name);
-    std::ofstream(path, std::ios::binary) << contents;
-    return path;
-  }
-  // A sparse file of `bytes` bytes: takes no disk space.
-  std::string sparse(const std::string &name, uint64_t bytes) const {
-    const std::string path = write(name, "");
-    int fd = -1;
-    REQUIRE_FALSE(llvm::sys::fs::openFileForWrite(path, fd));
-    CHECK_FALSE(llvm::sys::fs::resize_file(fd, bytes));
-    llvm::sys::fs::closeFile(fd);
-    return path;
-  }
-  std::string path(const std::string &name) const { return path_ + "/" + name; }
-
-private:
-  std::string path_;
-};
 
 constexpr uint64_t kThreeGiB = uint64_t(3) << 30;
 
@@ -72,7 +45,7 @@ const char *const kOneConv = "name: one\n"
 } // namespace
 
 TEST_CASE("readBoundedFile reads a regular file up to the bound, and no further") {
-  TempDir dir;
+  TempDir dir("tessel-limits-test");
   const std::string path = dir.write("ten.bin", std::string(10, 'x'));
   llvm::ErrorOr<BoundedFile> whole = readBoundedFile(path, 10);
   REQUIRE(whole);
@@ -87,7 +60,7 @@ TEST_CASE("readBoundedFile reads a regular file up to the bound, and no further"
 }
 
 TEST_CASE("readBoundedFile refuses a 3 GiB sparse file without reading it") {
-  TempDir dir;
+  TempDir dir("tessel-limits-test");
   const std::string path = dir.sparse("huge.bin", kThreeGiB);
   llvm::ErrorOr<BoundedFile> file = readBoundedFile(path, 1 << 20);
   REQUIRE(file);
@@ -111,7 +84,7 @@ TEST_CASE("readBoundedFile reads a device up to the bound plus one byte") {
 }
 
 TEST_CASE("readBoundedFile reads a FIFO to its end, or up to the bound plus one byte") {
-  TempDir dir;
+  TempDir dir("tessel-limits-test");
   const std::string fifo = dir.path("fifo");
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   for (size_t written : {size_t(100), size_t(110)}) {
@@ -133,7 +106,7 @@ TEST_CASE("readBoundedFile reads a FIFO to its end, or up to the bound plus one 
 }
 
 TEST_CASE("readBoundedFile: a missing file or a directory is an error") {
-  TempDir dir;
+  TempDir dir("tessel-limits-test");
   CHECK_FALSE(readBoundedFile(dir.path("missing"), 10));
   CHECK_FALSE(readBoundedFile(dir.path(""), 10));
 }
@@ -144,7 +117,7 @@ TEST_CASE("an input file is read only up to the size the network needs") {
   CHECK(errorText(zero.takeError()) ==
         "'/dev/zero' has more than 12 bytes, expected 12 bytes (3 float32 values)");
 
-  TempDir dir;
+  TempDir dir("tessel-limits-test");
   const std::string huge = dir.sparse("huge.bin", kThreeGiB);
   llvm::Expected<std::vector<float>> sparse = readFloatFile(huge, 3);
   REQUIRE_FALSE(sparse);
@@ -164,7 +137,7 @@ TEST_CASE("a network description over 16 MiB is refused unread") {
         "/dev/zero: the network description is over the limit of 16777216 bytes (16.00 MiB) for "
         "a description: it has more than 16777216 bytes");
 
-  TempDir dir;
+  TempDir dir("tessel-limits-test");
   llvm::Expected<Network> sparse = loadNetwork(dir.sparse("huge.yaml", kThreeGiB));
   REQUIRE_FALSE(sparse);
   CHECK(errorText(sparse.takeError()).find("it has 3221225472 bytes") != std::string::npos);
@@ -177,7 +150,7 @@ TEST_CASE("a target profile over 16 MiB is refused unread") {
 }
 
 TEST_CASE("a weights file is read only up to the size the network needs") {
-  TempDir dir;
+  TempDir dir("tessel-limits-test");
   const std::string zero =
       dir.write("zero.yaml", std::string(kOneConv) + "weights: {file: /dev/zero}\n");
   llvm::Expected<Network> fromDevice = loadNetwork(zero);
@@ -196,7 +169,7 @@ TEST_CASE("a weights file is read only up to the size the network needs") {
 }
 
 TEST_CASE("a network of 2e9 parameters is refused before any weight is allocated") {
-  TempDir dir;
+  TempDir dir("tessel-limits-test");
   // 50000 x 40000 weights: below the element limit of one tensor, 8 GB as float32.
   const std::string path = dir.write("big.yaml", "name: big\n"
                                                  "input: {channels: 50000, height: 1, width: 1}\n"
@@ -211,7 +184,7 @@ TEST_CASE("a network of 2e9 parameters is refused before any weight is allocated
 }
 
 TEST_CASE("a second YAML document is an error at its start") {
-  TempDir dir;
+  TempDir dir("tessel-limits-test");
   const std::string path = dir.write("two.yaml", std::string(kOneConv) + "---\nname: other\n");
   llvm::Expected<Network> net = loadNetwork(path);
   REQUIRE_FALSE(net);
@@ -223,7 +196,7 @@ TEST_CASE("a second YAML document is an error at its start") {
 }
 
 TEST_CASE("NaN and infinite weights are accepted with one warning per layer") {
-  TempDir dir;
+  TempDir dir("tessel-limits-test");
   const float values[2] = {std::nanf(""), INFINITY};
   dir.write("odd.weights", std::string(reinterpret_cast<const char *>(values), sizeof values));
   const std::string path =
