@@ -33,7 +33,7 @@ llvm::Expected<std::optional<std::pair<int, int>>> parsedInputSize();
 // returns the exit code for failures of that kind.
 int reportError(llvm::Error error, int exitCode = 1);
 
-// Exit codes, documented in `tessel --help` and docs/cli.md.
+// Exit codes, documented in `tessel --help` and the README.
 enum ExitCode : int {
   kExitOk = 0,
   kExitInvalidInput = 1, // bad network description, weights or input file
