@@ -22,6 +22,9 @@ struct BoundedFile {
   uint64_t bound = 0;
 
   bool tooLong() const { return !contents; }
+  // Whether the file was read and holds exactly `bytes` bytes: the check of
+  // every file whose size the network fixes (weights, inputs).
+  bool holdsExactly(uint64_t bytes) const { return contents && contents->getBufferSize() == bytes; }
   // "123 bytes", or "more than 100 bytes" for a device or pipe too long.
   std::string describeSize() const;
 };

@@ -22,7 +22,7 @@ llvm::Error readWeightFile(Network &network, const std::string &path, const Sour
     return makeDiagnostic(
         where, "",
         fmt::format("cannot read weights file '{}': {}", path, file.getError().message()));
-  if (file->tooLong() || int64_t(file->contents->getBufferSize()) != expected)
+  if (!file->holdsExactly(uint64_t(expected)))
     return makeDiagnostic(where, "",
                           fmt::format("weights file '{}' has {}, but the network needs {} "
                                       "bytes ({} float32 parameters)",

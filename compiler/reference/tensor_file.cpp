@@ -43,7 +43,7 @@ llvm::Expected<std::vector<float>> readFloatFile(const std::string &path, int64_
   auto file = readBytes(path, expectedBytes);
   if (!file)
     return file.takeError();
-  if (file->tooLong() || file->contents->getBufferSize() != expectedBytes)
+  if (!file->holdsExactly(expectedBytes))
     return fileError("'{}' has {}, expected {} bytes ({} float32 values)", path,
                      file->describeSize(), expectedBytes, expectedCount);
   return decodeFloats(file->contents->getBuffer());
