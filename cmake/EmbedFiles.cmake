@@ -4,7 +4,7 @@
 #   cmake -DOUTPUT=f.cpp -DBASE=dir -DFILES="a;b" -P EmbedFiles.cmake
 # Each file is stored under its path relative to BASE.
 set(content "// Generated at build time by cmake/EmbedFiles.cmake.\n")
-string(APPEND content "#include \"codegen/embedded_files.h\"\n\nnamespace tessel {\n\n")
+string(APPEND content "#include \"support/embedded_files.h\"\n\nnamespace tessel {\n\n")
 string(APPEND content "const std::vector<EmbeddedFile> &embeddedFiles() {\n")
 string(APPEND content "  static const std::vector<EmbeddedFile> files = {\n")
 foreach(file IN LISTS FILES)

@@ -1,6 +1,6 @@
 #include "analysis/shape_error.h"
 
-#include "analysis/diagnostic.h"
+#include "support/diagnostic.h"
 
 namespace tessel {
 

@@ -1,9 +1,9 @@
 #include "analysis/shape_inference.h"
 
-#include "analysis/diagnostic.h"
-#include "analysis/limits.h"
 #include "analysis/output_size.h"
 #include "analysis/shape_error.h"
+#include "support/diagnostic.h"
+#include "support/limits.h"
 
 #include <fmt/format.h>
 

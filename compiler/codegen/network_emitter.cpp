@@ -1,14 +1,14 @@
 #include "codegen/network_emitter.h"
 
-#include "analysis/diagnostic.h"
 #include "analysis/layer_costs.h"
-#include "codegen/embedded_files.h"
 #include "codegen/escaping.h"
 #include "codegen/identifiers.h"
 #include "codegen/layer_calls.h"
 #include "codegen/template_filler.h"
 #include "codegen/weight_packing.h"
 #include "schedule/thread_split.h"
+#include "support/diagnostic.h"
+#include "support/embedded_files.h"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #include "codegen/template_filler.h"
 
-#include "codegen/embedded_files.h"
+#include "support/embedded_files.h"
 
 #include <fmt/args.h>
 #include <fmt/format.h>
@@ -16,13 +16,14 @@ llvm::Error templateError(const std::string &message) {
 }
 
 bool isPlaceholderChar(char ch) {
-  return std::islower(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) ||
-         ch == '_';
+  return std::islower(static_cast<unsigned char>(ch)) ||
+         std::isdigit(static_cast<unsigned char>(ch)) || ch == '_';
 }
 
 } // namespace
 
-llvm::Expected<std::string> fillTemplateText(const std::string &text, const TemplateValues &values) {
+llvm::Expected<std::string> fillTemplateText(const std::string &text,
+                                             const TemplateValues &values) {
   // Translate "@name@" into "{name}" and escape fmt's braces.
   std::string formatString;
   std::set<std::string> used;

@@ -5,7 +5,6 @@
 // (through --runner for another machine), fits the figures to the times
 // (search/calibration_fit.h) and writes the board profile with its
 // `latency:` section. docs/latency-model.md explains the model.
-#include "codegen/embedded_files.h"
 #include "codegen/escaping.h"
 #include "codegen/network_emitter.h"
 #include "codegen/template_filler.h"
@@ -16,6 +15,7 @@
 #include "search/calibration_fit.h"
 #include "search/calibration_probes.h"
 #include "search/latency_model.h"
+#include "support/embedded_files.h"
 #include "target/target_profile.h"
 
 #include "llvm/ADT/StringExtras.h"

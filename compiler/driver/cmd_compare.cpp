@@ -1,11 +1,11 @@
 // `tessel compare ACTUAL EXPECTED [--tolerance T]`: compares two raw float32
 // files, e.g. a generated program's output with the reference executor's.
-#include "analysis/bounded_file.h"
-#include "analysis/byte_size.h"
-#include "analysis/limits.h"
 #include "driver/options.h"
 #include "reference/compare.h"
 #include "reference/tensor_file.h"
+#include "support/bounded_file.h"
+#include "support/byte_size.h"
+#include "support/limits.h"
 
 #include "llvm/Support/raw_ostream.h"
 

@@ -3,7 +3,6 @@
 // gives one), generates the C++ project for it and writes the report beside
 // it (report.json, pareto.svg, arena.svg), all in one step that replaces only
 // tessel's own earlier output (codegen/output_folder.h).
-#include "analysis/byte_size.h"
 #include "analysis/layer_costs.h"
 #include "codegen/identifiers.h"
 #include "codegen/network_emitter.h"
@@ -14,6 +13,7 @@
 #include "plan/arena_planner.h"
 #include "report/compile_report.h"
 #include "search/schedule_search.h"
+#include "support/byte_size.h"
 #include "target/memory_budget.h"
 #include "target/target_profile.h"
 

@@ -1,10 +1,10 @@
 // `tessel run`: runs the reference executor on one input image and writes the
 // last layer's output as a raw float32 file.
-#include "analysis/byte_size.h"
 #include "analysis/layer_costs.h"
-#include "analysis/limits.h"
 #include "driver/network_loading.h"
 #include "driver/options.h"
+#include "support/byte_size.h"
+#include "support/limits.h"
 
 #include "reference/deterministic_input.h"
 #include "reference/run_reference.h"

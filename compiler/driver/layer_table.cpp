@@ -1,7 +1,7 @@
 #include "driver/layer_table.h"
 
 #include "analysis/layer_costs.h"
-#include "analysis/byte_size.h"
+#include "support/byte_size.h"
 
 #include <fmt/format.h>
 

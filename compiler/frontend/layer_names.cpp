@@ -1,7 +1,7 @@
 #include "frontend/layer_names.h"
 
-#include "frontend/nearest_name.h"
-#include "frontend/yaml_values.h"
+#include "support/nearest_name.h"
+#include "support/yaml_values.h"
 
 #include "llvm/ADT/STLExtras.h"
 

@@ -1,7 +1,7 @@
 // The names `inputs` may refer to, growing as layers are read top to bottom.
 #pragma once
 
-#include "frontend/parse_error.h"
+#include "support/parse_error.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"

@@ -1,15 +1,15 @@
 #include "frontend/load_network.h"
 
-#include "analysis/bounded_file.h"
-#include "analysis/byte_size.h"
-#include "analysis/diagnostic.h"
-#include "analysis/limits.h"
 #include "analysis/parameter_layout.h"
 #include "analysis/shape_error.h"
 #include "analysis/shape_inference.h"
 #include "frontend/parse_network.h"
 #include "frontend/random_weights.h"
 #include "frontend/weight_file.h"
+#include "support/bounded_file.h"
+#include "support/byte_size.h"
+#include "support/diagnostic.h"
+#include "support/limits.h"
 
 #include "llvm/Support/Path.h"
 

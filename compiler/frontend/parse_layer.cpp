@@ -1,8 +1,8 @@
 #include "frontend/parse_layer.h"
 
-#include "frontend/attribute_map.h"
-#include "frontend/nearest_name.h"
 #include "frontend/op_table.h"
+#include "support/attribute_map.h"
+#include "support/nearest_name.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -124,7 +124,7 @@ void parseConv(const AttributeMap &attrs, LayerEntry &entry) {
   conv.dilationW = dilation.w;
   const PaddingSpec padding = paddingOr(attrs);
   conv.samePadding = padding.same;
-  conv.padding = padding.explicitPadding;
+  conv.padding = Padding{padding.top, padding.left, padding.bottom, padding.right};
   readGroups(attrs, conv);
 
   const bool batchNorm = attrs.flagOr("batch_norm", false);
@@ -157,7 +157,7 @@ void parsePool(const AttributeMap &attrs, Layer &layer) {
   pool.strideW = stride.w;
   const PaddingSpec padding = paddingOr(attrs);
   pool.samePadding = padding.same;
-  pool.padding = padding.explicitPadding;
+  pool.padding = Padding{padding.top, padding.left, padding.bottom, padding.right};
   pool.ceilMode = attrs.flagOr("ceil_mode", false);
   if (pool.ceilMode && pool.samePadding)
     attrs.context().fail(*attrs.find("ceil_mode"),

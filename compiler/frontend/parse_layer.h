@@ -1,8 +1,8 @@
 // Reading one entry of `layers` into IR layers.
 #pragma once
 
-#include "frontend/parse_error.h"
 #include "ir/network.h"
+#include "support/parse_error.h"
 
 #include "llvm/ADT/StringMap.h"
 

@@ -1,9 +1,9 @@
 #include "frontend/parse_network.h"
 
-#include "analysis/diagnostic.h"
-#include "frontend/attribute_map.h"
 #include "frontend/layer_names.h"
 #include "frontend/parse_layer.h"
+#include "support/attribute_map.h"
+#include "support/diagnostic.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"

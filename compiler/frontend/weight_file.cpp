@@ -1,8 +1,8 @@
 #include "frontend/weight_file.h"
 
-#include "analysis/bounded_file.h"
-#include "analysis/diagnostic.h"
 #include "frontend/weight_tensors.h"
+#include "support/bounded_file.h"
+#include "support/diagnostic.h"
 
 #include "llvm/Support/Endian.h"
 

@@ -1,5 +1,7 @@
 #include "ir/network.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace tessel {
@@ -43,6 +45,10 @@ std::vector<std::vector<int>> Network::allConsumers() const {
         consumers[size_t(input)].push_back(int(i));
     }
   return consumers;
+}
+
+std::string formatShape(const Shape &shape) {
+  return fmt::format("{}x{}x{}", shape.c, shape.h, shape.w);
 }
 
 const char *opName(OpKind op) {

@@ -6,19 +6,13 @@
 // activations attached to their producers).
 #pragma once
 
+#include "support/source_loc.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace tessel {
-
-// Where a construct came from in the network description (1-based, as
-// editors show it). line == 0 means "no location known".
-struct SourceLoc {
-  std::string file;
-  int line = 0;
-  int column = 0;
-};
 
 // A feature map of one image: channels x height x width. Stored NCHW when it
 // crosses the user-facing interface.
@@ -139,6 +133,9 @@ struct Network {
 
 // True for a convolution the depthwise kernel runs: one input channel per group.
 bool isDepthwise(const Layer &conv, const Shape &input);
+
+// "CxHxW", the way messages print shapes.
+std::string formatShape(const Shape &shape);
 
 const char *opName(OpKind op);              // "conv2d", ...
 const char *activationName(ActivationKind); // "leaky", ...

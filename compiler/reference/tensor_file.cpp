@@ -1,6 +1,6 @@
 #include "reference/tensor_file.h"
 
-#include "analysis/bounded_file.h"
+#include "support/bounded_file.h"
 
 #include "llvm/ADT/bit.h"
 #include "llvm/Support/Endian.h"

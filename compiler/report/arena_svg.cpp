@@ -1,6 +1,6 @@
-#include "analysis/byte_size.h"
 #include "report/compile_report.h"
 #include "report/svg.h"
+#include "support/byte_size.h"
 
 #include <fmt/format.h>
 

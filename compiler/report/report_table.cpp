@@ -1,5 +1,5 @@
-#include "analysis/byte_size.h"
 #include "report/compile_report.h"
+#include "support/byte_size.h"
 
 #include <fmt/format.h>
 

@@ -9,6 +9,7 @@
 #include "ir/network.h"
 #include "plan/arena_planner.h"
 #include "schedule/schedule.h"
+#include "support/limits.h"
 
 #include "llvm/Support/Error.h"
 
@@ -80,8 +81,6 @@ struct ExecutionPlan {
 struct LoweringOptions {
   int threads = 1; // 1 to kMaxThreads
 };
-
-inline constexpr int kMaxThreads = 64; // tessel/thread_pool.h's limit
 
 // True when NCHW and HWC order the elements of `shape` identically.
 bool layoutsCoincide(const Shape &shape);

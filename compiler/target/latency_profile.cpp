@@ -1,8 +1,8 @@
 #include "target/latency_profile.h"
 
-#include "frontend/attribute_map.h"
-#include "frontend/parse_error.h"
-#include "frontend/yaml_values.h"
+#include "support/attribute_map.h"
+#include "support/parse_error.h"
+#include "support/yaml_values.h"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #include "target/memory_budget.h"
 
-#include "analysis/limits.h"
+#include "support/limits.h"
 
 #include <fmt/format.h>
 

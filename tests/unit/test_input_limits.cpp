@@ -3,12 +3,12 @@
 // network too big for any board is refused before its weights are allocated.
 #include "temp_dir.h"
 
-#include "analysis/bounded_file.h"
-#include "analysis/limits.h"
 #include "frontend/load_network.h"
 #include "frontend/weight_file.h"
 #include "reference/compare.h"
 #include "reference/tensor_file.h"
+#include "support/bounded_file.h"
+#include "support/limits.h"
 #include "target/memory_budget.h"
 #include "target/target_profile.h"
 

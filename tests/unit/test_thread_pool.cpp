@@ -3,6 +3,8 @@
 // many calls and nested or concurrent use.
 #include "tessel/thread_pool.h"
 
+#include "support/limits.h"
+
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -33,6 +35,10 @@ template <int Threads> void checkEveryPartOnce(int parts) {
 }
 
 } // namespace
+
+TEST_CASE("the compiler accepts exactly the thread counts a pool supports") {
+  CHECK(tessel::kMaxThreads == tessel::kMaxPoolThreads);
+}
 
 TEST_CASE("parallelFor runs every part exactly once, part p on thread p % threads") {
   for (int parts : {1, 2, 3, 4, 5, 7, 64, 1000}) {

@@ -29,9 +29,12 @@ inline void spinPause() {
 #endif
 }
 
+// The most threads a pool has; the compiler accepts --threads up to this.
+constexpr int kMaxPoolThreads = 64;
+
 // `Threads` threads in all: the caller of parallelFor and Threads - 1 workers.
 template <int Threads> class ThreadPool {
-  static_assert(Threads >= 2 && Threads <= 64, "a pool has 2 to 64 threads");
+  static_assert(Threads >= 2 && Threads <= kMaxPoolThreads, "a pool has 2 to 64 threads");
 
 public:
   // Calls task(part) once for every part in [0, parts) and returns when all

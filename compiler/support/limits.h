@@ -26,6 +26,10 @@ constexpr int64_t kMaxDescriptionBytes = int64_t(16) << 20;
 // or read; no board tessel targets holds more.
 constexpr int64_t kMaxParameterBytes = int64_t(1) << 31;
 
+// Most threads generated code runs on: the runtime thread pool's limit,
+// kMaxPoolThreads in tessel/thread_pool.h (test_thread_pool checks they agree).
+constexpr int kMaxThreads = 64;
+
 // Largest raw float32 file `tessel compare` reads: the largest feature map.
 constexpr int64_t kMaxFloatFileBytes = kMaxTensorElements * 4;
 

@@ -1,4 +1,4 @@
-#include "analysis/byte_size.h"
+#include "support/byte_size.h"
 
 #include "llvm/ADT/StringSwitch.h"
 

@@ -1,4 +1,4 @@
-#include "analysis/diagnostic.h"
+#include "support/diagnostic.h"
 
 #include <fmt/format.h>
 
@@ -21,10 +21,6 @@ llvm::Error makeDiagnostic(const SourceLoc &loc, llvm::StringRef layerName,
                            llvm::StringRef problem) {
   return llvm::make_error<llvm::StringError>(formatDiagnostic(loc, layerName, problem),
                                              llvm::inconvertibleErrorCode());
-}
-
-std::string formatShape(const Shape &shape) {
-  return fmt::format("{}x{}x{}", shape.c, shape.h, shape.w);
 }
 
 } // namespace tessel

@@ -1,4 +1,4 @@
-#include "analysis/bounded_file.h"
+#include "support/bounded_file.h"
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallVector.h"

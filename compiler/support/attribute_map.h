@@ -4,8 +4,8 @@
 // attribute must not be silently ignored.
 #pragma once
 
-#include "frontend/parse_error.h"
-#include "frontend/yaml_values.h"
+#include "support/parse_error.h"
+#include "support/yaml_values.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringMap.h"

@@ -7,7 +7,7 @@
 // position when it is not known.
 #pragma once
 
-#include "ir/network.h"
+#include "support/source_loc.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -22,8 +22,5 @@ std::string formatDiagnostic(const SourceLoc &loc, llvm::StringRef layerName,
 // The same message as an llvm::Error.
 llvm::Error makeDiagnostic(const SourceLoc &loc, llvm::StringRef layerName,
                            llvm::StringRef problem);
-
-// "CxHxW", the way messages print shapes.
-std::string formatShape(const Shape &shape);
 
 } // namespace tessel

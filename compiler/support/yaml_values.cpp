@@ -1,4 +1,4 @@
-#include "frontend/yaml_values.h"
+#include "support/yaml_values.h"
 
 #include <fmt/format.h>
 
@@ -116,7 +116,7 @@ SpatialPair readSpatial(const YAML::Node &node, const ReadContext &context, llvm
 PaddingSpec readPadding(const YAML::Node &node, const ReadContext &context) {
   const IntRange range{0, kMaxDimension};
   PaddingSpec spec;
-  Padding &pad = spec.explicitPadding;
+  PaddingSpec &pad = spec;
   if (isPlainScalar(node) && node.Scalar() == "same") {
     spec.same = true;
   } else if (isPlainScalar(node) && node.Scalar() == "valid") {

@@ -1,6 +1,6 @@
-#include "frontend/attribute_map.h"
+#include "support/attribute_map.h"
 
-#include "frontend/nearest_name.h"
+#include "support/nearest_name.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"

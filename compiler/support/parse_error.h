@@ -3,7 +3,7 @@
 // an llvm::Error, so the exception never leaves the frontend.
 #pragma once
 
-#include "ir/network.h"
+#include "support/source_loc.h"
 
 #include <yaml-cpp/yaml.h>
 

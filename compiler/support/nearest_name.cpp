@@ -1,4 +1,4 @@
-#include "frontend/nearest_name.h"
+#include "support/nearest_name.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "frontend/parse_error.h"
+#include "support/parse_error.h"
 
 #include <yaml-cpp/eventhandler.h>
 

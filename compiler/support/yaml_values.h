@@ -3,9 +3,8 @@
 // throws ParseError pointing at the value itself.
 #pragma once
 
-#include "analysis/limits.h"
-#include "frontend/parse_error.h"
-#include "ir/network.h"
+#include "support/limits.h"
+#include "support/parse_error.h"
 
 #include "llvm/ADT/StringRef.h"
 
@@ -44,7 +43,7 @@ SpatialPair readSpatial(const YAML::Node &node, const ReadContext &context, llvm
 // `padding`: same, valid, an integer, [h, w] or [top, left, bottom, right].
 struct PaddingSpec {
   bool same = false;
-  Padding explicitPadding;
+  int top = 0, left = 0, bottom = 0, right = 0; // explicit padding when not `same`
 };
 PaddingSpec readPadding(const YAML::Node &node, const ReadContext &context);
 
