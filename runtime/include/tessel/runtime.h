@@ -12,3 +12,4 @@
 #include "tessel/rolling_window.h"
 #include "tessel/status.h"
 #include "tessel/taps.h"
+#include "tessel/upsample.h"
