@@ -19,5 +19,8 @@ std::vector<double> fullyConnected(const Layer &layer, const Tensor &input);
 std::vector<double> add(const Layer &layer, const std::vector<const Tensor *> &inputs);
 std::vector<double> concat(const Layer &layer, const std::vector<const Tensor *> &inputs);
 std::vector<double> softmax(const Layer &layer, const Tensor &input);
+// Output C x (H * scaleH) x (W * scaleW), each cell a copy of input cell
+// (y / scaleH, x / scaleW); scales are at least 1.
+std::vector<double> upsampleNearest(const Tensor &input, int scaleH, int scaleW);
 
 } // namespace tessel::reference

@@ -1,6 +1,8 @@
 // Reference executor: batch norm, activations, fully connected, add, concat,
-// softmax and the layer walk, against values computed by hand.
+// softmax, upsample and the layer walk, against values computed by hand.
 #include "test_reference_helpers.h"
+
+#include "reference/ops.h"
 
 #include <numeric>
 
@@ -134,6 +136,26 @@ TEST_CASE("softmax") {
     Layer map = makeLayer(OpKind::Softmax, {2, 1, 2});
     checkValues(runLayer({2, 1, 2}, map, {0, 0, 0, 0}), {0.25f, 0.25f, 0.25f, 0.25f});
   }
+}
+
+TEST_CASE("upsample repeats each cell scaleH times down and scaleW times across") {
+  // The example of ONNX's resize_upsample_scales_nearest (scales 1, 1, 2, 3).
+  const reference::Tensor input{{1, 2, 2}, {1, 2, 3, 4}};
+  CHECK(reference::upsampleNearest(input, 2, 3) == std::vector<double>{1, 1, 1, 2, 2, 2, //
+                                                                       1, 1, 1, 2, 2, 2, //
+                                                                       3, 3, 3, 4, 4, 4, //
+                                                                       3, 3, 3, 4, 4, 4});
+}
+
+TEST_CASE("upsample keeps channels apart and height and width scales apart") {
+  // Two channels of 1x3, scaled [2, 1]: rows double, columns stay.
+  const reference::Tensor input{{2, 1, 3}, {1, 2, 3, -4, -5, -6}};
+  CHECK(reference::upsampleNearest(input, 2, 1) ==
+        std::vector<double>{1, 2, 3, 1, 2, 3, -4, -5, -6, -4, -5, -6});
+  // Scale [1, 2]: columns double, rows stay.
+  CHECK(reference::upsampleNearest(input, 1, 2) ==
+        std::vector<double>{1, 1, 2, 2, 3, 3, -4, -4, -5, -5, -6, -6});
+  CHECK(reference::upsampleNearest(input, 1, 1) == std::vector<double>{1, 2, 3, -4, -5, -6});
 }
 
 TEST_CASE("runReferenceAllLayers returns the input and every layer's output") {
