@@ -139,7 +139,8 @@ TEST_CASE("softmax") {
 }
 
 TEST_CASE("upsample repeats each cell scaleH times down and scaleW times across") {
-  // The example of ONNX's resize_upsample_scales_nearest (scales 1, 1, 2, 3).
+  // The example of ONNX's tests upsample_nearest and resize_upsample_scales_nearest
+  // (scales 1, 1, 2, 3).
   const reference::Tensor input{{1, 2, 2}, {1, 2, 3, 4}};
   CHECK(reference::upsampleNearest(input, 2, 3) == std::vector<double>{1, 1, 1, 2, 2, 2, //
                                                                        1, 1, 1, 2, 2, 2, //
