@@ -18,7 +18,7 @@ namespace tessel {
 //   global_avgpool:   one add per input element
 //   add:              (inputs - 1) per output element
 //   batch_norm, softmax, non-linear activations: one per output element
-//   input, concat, linear activation: 0 (data movement only)
+//   input, concat, upsample, linear activation: 0 (data movement only)
 // Activations fused into conv, fc or add are not counted.
 int64_t layerMacs(const Network &network, int index);
 

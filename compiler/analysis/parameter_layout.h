@@ -6,21 +6,12 @@
 #pragma once
 
 #include "ir/network.h"
+#include "ir/parameters.h"
 
 #include <cstdint>
 #include <vector>
 
 namespace tessel {
-
-enum class ParameterRole { Weight, Bias, Gamma, Beta, Mean, Variance };
-
-struct ParameterTensor {
-  ParameterRole role;
-  int64_t elements = 0;
-  // Inputs each output of a weight tensor reads (conv: in/groups * kh * kw,
-  // fc: input features); 0 for the other roles.
-  int64_t fanIn = 0;
-};
 
 // The tensors of layer `index`, in file order. Needs inferred shapes.
 std::vector<ParameterTensor> parameterTensors(const Network &network, int index);
@@ -31,10 +22,5 @@ int64_t layerParameterCount(const Network &network, int index);
 // Parameters of the whole network by this layout (Network::parameterCount
 // counts what is loaded instead).
 int64_t networkParameterCount(const Network &network);
-
-// The member of LayerWeights that holds a tensor of `role`.
-std::vector<float> &parameterStorage(LayerWeights &weights, ParameterRole role);
-
-const char *parameterRoleName(ParameterRole role); // "weight", "bias", "gamma", ...
 
 } // namespace tessel

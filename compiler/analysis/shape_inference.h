@@ -12,7 +12,7 @@
 namespace tessel {
 
 // Fills Layer::output for every layer. Problems come back as ShapeError
-// (analysis/shape_error.h).
+// (ops/shape_error.h).
 llvm::Error inferShapes(Network &network);
 
 } // namespace tessel

@@ -159,15 +159,4 @@ std::string macroName(const std::string &identifier) {
   return macro;
 }
 
-std::string floatLiteral(float value) {
-  if (std::isnan(value))
-    return "__builtin_nanf(\"\")";
-  if (std::isinf(value))
-    return value > 0 ? "__builtin_inff()" : "-__builtin_inff()";
-  std::string text = fmt::format("{}", value); // shortest round-trip form
-  if (text.find_first_of(".e") == std::string::npos)
-    text += ".0";
-  return text + "f";
-}
-
 } // namespace tessel

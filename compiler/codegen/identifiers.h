@@ -24,7 +24,5 @@ std::string symbolNameProblem(const std::string &identifier);
 // Upper-case form for macros ("yolov2_16" -> "YOLOV2_16").
 std::string macroName(const std::string &identifier);
 
-// A float literal that reads back to exactly `value` ("0.1f", "1.0f").
-std::string floatLiteral(float value);
 
 } // namespace tessel

@@ -2,8 +2,12 @@
 
 #include "codegen/escaping.h"
 #include "codegen/identifiers.h"
+#include "ops/emit_helpers.h"
+#include "ops/op_table.h"
 
 #include <fmt/format.h>
+
+#include <optional>
 
 namespace tessel {
 namespace {
@@ -64,105 +68,58 @@ std::string paramsName(int layer) {
   return fmt::format("kLayer{}", layer);
 }
 
+// Sets every field by name, in C++17: a constexpr lambda that fills a
+// value-initialized struct. A renamed or reordered runtime field fails to
+// compile or still gets its value, never another field's.
 std::string emitLayerParams(const Network &net, int index) {
-  const Layer &layer = net.layers[index];
-  const std::string name = paramsName(index), comment = commentText(layer.name);
-  if (layer.op == OpKind::Conv2d) {
-    const ConvAttrs &c = layer.conv;
-    const Shape &in = net.layers[layer.inputs[0]].output;
-    return fmt::format("// {}: in, out channels; kernel, stride, dilation (h, w); groups; padding "
-                       "top, left; leaky slope\n"
-                       "constexpr tessel::Conv2dParams {}{{{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
-                       "{}, {}}};\n",
-                       comment, name, in.c, c.outChannels, c.kernelH, c.kernelW, c.strideH,
-                       c.strideW, c.dilationH, c.dilationW, c.groups, c.padding.top, c.padding.left,
-                       alphaLiteral(layer.activation));
+  std::optional<KernelParams> params =
+      describeOp(net.layers[size_t(index)].op).kernelParams(OpSite(net, index));
+  if (!params)
+    return "";
+  // Several assignments a line, as they fit in 100 columns.
+  std::string assignments, line;
+  for (const ParamsField &field : params->fields) {
+    const std::string assignment = fmt::format("p.{} = {};", field.name.str(), field.value);
+    if (!line.empty() && line.size() + 1 + assignment.size() > 98) {
+      assignments += "  " + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + assignment;
   }
-  if (layer.op == OpKind::MaxPool || layer.op == OpKind::AvgPool) {
-    const PoolAttrs &p = layer.pool;
-    return fmt::format(
-        "// {}: channels; kernel, stride (h, w); padding top, left, bottom, right; "
-        "count padding in the average\n"
-        "constexpr tessel::PoolParams {}{{{}, {}, {}, {}, {}, {}, {}, {}, {}, {}}};\n",
-        comment, name, layer.output.c, p.kernelH, p.kernelW, p.strideH, p.strideW, p.padding.top,
-        p.padding.left, p.padding.bottom, p.padding.right, p.countIncludePad ? "true" : "false");
-  }
-  return "";
+  assignments += "  " + line + "\n";
+  return fmt::format("// {}\nconstexpr {} {} = [] {{\n  {} p{{}};\n{}  return p;\n}}();\n",
+                     commentText(net.layers[size_t(index)].name), params->type.str(),
+                     paramsName(index), params->type.str(), assignments);
 }
 
 std::string emitLayerCall(const Network &net, const WeightBlob &weights, const KernelCall &call,
                           const std::string &indent) {
-  const Layer &layer = net.layers[call.layer];
-  const PackedLayerWeights &packed = weights.layers[call.layer];
-  const Shape &out = layer.output;
-  const std::string act = actTemplateArgument(layer.activation.kind);
-  const std::string alpha = alphaLiteral(layer.activation);
-  const std::string params = paramsName(call.layer);
-  const std::string region = regionExpression(call.region);
-  const std::string outView = viewExpression("MapView", call.output, out);
-  auto inView = [&](size_t i) {
-    return viewExpression("ConstMapView", call.inputs[i], net.layers[layer.inputs[i]].output);
-  };
-  // Opens a block declaring `inputs`, the array of input views add and concat take.
-  auto viewArray = [&]() {
-    std::string items;
-    for (size_t i = 0; i < call.inputs.size(); ++i)
-      items += fmt::format("{}    {},\n", indent, inView(i));
-    return fmt::format("{{\n{}  const tessel::ConstMapView inputs[] = {{\n{}{}  }};\n", indent,
-                       items, indent);
-  };
+  const Layer &layer = net.layers[size_t(call.layer)];
+  const PackedLayerWeights &packed = weights.layers[size_t(call.layer)];
+  const OpSite site(net, call.layer);
+  CallPieces pieces{site};
+  for (size_t i = 0; i < call.inputs.size(); ++i) {
+    pieces.inputViews.push_back(
+        viewExpression("ConstMapView", call.inputs[i], net.layers[size_t(layer.inputs[i])].output));
+    pieces.inputTensors.push_back(tensorName(call.inputs[i].layer));
+  }
+  pieces.outputView = viewExpression("MapView", call.output, layer.output);
+  pieces.outputTensor = tensorName(call.output.layer);
+  pieces.region = regionExpression(call.region);
+  pieces.params = paramsName(call.layer);
+  pieces.weights = weightPointer(packed.weightOffset);
+  pieces.bias = weightPointer(packed.biasOffset);
+  pieces.activation = actTemplateArgument(layer.activation.kind);
+  pieces.alpha = alphaLiteral(layer.activation);
+  pieces.indent = indent;
 
-  std::string code;
-  switch (layer.op) {
-  case OpKind::Conv2d: {
-    const char *kernel =
-        isDepthwise(layer, net.layers[layer.inputs[0]].output) ? "depthwiseConv2d" : "conv2d";
-    code = fmt::format("tessel::{}<{}>({}, {}, {},\n{}  {},\n{}  {},\n{}  {});", kernel, act,
-                       params, weightPointer(packed.weightOffset), weightPointer(packed.biasOffset),
-                       indent, inView(0), indent, outView, indent, region);
-    break;
-  }
-  case OpKind::MaxPool:
-  case OpKind::AvgPool:
-    code = fmt::format("tessel::{}({},\n{}  {},\n{}  {},\n{}  {});",
-                       layer.op == OpKind::MaxPool ? "maxPool2d" : "avgPool2d", params, indent,
-                       inView(0), indent, outView, indent, region);
-    break;
-  case OpKind::GlobalAvgPool:
-    code = fmt::format("tessel::globalAvgPool({}, {});", inView(0), tensorName(call.output.layer));
-    break;
-  case OpKind::FullyConnected:
-    code = fmt::format("tessel::fullyConnected<{}>({}, {}, {}, {}, {}, {}, {});", act,
-                       net.layers[layer.inputs[0]].output.elements(), out.elements(),
-                       weightPointer(packed.weightOffset), weightPointer(packed.biasOffset),
-                       tensorName(call.inputs[0].layer), tensorName(call.output.layer), alpha);
-    break;
-  case OpKind::Softmax:
-    code = fmt::format("tessel::softmax({}, {}, {});", tensorName(call.inputs[0].layer),
-                       tensorName(call.output.layer), out.elements());
-    break;
-  case OpKind::Activation:
-    code = fmt::format("tessel::activateMap<{}>({},\n{}  {},\n{}  {}, {});", act, inView(0), indent,
-                       outView, indent, region, alpha);
-    break;
-  case OpKind::Add:
-    code = fmt::format("{}{}  tessel::add<{}>(inputs, {}, {},\n{}    {}, {});\n{}}}", viewArray(),
-                       indent, act, call.inputs.size(), outView, indent, region, alpha, indent);
-    break;
-  case OpKind::Concat:
-    code = fmt::format("{}{}  tessel::concatChannels(inputs, {}, {},\n{}    {});\n{}}}",
-                       viewArray(), indent, call.inputs.size(), outView, indent, region, indent);
-    break;
-  case OpKind::Input: // the part of the NCHW input a tile or stripe reads
-    code = fmt::format("tessel::nchwToHwcRegion(input,\n{}  {},\n{}  {});", indent, outView, indent,
-                       region);
-    break;
-  case OpKind::BatchNorm:
-    code = fmt::format(
-        "#error {}", // unreachable after normalize()
-        stringLiteral("layer " + layer.name + " has no kernel; normalize() removes it"));
-    break;
-  }
+  const OpDescription &op = describeOp(layer.op);
+  const std::string code = op.emitCall
+                               ? op.emitCall(pieces)
+                               : fmt::format("#error {}", // e.g. batch_norm: normalize() removes it
+                                             stringLiteral("layer " + layer.name +
+                                                           " has no kernel; normalize() "
+                                                           "removes it"));
   return fmt::format("{}{}\n{}{}\n", indent, describe(net, call.layer), indent, code);
 }
 

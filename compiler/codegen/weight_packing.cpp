@@ -1,5 +1,7 @@
 #include "codegen/weight_packing.h"
 
+#include "ops/op_table.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -26,9 +28,9 @@ constexpr int64_t kConvWeightBlock = 16;
 // blocks of 16 output channels, a group's last block holding the rest
 // unpadded, so one block's weights are one contiguous stream for the kernel.
 int64_t packConv(WeightBlob &blob, const Layer &layer, const Shape &input) {
-  const ConvAttrs &c = layer.conv;
+  const ConvAttrs &c = layer.conv();
   const int64_t outPerGroup = c.outChannels / c.groups, inPerGroup = input.c / c.groups;
-  const int64_t kh = c.kernelH, kw = c.kernelW;
+  const int64_t kh = c.window.kernelH, kw = c.window.kernelW;
   const int64_t taps = kh * kw * inPerGroup;
   const std::vector<float> &oihw = layer.weights.weight;
   std::vector<float> packed(oihw.size());
@@ -50,7 +52,8 @@ int64_t packConv(WeightBlob &blob, const Layer &layer, const Shape &input) {
 
 // [out][1][kh][kw] -> [kh][kw][out].
 int64_t packDepthwise(WeightBlob &blob, const Layer &layer) {
-  const int64_t out = layer.conv.outChannels, kernel = layer.conv.kernelH * layer.conv.kernelW;
+  const int64_t out = layer.conv().outChannels,
+                kernel = layer.conv().window.kernelH * layer.conv().window.kernelW;
   const std::vector<float> &weights = layer.weights.weight;
   return append(blob, int64_t(weights.size()), [&](int64_t packed) {
     int64_t o = packed % out, tap = packed / out;
@@ -80,11 +83,14 @@ WeightBlob packWeights(const Network &net) {
       continue;
     const Shape &input = net.layers[size_t(layer.inputs.at(0))].output;
     PackedLayerWeights &packed = blob.layers[l];
-    if (layer.op == OpKind::Conv2d)
-      packed.weightOffset =
-          isDepthwise(layer, input) ? packDepthwise(blob, layer) : packConv(blob, layer, input);
-    else if (layer.op == OpKind::FullyConnected)
+    switch (describeOp(layer.op).weightPacking(OpSite(net, int(l)))) {
+    case WeightPacking::ConvBlocked: packed.weightOffset = packConv(blob, layer, input); break;
+    case WeightPacking::DepthwiseTaps: packed.weightOffset = packDepthwise(blob, layer); break;
+    case WeightPacking::DenseChannelsLast:
       packed.weightOffset = packFullyConnected(blob, layer, input);
+      break;
+    case WeightPacking::None: break;
+    }
     const std::vector<float> &bias = layer.weights.bias;
     if (!bias.empty())
       packed.biasOffset =

@@ -1,7 +1,7 @@
 #include "frontend/load_network.h"
 
 #include "analysis/parameter_layout.h"
-#include "analysis/shape_error.h"
+#include "ops/shape_error.h"
 #include "analysis/shape_inference.h"
 #include "frontend/parse_network.h"
 #include "frontend/random_weights.h"

@@ -51,23 +51,6 @@ std::string formatShape(const Shape &shape) {
   return fmt::format("{}x{}x{}", shape.c, shape.h, shape.w);
 }
 
-const char *opName(OpKind op) {
-  switch (op) {
-  case OpKind::Input: return "input";
-  case OpKind::Conv2d: return "conv2d";
-  case OpKind::BatchNorm: return "batch_norm";
-  case OpKind::Activation: return "activation";
-  case OpKind::MaxPool: return "maxpool";
-  case OpKind::AvgPool: return "avgpool";
-  case OpKind::GlobalAvgPool: return "global_avgpool";
-  case OpKind::FullyConnected: return "fully_connected";
-  case OpKind::Add: return "add";
-  case OpKind::Concat: return "concat";
-  case OpKind::Softmax: return "softmax";
-  }
-  return "?";
-}
-
 const char *activationName(ActivationKind kind) {
   switch (kind) {
   case ActivationKind::Linear: return "linear";
@@ -80,7 +63,7 @@ const char *activationName(ActivationKind kind) {
 }
 
 bool isDepthwise(const Layer &conv, const Shape &input) {
-  return conv.op == OpKind::Conv2d && conv.conv.groups > 1 && conv.conv.groups == input.c;
+  return conv.op == OpKind::Conv2d && conv.conv().groups > 1 && conv.conv().groups == input.c;
 }
 
 } // namespace tessel

@@ -6,6 +6,7 @@
 // activations attached to their producers).
 #pragma once
 
+#include "ir/attributes.h"
 #include "support/source_loc.h"
 
 #include <cstdint>
@@ -25,67 +26,6 @@ struct Shape {
   bool operator!=(const Shape &o) const { return !(*this == o); }
 };
 
-enum class OpKind {
-  Input,      // the network input; always layer 0
-  Conv2d,     // incl. grouped and depthwise
-  BatchNorm,  // per-channel affine from statistics; folded away by normalize
-  Activation, // stand-alone activation; attached to its producer by normalize
-  MaxPool,
-  AvgPool,
-  GlobalAvgPool,
-  FullyConnected, // flattens its input in NCHW order
-  Add,            // element-wise sum of two or more inputs of equal shape
-  Concat,         // along channels, in input order
-  Softmax,        // over all elements of its input (a vector after FC / GAP)
-};
-
-enum class ActivationKind { Linear, Relu, Relu6, Leaky, Sigmoid };
-
-struct Activation {
-  ActivationKind kind = ActivationKind::Linear;
-  float alpha = 0.1f; // slope for Leaky
-};
-
-// Explicit zero padding on each side of a spatial map.
-struct Padding {
-  int top = 0;
-  int left = 0;
-  int bottom = 0;
-  int right = 0;
-};
-
-struct ConvAttrs {
-  int outChannels = 0;
-  int kernelH = 1, kernelW = 1;
-  int strideH = 1, strideW = 1;
-  int dilationH = 1, dilationW = 1;
-  int groups = 1;
-  bool depthwise = false;   // `groups: depthwise`; shape inference sets groups = input channels
-  bool samePadding = false; // resolved into `padding` by shape inference
-  Padding padding;
-  bool bias = true;
-};
-
-struct BatchNormAttrs {
-  float epsilon = 1e-5f;
-};
-
-struct PoolAttrs {
-  int kernelH = 2, kernelW = 2;
-  int strideH = 2, strideW = 2;
-  bool samePadding = false; // resolved into `padding` by shape inference
-  Padding padding;
-  bool ceilMode = false;
-  // AvgPool only: divide by the full window (true) or by the number of
-  // in-bounds elements (false, as Darknet, PyTorch count_include_pad=False).
-  bool countIncludePad = false;
-};
-
-struct FullyConnectedAttrs {
-  int outFeatures = 0;
-  bool bias = true;
-};
-
 // Parameters a layer owns, as float32, in the layout documented in
 // docs/network-format.md (the same order as a weight file stores them).
 struct LayerWeights {
@@ -101,16 +41,42 @@ struct Layer {
   std::vector<int> inputs; // indices of earlier layers
   SourceLoc loc;
 
-  ConvAttrs conv;
-  BatchNormAttrs batchNorm;
-  PoolAttrs pool;
-  FullyConnectedAttrs fc;
+  // The op's own attributes: the alternative its op description names
+  // (ops/op_table.h), std::monostate for ops without any.
+  OpAttributes attributes;
   // The activation applied to this layer's result: the op itself for
   // OpKind::Activation, or an epilogue fused into conv/fc/add.
   Activation activation;
 
   LayerWeights weights;
   Shape output; // filled by shape inference
+
+  // The attributes of a conv2d, a pooling layer, ... A layer whose
+  // attributes were never set has the defaults; asking a layer for another
+  // op's attributes aborts (a compiler bug). The mutable forms set the
+  // defaults first, so code can build a layer field by field.
+  const ConvAttrs &conv() const { return attributesOf<ConvAttrs>(); }
+  ConvAttrs &conv() { return attributesOf<ConvAttrs>(); }
+  const PoolAttrs &pool() const { return attributesOf<PoolAttrs>(); }
+  PoolAttrs &pool() { return attributesOf<PoolAttrs>(); }
+  const BatchNormAttrs &batchNorm() const { return attributesOf<BatchNormAttrs>(); }
+  BatchNormAttrs &batchNorm() { return attributesOf<BatchNormAttrs>(); }
+  const FullyConnectedAttrs &fc() const { return attributesOf<FullyConnectedAttrs>(); }
+  FullyConnectedAttrs &fc() { return attributesOf<FullyConnectedAttrs>(); }
+  const UpsampleAttrs &upsample() const { return attributesOf<UpsampleAttrs>(); }
+  UpsampleAttrs &upsample() { return attributesOf<UpsampleAttrs>(); }
+
+private:
+  template <typename Attrs> const Attrs &attributesOf() const {
+    static const Attrs defaults{};
+    return std::holds_alternative<std::monostate>(attributes) ? defaults
+                                                              : std::get<Attrs>(attributes);
+  }
+  template <typename Attrs> Attrs &attributesOf() {
+    if (std::holds_alternative<std::monostate>(attributes))
+      attributes.emplace<Attrs>();
+    return std::get<Attrs>(attributes);
+  }
 };
 
 struct Network {

@@ -1,5 +1,7 @@
 #include "normalize/normalize.h"
 
+#include "ops/op_table.h"
+
 #include <cmath>
 #include <utility>
 
@@ -7,9 +9,7 @@ namespace tessel {
 namespace {
 
 bool canTakeEpilogue(const Layer &layer) {
-  return (layer.op == OpKind::Conv2d || layer.op == OpKind::FullyConnected ||
-          layer.op == OpKind::Add) &&
-         layer.activation.kind == ActivationKind::Linear;
+  return describeOp(layer.op).fusesActivation && layer.activation.kind == ActivationKind::Linear;
 }
 
 // Per-channel y = scale * x + shift equivalent to a batch norm.
@@ -22,7 +22,7 @@ ChannelAffine affineOf(const Layer &batchNorm) {
   ChannelAffine affine;
   for (size_t c = 0; c < w.gamma.size(); ++c) {
     double scale =
-        double(w.gamma[c]) / std::sqrt(double(w.variance[c]) + batchNorm.batchNorm.epsilon);
+        double(w.gamma[c]) / std::sqrt(double(w.variance[c]) + batchNorm.batchNorm().epsilon);
     affine.scale.push_back(float(scale));
     affine.shift.push_back(float(double(w.beta[c]) - double(w.mean[c]) * scale));
   }
@@ -32,7 +32,7 @@ ChannelAffine affineOf(const Layer &batchNorm) {
 // Scales each output channel's weights and folds the shift into the bias.
 void foldIntoConv(Layer &conv, const Layer &batchNorm) {
   ChannelAffine affine = affineOf(batchNorm);
-  int outChannels = conv.conv.outChannels;
+  int outChannels = conv.conv().outChannels;
   size_t perChannel = conv.weights.weight.size() / size_t(outChannels);
   std::vector<float> &bias = conv.weights.bias;
   bias.resize(size_t(outChannels), 0.0f);
@@ -41,7 +41,7 @@ void foldIntoConv(Layer &conv, const Layer &batchNorm) {
       conv.weights.weight[size_t(o) * perChannel + i] *= affine.scale[o];
     bias[o] = bias[o] * affine.scale[o] + affine.shift[o];
   }
-  conv.conv.bias = true;
+  conv.conv().bias = true;
   conv.activation = batchNorm.activation;
 }
 
@@ -50,10 +50,10 @@ Layer asDepthwiseConv(const Layer &batchNorm) {
   ChannelAffine affine = affineOf(batchNorm);
   Layer conv = batchNorm;
   conv.op = OpKind::Conv2d;
-  conv.conv = ConvAttrs{};
-  conv.conv.outChannels = batchNorm.output.c;
-  conv.conv.groups = batchNorm.output.c;
-  conv.conv.bias = true;
+  conv.attributes = ConvAttrs{};
+  conv.conv().outChannels = batchNorm.output.c;
+  conv.conv().groups = batchNorm.output.c;
+  conv.conv().bias = true;
   conv.weights = LayerWeights{};
   conv.weights.weight = std::move(affine.scale);
   conv.weights.bias = std::move(affine.shift);

@@ -16,7 +16,7 @@ std::vector<double> batchNorm(const Layer &layer, const Tensor &input) {
               w.variance.size() == channels,
           layer, "statistics must have {} values each", channels);
 
-  const double epsilon = double(layer.batchNorm.epsilon);
+  const double epsilon = double(layer.batchNorm().epsilon);
   std::vector<double> result(size_t(shape.elements()));
   for (int c = 0; c < shape.c; ++c) {
     const double gamma = w.gamma[size_t(c)], beta = w.beta[size_t(c)];

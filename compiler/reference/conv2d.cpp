@@ -6,7 +6,7 @@
 namespace tessel::reference {
 
 std::vector<double> conv2d(const Layer &layer, const Tensor &input) {
-  const ConvAttrs &conv = layer.conv;
+  const ConvAttrs &conv = layer.conv();
   const Shape &in = input.shape;
   const Shape &out = layer.output;
   require(conv.groups > 0 && in.c % conv.groups == 0 && out.c % conv.groups == 0, layer,
@@ -18,7 +18,8 @@ std::vector<double> conv2d(const Layer &layer, const Tensor &input) {
   const int outPerGroup = out.c / conv.groups;
   const std::vector<float> &weight = layer.weights.weight;
   const std::vector<float> &bias = layer.weights.bias;
-  require(int64_t(weight.size()) == int64_t(out.c) * inPerGroup * conv.kernelH * conv.kernelW,
+  require(int64_t(weight.size()) ==
+              int64_t(out.c) * inPerGroup * conv.window.kernelH * conv.window.kernelW,
           layer, "weight has {} values", weight.size());
   require(bias.size() == (conv.bias ? size_t(out.c) : 0), layer, "bias has {} values", bias.size());
 
@@ -30,16 +31,19 @@ std::vector<double> conv2d(const Layer &layer, const Tensor &input) {
         double sum = conv.bias ? double(bias[size_t(oc)]) : 0.0;
         for (int ic = 0; ic < inPerGroup; ++ic) {
           const int channel = group * inPerGroup + ic;
-          for (int ky = 0; ky < conv.kernelH; ++ky) {
-            const int iy = oy * conv.strideH - conv.padding.top + ky * conv.dilationH;
+          for (int ky = 0; ky < conv.window.kernelH; ++ky) {
+            const int iy =
+                oy * conv.window.strideH - conv.window.padding.top + ky * conv.window.dilationH;
             if (iy < 0 || iy >= in.h)
               continue; // zero padding
-            for (int kx = 0; kx < conv.kernelW; ++kx) {
-              const int ix = ox * conv.strideW - conv.padding.left + kx * conv.dilationW;
+            for (int kx = 0; kx < conv.window.kernelW; ++kx) {
+              const int ix =
+                  ox * conv.window.strideW - conv.window.padding.left + kx * conv.window.dilationW;
               if (ix < 0 || ix >= in.w)
                 continue;
-              const int64_t w =
-                  ((int64_t(oc) * inPerGroup + ic) * conv.kernelH + ky) * conv.kernelW + kx;
+              const int64_t w = ((int64_t(oc) * inPerGroup + ic) * conv.window.kernelH + ky) *
+                                    conv.window.kernelW +
+                                kx;
               sum += double(weight[size_t(w)]) * input.at(channel, iy, ix);
             }
           }

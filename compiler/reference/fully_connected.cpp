@@ -6,7 +6,7 @@
 namespace tessel::reference {
 
 std::vector<double> fullyConnected(const Layer &layer, const Tensor &input) {
-  const FullyConnectedAttrs &fc = layer.fc;
+  const FullyConnectedAttrs &fc = layer.fc();
   // NCHW storage already is the flattened order.
   const std::vector<float> &in = input.values;
   const size_t inFeatures = in.size();

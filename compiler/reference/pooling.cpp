@@ -23,7 +23,7 @@ void requireSameChannels(const Layer &layer, const Tensor &input) {
 
 std::vector<double> maxPool(const Layer &layer, const Tensor &input) {
   requireSameChannels(layer, input);
-  const PoolAttrs &pool = layer.pool;
+  const PoolAttrs &pool = layer.pool();
   const Shape &in = input.shape;
   const Shape &out = layer.output;
   std::vector<double> result(size_t(out.elements()));
@@ -33,12 +33,12 @@ std::vector<double> maxPool(const Layer &layer, const Tensor &input) {
         // Padded cells never win, so start below every real value.
         double best = -std::numeric_limits<double>::infinity();
         bool anyInside = false;
-        for (int ky = 0; ky < pool.kernelH; ++ky) {
-          const int iy = oy * pool.strideH - pool.padding.top + ky;
+        for (int ky = 0; ky < pool.window.kernelH; ++ky) {
+          const int iy = oy * pool.window.strideH - pool.window.padding.top + ky;
           if (iy < 0 || iy >= in.h)
             continue;
-          for (int kx = 0; kx < pool.kernelW; ++kx) {
-            const int ix = ox * pool.strideW - pool.padding.left + kx;
+          for (int kx = 0; kx < pool.window.kernelW; ++kx) {
+            const int ix = ox * pool.window.strideW - pool.window.padding.left + kx;
             if (ix < 0 || ix >= in.w)
               continue;
             best = std::max(best, input.at(c, iy, ix));
@@ -56,21 +56,21 @@ std::vector<double> maxPool(const Layer &layer, const Tensor &input) {
 
 std::vector<double> avgPool(const Layer &layer, const Tensor &input) {
   requireSameChannels(layer, input);
-  const PoolAttrs &pool = layer.pool;
+  const PoolAttrs &pool = layer.pool();
   const Shape &in = input.shape;
   const Shape &out = layer.output;
   std::vector<double> result(size_t(out.elements()));
   for (int c = 0; c < out.c; ++c) {
     for (int oy = 0; oy < out.h; ++oy) {
       for (int ox = 0; ox < out.w; ++ox) {
-        const int y0 = oy * pool.strideH - pool.padding.top;
-        const int x0 = ox * pool.strideW - pool.padding.left;
+        const int y0 = oy * pool.window.strideH - pool.window.padding.top;
+        const int x0 = ox * pool.window.strideW - pool.window.padding.left;
         double sum = 0.0;
         int inside = 0;
-        for (int iy = y0; iy < y0 + pool.kernelH; ++iy) {
+        for (int iy = y0; iy < y0 + pool.window.kernelH; ++iy) {
           if (iy < 0 || iy >= in.h)
             continue;
-          for (int ix = x0; ix < x0 + pool.kernelW; ++ix) {
+          for (int ix = x0; ix < x0 + pool.window.kernelW; ++ix) {
             if (ix < 0 || ix >= in.w)
               continue;
             sum += input.at(c, iy, ix);
@@ -81,8 +81,8 @@ std::vector<double> avgPool(const Layer &layer, const Tensor &input) {
         if (pool.countIncludePad) {
           // PyTorch rule: count the window clipped to the padded extent, so
           // padded cells count but a ceil_mode overhang past the padding does not.
-          const int yEnd = std::min(y0 + pool.kernelH, in.h + pool.padding.bottom);
-          const int xEnd = std::min(x0 + pool.kernelW, in.w + pool.padding.right);
+          const int yEnd = std::min(y0 + pool.window.kernelH, in.h + pool.window.padding.bottom);
+          const int xEnd = std::min(x0 + pool.window.kernelW, in.w + pool.window.padding.right);
           divisor = (yEnd - y0) * (xEnd - x0);
         }
         // A window with nothing to average (entirely in the padding) yields 0.

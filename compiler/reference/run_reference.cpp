@@ -31,6 +31,8 @@ std::vector<double> runOp(const Layer &layer, const std::vector<const Tensor *> 
   case OpKind::Add: return add(layer, inputs);
   case OpKind::Concat: return concat(layer, inputs);
   case OpKind::Softmax: return softmax(layer, first);
+  case OpKind::Upsample:
+    return upsampleNearest(first, layer.upsample().scaleH, layer.upsample().scaleW);
   case OpKind::Input: break;
   }
   require(false, layer, "only layer 0 may be the network input");

@@ -1,6 +1,7 @@
 #include "schedule/thread_split.h"
 
 #include "analysis/layer_costs.h"
+#include "ops/op_table.h"
 
 #include <algorithm>
 
@@ -12,18 +13,6 @@ namespace {
 // waiting for them would cost about as much as it saves.
 constexpr int64_t kMinParallelWork = int64_t(1) << 15;
 
-bool kernelTakesRegion(OpKind op) {
-  switch (op) {
-  case OpKind::Conv2d:
-  case OpKind::MaxPool:
-  case OpKind::AvgPool:
-  case OpKind::Activation:
-  case OpKind::Add:
-  case OpKind::Concat: return true;
-  default: return false;
-  }
-}
-
 } // namespace
 
 std::vector<MapRegion> threadParts(const Network &net, const KernelCall &call, int threads) {
@@ -31,7 +20,7 @@ std::vector<MapRegion> threadParts(const Network &net, const KernelCall &call, i
   const Layer &layer = net.layers[call.layer];
   const int64_t area = int64_t(r.height()) * r.width();
   const int64_t work = std::max(regionMacs(net, call.layer, r), area * layer.output.c);
-  if (threads <= 1 || !kernelTakesRegion(layer.op) || work < kMinParallelWork)
+  if (threads <= 1 || !describeOp(layer.op).splitsAcrossThreads || work < kMinParallelWork)
     return {r};
   const bool byRows = r.height() >= threads || r.height() >= r.width();
   const int parts = std::min(threads, byRows ? r.height() : r.width());

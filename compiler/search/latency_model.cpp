@@ -1,6 +1,7 @@
 #include "search/latency_model.h"
 
 #include "analysis/layer_costs.h"
+#include "ops/op_table.h"
 #include "schedule/thread_split.h"
 
 #include <algorithm>
@@ -8,30 +9,7 @@
 namespace tessel {
 
 KernelClass kernelClassOf(const Network &net, int layer) {
-  const Layer &l = net.layers[size_t(layer)];
-  switch (l.op) {
-  case OpKind::Conv2d: {
-    const ConvAttrs &c = l.conv;
-    if (isDepthwise(l, net.layers[size_t(l.inputs[0])].output))
-      return KernelClass::Depthwise;
-    if (c.kernelH == 1 && c.kernelW == 1)
-      return KernelClass::Conv1x1;
-    if (c.kernelH == 3 && c.kernelW == 3 && c.dilationH == 1 && c.dilationW == 1)
-      return c.strideH == 1 && c.strideW == 1 ? KernelClass::Conv3x3 : KernelClass::Conv3x3Strided;
-    return KernelClass::Conv;
-  }
-  case OpKind::MaxPool:
-  case OpKind::AvgPool: return KernelClass::Pool;
-  case OpKind::FullyConnected: return KernelClass::Dense;
-  case OpKind::GlobalAvgPool:
-  case OpKind::Softmax: return KernelClass::Reduce;
-  case OpKind::Add:
-  case OpKind::Concat:
-  case OpKind::Activation:
-  case OpKind::BatchNorm: return KernelClass::Elementwise;
-  case OpKind::Input: return KernelClass::Copy;
-  }
-  return KernelClass::Elementwise;
+  return describeOp(net.layers[size_t(layer)].op).kernelClass(OpSite(net, layer));
 }
 
 std::optional<OperationFeatures> featuresOf(const Network &net, const Operation &op) {

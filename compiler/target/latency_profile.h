@@ -19,6 +19,8 @@
 //     fork_join_ns: 4000   (a kernel call split over several threads)
 #pragma once
 
+#include "ops/kernel_class.h"
+
 #include <array>
 #include <optional>
 #include <string>
@@ -30,20 +32,6 @@ class Node;
 namespace tessel {
 
 struct ReadContext;
-
-enum class KernelClass {
-  Conv3x3,        // 3x3, stride 1, not depthwise
-  Conv3x3Strided, // 3x3, stride 2 or more
-  Conv1x1,        // pointwise
-  Conv,           // any other convolution
-  Depthwise,      // one input channel per group
-  Pool,           // max and average pooling
-  Elementwise,    // add, concat, stand-alone activation
-  Dense,          // fully connected
-  Reduce,         // global average pooling, softmax
-  Copy,           // layout conversion at the interface, row-window shifts
-};
-inline constexpr int kKernelClassCount = 10;
 
 // The word a profile uses: "conv3x3", "conv3x3_s2", "conv1x1", ...
 const char *kernelClassName(KernelClass kind);

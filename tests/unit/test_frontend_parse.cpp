@@ -57,14 +57,14 @@ TEST_CASE("the documented example parses into the expected layers") {
   CHECK(layerNamed(network, "res").inputs == std::vector<int>{3, 4});
 
   const Layer &conv2 = layerNamed(network, "conv2");
-  CHECK(conv2.conv.outChannels == 16);
-  CHECK(conv2.conv.kernelH == 3);
-  CHECK(conv2.conv.kernelW == 3);
-  CHECK(conv2.conv.samePadding);
-  CHECK(conv2.conv.bias);
+  CHECK(conv2.conv().outChannels == 16);
+  CHECK(conv2.conv().window.kernelH == 3);
+  CHECK(conv2.conv().window.kernelW == 3);
+  CHECK(conv2.conv().window.samePadding);
+  CHECK(conv2.conv().bias);
   CHECK(conv2.activation.kind == ActivationKind::Relu);
-  CHECK(layerNamed(network, "pool1").pool.strideH == 2);
-  CHECK(layerNamed(network, "fc").fc.outFeatures == 10);
+  CHECK(layerNamed(network, "pool1").pool().window.strideH == 2);
+  CHECK(layerNamed(network, "fc").fc().outFeatures == 10);
   CHECK(layerNamed(network, "prob").output == Shape{10, 1, 1});
   CHECK(network.outputIndex() == 8);
 }
@@ -83,13 +83,13 @@ TEST_CASE("batch_norm: true expands into a separate batch-norm layer") {
   const Network network = load("tiny-example.yaml");
   const Layer &conv = layerNamed(network, "conv1");
   const Layer &norm = layerNamed(network, "conv1.bn");
-  CHECK_FALSE(conv.conv.bias); // the batch norm's beta makes it redundant
+  CHECK_FALSE(conv.conv().bias); // the batch norm's beta makes it redundant
   CHECK(conv.activation.kind == ActivationKind::Linear);
   CHECK(norm.op == OpKind::BatchNorm);
   CHECK(norm.inputs == std::vector<int>{network.indexOf("conv1")});
   CHECK(norm.activation.kind == ActivationKind::Leaky);
   CHECK(norm.activation.alpha == 0.1f);
-  CHECK(norm.batchNorm.epsilon == 1e-5f);
+  CHECK(norm.batchNorm().epsilon == 1e-5f);
   // The shorthand layer is located at the `batch_norm` value.
   CHECK(norm.loc.line == 6);
   CHECK(norm.loc.column == 18);
@@ -107,29 +107,29 @@ TEST_CASE("every attribute form is read") {
   const Network network = load("attributes.yaml");
   CHECK(network.inputShape == Shape{8, 20, 30});
 
-  const ConvAttrs &stem = layerNamed(network, "stem").conv;
-  CHECK(stem.kernelH == 3);
-  CHECK(stem.kernelW == 5);
-  CHECK(stem.strideH == 2);
-  CHECK(stem.strideW == 1);
-  CHECK(stem.dilationH == 1);
-  CHECK(stem.dilationW == 2);
-  CHECK_FALSE(stem.samePadding);
-  CHECK(stem.padding.top == 1);
-  CHECK(stem.padding.left == 0);
-  CHECK(stem.padding.bottom == 2);
-  CHECK(stem.padding.right == 1);
+  const ConvAttrs &stem = layerNamed(network, "stem").conv();
+  CHECK(stem.window.kernelH == 3);
+  CHECK(stem.window.kernelW == 5);
+  CHECK(stem.window.strideH == 2);
+  CHECK(stem.window.strideW == 1);
+  CHECK(stem.window.dilationH == 1);
+  CHECK(stem.window.dilationW == 2);
+  CHECK_FALSE(stem.window.samePadding);
+  CHECK(stem.window.padding.top == 1);
+  CHECK(stem.window.padding.left == 0);
+  CHECK(stem.window.padding.bottom == 2);
+  CHECK(stem.window.padding.right == 1);
   CHECK_FALSE(stem.bias);
   const Layer &stemNorm = layerNamed(network, "stem.bn");
-  CHECK(stemNorm.batchNorm.epsilon == 0.001f);
+  CHECK(stemNorm.batchNorm().epsilon == 0.001f);
   CHECK(stemNorm.activation.kind == ActivationKind::Leaky);
   CHECK(stemNorm.activation.alpha == 0.2f);
 
   const Layer &dw = layerNamed(network, "dw");
-  CHECK(dw.conv.depthwise);
-  CHECK(dw.conv.groups == 16); // resolved by shape inference
+  CHECK(dw.conv().depthwise);
+  CHECK(dw.conv().groups == 16); // resolved by shape inference
   CHECK(dw.activation.kind == ActivationKind::Relu6);
-  CHECK(layerNamed(network, "grouped").conv.groups == 4);
+  CHECK(layerNamed(network, "grouped").conv().groups == 4);
 
   CHECK(layerNamed(network, "cat").inputs ==
         std::vector<int>{network.indexOf("dw"), network.indexOf("up")});
@@ -139,27 +139,27 @@ TEST_CASE("every attribute form is read") {
   CHECK(slope.activation.kind == ActivationKind::Leaky);
   CHECK(slope.activation.alpha == 0.3f);
 
-  const PoolAttrs &avg = layerNamed(network, "avg").pool;
-  CHECK(avg.kernelH == 2);
-  CHECK(avg.kernelW == 3);
-  CHECK(avg.strideH == 1);
-  CHECK(avg.strideW == 1);
-  CHECK(avg.padding.top == 1);
-  CHECK(avg.padding.right == 1);
-  CHECK(avg.ceilMode);
+  const PoolAttrs &avg = layerNamed(network, "avg").pool();
+  CHECK(avg.window.kernelH == 2);
+  CHECK(avg.window.kernelW == 3);
+  CHECK(avg.window.strideH == 1);
+  CHECK(avg.window.strideW == 1);
+  CHECK(avg.window.padding.top == 1);
+  CHECK(avg.window.padding.right == 1);
+  CHECK(avg.window.ceilMode);
   CHECK(avg.countIncludePad);
-  CHECK(layerNamed(network, "max").pool.samePadding);
+  CHECK(layerNamed(network, "max").pool().window.samePadding);
 
   const Layer &fc = layerNamed(network, "fc");
-  CHECK(fc.fc.outFeatures == 5);
-  CHECK_FALSE(fc.fc.bias);
+  CHECK(fc.fc().outFeatures == 5);
+  CHECK_FALSE(fc.fc().bias);
   CHECK(fc.activation.kind == ActivationKind::Relu);
 }
 
 TEST_CASE("pool stride defaults to the kernel") {
   const Network network = load("tiny-example.yaml");
-  const PoolAttrs &pool = layerNamed(network, "pool1").pool;
-  CHECK(pool.strideH == pool.kernelH);
+  const PoolAttrs &pool = layerNamed(network, "pool1").pool();
+  CHECK(pool.window.strideH == pool.window.kernelH);
 }
 
 TEST_CASE("the input size override changes the shapes") {

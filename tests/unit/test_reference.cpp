@@ -15,8 +15,8 @@ namespace {
 // way to give add and concat inputs that are recognizably different.
 Layer makeScale(Shape shape, float scale) {
   Layer layer = makeLayer(OpKind::Conv2d, shape);
-  layer.conv.outChannels = shape.c;
-  layer.conv.bias = false;
+  layer.conv().outChannels = shape.c;
+  layer.conv().bias = false;
   layer.weights.weight = {scale};
   return layer;
 }
@@ -33,7 +33,7 @@ const std::vector<float> kActivationInput = {-2, -0.5f, 0, 0.5f, 7};
 
 TEST_CASE("batch norm: gamma (x - mean) / sqrt(variance + epsilon) + beta per channel") {
   Layer bn = makeLayer(OpKind::BatchNorm, {2, 1, 2});
-  bn.batchNorm.epsilon = 0.25f; // sqrt(3.75 + 0.25) = 2, sqrt(0.75 + 0.25) = 1
+  bn.batchNorm().epsilon = 0.25f; // sqrt(3.75 + 0.25) = 2, sqrt(0.75 + 0.25) = 1
   bn.weights.gamma = {4, 0.5f};
   bn.weights.beta = {1, -1};
   bn.weights.mean = {1, 2};
@@ -44,7 +44,7 @@ TEST_CASE("batch norm: gamma (x - mean) / sqrt(variance + epsilon) + beta per ch
 
 TEST_CASE("batch norm applies its attached activation") {
   Layer bn = makeLayer(OpKind::BatchNorm, {1, 1, 2});
-  bn.batchNorm.epsilon = 0;
+  bn.batchNorm().epsilon = 0;
   bn.weights.gamma = {1};
   bn.weights.beta = {0};
   bn.weights.mean = {1};
@@ -81,7 +81,7 @@ TEST_CASE("stand-alone activations") {
 TEST_CASE("fully connected flattens its input in C, H, W order") {
   // Input 2 channels of 2x1: weight index i pairs with (c, h) = (i / 2, i % 2).
   Layer fc = makeLayer(OpKind::FullyConnected, {2, 1, 1});
-  fc.fc.outFeatures = 2;
+  fc.fc().outFeatures = 2;
   fc.weights.weight = {1, 10, 100, 1000, /* unit 1: */ 0, 0, 1, 0};
   fc.weights.bias = {0.5f, 0};
   // Values: channel 0 = (1, 2), channel 1 = (3, 4).
@@ -90,8 +90,8 @@ TEST_CASE("fully connected flattens its input in C, H, W order") {
 
 TEST_CASE("fully connected without bias, with an attached activation") {
   Layer fc = makeLayer(OpKind::FullyConnected, {2, 1, 1});
-  fc.fc.outFeatures = 2;
-  fc.fc.bias = false;
+  fc.fc().outFeatures = 2;
+  fc.fc().bias = false;
   fc.weights.weight = {1, 1, -1, -1};
   fc.activation.kind = ActivationKind::Relu;
   checkValues(runLayer({1, 1, 2}, fc, {2, 3}), {5, 0});
@@ -175,8 +175,8 @@ TEST_CASE("each layer's output is rounded to float once, after the activation") 
   // 1 + 2^-30 - 1 in float arithmetic would be 0; accumulated in double it
   // survives as 2^-30 (exact in float).
   Layer fc = makeLayer(OpKind::FullyConnected, {1, 1, 1});
-  fc.fc.outFeatures = 1;
-  fc.fc.bias = false;
+  fc.fc().outFeatures = 1;
+  fc.fc().bias = false;
   fc.weights.weight = {1, 1, -1};
   CHECK(runLayer({3, 1, 1}, fc, {1, 0x1p-30f, 1})[0] == 0x1p-30f);
 }

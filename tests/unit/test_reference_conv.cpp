@@ -16,16 +16,16 @@ const std::vector<float> kOneToNine = {1, 2, 3, 4, 5, 6, 7, 8, 9};
 
 Layer makeConv(Shape output, int kernelH, int kernelW, std::vector<float> weight) {
   Layer layer = makeLayer(OpKind::Conv2d, output);
-  layer.conv.outChannels = output.c;
-  layer.conv.kernelH = kernelH;
-  layer.conv.kernelW = kernelW;
-  layer.conv.bias = false;
+  layer.conv().outChannels = output.c;
+  layer.conv().window.kernelH = kernelH;
+  layer.conv().window.kernelW = kernelW;
+  layer.conv().bias = false;
   layer.weights.weight = std::move(weight);
   return layer;
 }
 
 void padAllSides(Layer &layer, int amount) {
-  layer.conv.padding = {amount, amount, amount, amount};
+  layer.conv().window.padding = {amount, amount, amount, amount};
 }
 
 } // namespace
@@ -47,7 +47,7 @@ TEST_CASE(
 TEST_CASE("conv stride 2 samples every other window") {
   Layer conv = makeConv({1, 2, 2}, 3, 3, {1, 0, 0, 0, 10, 0, 0, 0, 100});
   padAllSides(conv, 1);
-  conv.conv.strideH = conv.conv.strideW = 2;
+  conv.conv().window.strideH = conv.conv().window.strideW = 2;
   checkValues(runLayer({1, 3, 3}, conv, kOneToNine), {510, 30, 70, 95});
 }
 
@@ -57,7 +57,7 @@ TEST_CASE("conv dilation 2 spreads the taps two apart") {
   for (int i = 0; i < 30; ++i)
     input[size_t(i)] = float(i);
   Layer conv = makeConv({1, 1, 2}, 3, 3, {1, 0, 0, 0, 10, 0, 0, 0, 100});
-  conv.conv.dilationH = conv.conv.dilationW = 2;
+  conv.conv().window.dilationH = conv.conv().window.dilationW = 2;
   // out(0,0) = 0 + 10*14 + 100*28; out(0,1) = 1 + 10*15 + 100*29.
   checkValues(runLayer({1, 5, 6}, conv, input), {2940, 3051});
 }
@@ -69,8 +69,8 @@ TEST_CASE("conv keeps height and width attributes apart: kernel, stride and dila
   for (int i = 0; i < 25; ++i)
     input[size_t(i)] = float(i);
   Layer conv = makeConv({1, 3, 2}, 2, 2, {1, 10, 100, 1000});
-  conv.conv.dilationH = 2;
-  conv.conv.strideW = 2;
+  conv.conv().window.dilationH = 2;
+  conv.conv().window.strideW = 2;
   checkValues(runLayer({1, 5, 5}, conv, input), {12010, 14232, 17565, 19787, 23120, 25342});
 }
 
@@ -78,7 +78,7 @@ TEST_CASE("conv with a non-square kernel and two filters") {
   // 1x3 kernels, padding left/right 1. Filter 0: in(y, x-1) + 10 in(y, x) + 100 in(y, x+1);
   // filter 1: 2 in(y, x-1).
   Layer conv = makeConv({2, 3, 3}, 1, 3, {1, 10, 100, 2, 0, 0});
-  conv.conv.padding = {0, 1, 0, 1};
+  conv.conv().window.padding = {0, 1, 0, 1};
   checkValues(runLayer({1, 3, 3}, conv, kOneToNine),
               {210, 321, 32, 540, 654, 65, 870, 987, 98, 0, 2, 4, 0, 8, 10, 0, 14, 16});
 }
@@ -86,14 +86,14 @@ TEST_CASE("conv with a non-square kernel and two filters") {
 TEST_CASE("conv asymmetric padding: top 1, left 0, bottom 0, right 1") {
   // out(y, x) = in(y-1, x) + 10 in(y-1, x+1) + 100 in(y, x) + 1000 in(y, x+1).
   Layer conv = makeConv({1, 3, 3}, 2, 2, {1, 10, 100, 1000});
-  conv.conv.padding = {/*top=*/1, /*left=*/0, /*bottom=*/0, /*right=*/1};
+  conv.conv().window.padding = {/*top=*/1, /*left=*/0, /*bottom=*/0, /*right=*/1};
   checkValues(runLayer({1, 3, 3}, conv, kOneToNine),
               {2100, 3200, 300, 5421, 6532, 603, 8754, 9865, 906});
 }
 
 TEST_CASE("conv bias is added once per output element") {
   Layer conv = makeConv({2, 1, 2}, 1, 1, {1, -1});
-  conv.conv.bias = true;
+  conv.conv().bias = true;
   conv.weights.bias = {0.5f, 10.0f};
   checkValues(runLayer({1, 1, 2}, conv, {1, 2}), {1.5f, 2.5f, 9, 8});
 }
@@ -101,14 +101,14 @@ TEST_CASE("conv bias is added once per output element") {
 TEST_CASE("conv groups: each output channel reads only its group's input channels") {
   // 4 input channels, 2 groups of 2; 4 filters, 2 per group.
   Layer conv = makeConv({4, 1, 1}, 1, 1, {1, 10, 100, 1000, 1, 1, 2, 3});
-  conv.conv.groups = 2;
+  conv.conv().groups = 2;
   // Group 0 reads channels 0,1 = (1, 2); group 1 reads channels 2,3 = (3, 4).
   checkValues(runLayer({4, 1, 1}, conv, {1, 2, 3, 4}), {21, 2100, 7, 18});
 }
 
 TEST_CASE("conv depthwise with channel multiplier 2: filters 2c and 2c+1 read channel c") {
   Layer conv = makeConv({4, 1, 1}, 1, 1, {1, 10, 100, 1000});
-  conv.conv.groups = 2;
+  conv.conv().groups = 2;
   checkValues(runLayer({2, 1, 1}, conv, {2, 3}), {2, 20, 300, 3000});
 }
 
@@ -118,7 +118,7 @@ TEST_CASE("conv depthwise 3x3 keeps channels apart spatially too") {
   std::vector<float> input(18, 1.0f);
   std::fill(input.begin() + 9, input.end(), 10.0f);
   Layer conv = makeConv({2, 3, 3}, 3, 3, std::vector<float>(18, 1.0f));
-  conv.conv.groups = 2;
+  conv.conv().groups = 2;
   padAllSides(conv, 1);
   checkValues(runLayer({2, 3, 3}, conv, input),
               {4, 6, 4, 6, 9, 6, 4, 6, 4, 40, 60, 40, 60, 90, 60, 40, 60, 40});
@@ -126,7 +126,7 @@ TEST_CASE("conv depthwise 3x3 keeps channels apart spatially too") {
 
 TEST_CASE("conv applies its attached activation after the bias") {
   Layer conv = makeConv({1, 1, 2}, 1, 1, {-1});
-  conv.conv.bias = true;
+  conv.conv().bias = true;
   conv.weights.bias = {0.5f};
   conv.activation.kind = ActivationKind::Relu;
   // Pre-activation: -0.5, 0.5.

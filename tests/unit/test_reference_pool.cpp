@@ -14,9 +14,9 @@ const std::vector<float> kMinusOneToNine = {-1, -2, -3, -4, -5, -6, -7, -8, -9};
 
 Layer makePool(OpKind op, Shape output, int kernel, int stride, Padding padding) {
   Layer layer = makeLayer(op, output);
-  layer.pool.kernelH = layer.pool.kernelW = kernel;
-  layer.pool.strideH = layer.pool.strideW = stride;
-  layer.pool.padding = padding;
+  layer.pool().window.kernelH = layer.pool().window.kernelW = kernel;
+  layer.pool().window.strideH = layer.pool().window.strideW = stride;
+  layer.pool().window.padding = padding;
   return layer;
 }
 
@@ -37,7 +37,7 @@ TEST_CASE("maxpool: padded cells never win, even over negative values") {
 TEST_CASE("maxpool ceil_mode: the last window hangs past the input and only reads the input") {
   // 3x3, kernel 2, stride 2, ceil_mode: 2x2 output, windows at 0 and 2.
   Layer pool = makePool(OpKind::MaxPool, {1, 2, 2}, 2, 2, {});
-  pool.pool.ceilMode = true;
+  pool.pool().window.ceilMode = true;
   checkValues(runLayer({1, 3, 3}, pool, kMinusOneToNine), {-1, -3, -7, -9});
 }
 
@@ -46,11 +46,11 @@ TEST_CASE("avgpool with padding: count_include_pad decides the divisor") {
   // In-bounds sums: 1 (one cell), 2+3 (two), 4+7 (two), 5+6+8+9 (four).
   Layer pool = makePool(OpKind::AvgPool, {1, 2, 2}, 2, 2, {1, 1, 1, 1});
   SUBCASE("count_include_pad false divides by the in-bounds cells") {
-    pool.pool.countIncludePad = false;
+    pool.pool().countIncludePad = false;
     checkValues(runLayer({1, 3, 3}, pool, kOneToNine), {1, 2.5f, 5.5f, 7});
   }
   SUBCASE("count_include_pad true divides by the whole window") {
-    pool.pool.countIncludePad = true;
+    pool.pool().countIncludePad = true;
     checkValues(runLayer({1, 3, 3}, pool, kOneToNine), {0.25f, 1.25f, 2.75f, 7});
   }
 }
@@ -61,18 +61,18 @@ TEST_CASE("avgpool ceil_mode with count_include_pad counts the padding but not t
   // column 3, padding column 4 and column 5 beyond the padded extent, so
   // PyTorch divides by 2 (not 3, not 1).
   Layer pool = makeLayer(OpKind::AvgPool, {1, 1, 3});
-  pool.pool.kernelH = 1;
-  pool.pool.kernelW = 3;
-  pool.pool.strideH = 1;
-  pool.pool.strideW = 2;
-  pool.pool.padding = {0, 1, 0, 1};
-  pool.pool.ceilMode = true;
+  pool.pool().window.kernelH = 1;
+  pool.pool().window.kernelW = 3;
+  pool.pool().window.strideH = 1;
+  pool.pool().window.strideW = 2;
+  pool.pool().window.padding = {0, 1, 0, 1};
+  pool.pool().window.ceilMode = true;
   SUBCASE("count_include_pad true") {
-    pool.pool.countIncludePad = true;
+    pool.pool().countIncludePad = true;
     checkValues(runLayer({1, 1, 4}, pool, {1, 2, 3, 4}), {1, 3, 2});
   }
   SUBCASE("count_include_pad false") {
-    pool.pool.countIncludePad = false;
+    pool.pool().countIncludePad = false;
     checkValues(runLayer({1, 1, 4}, pool, {1, 2, 3, 4}), {1.5f, 3, 4});
   }
 }
@@ -83,10 +83,10 @@ TEST_CASE("pooling keeps height and width apart: kernel 2x1, stride 1x2") {
   for (int i = 0; i < 12; ++i)
     input[size_t(i)] = float(i);
   Layer pool = makeLayer(OpKind::MaxPool, {1, 2, 2});
-  pool.pool.kernelH = 2;
-  pool.pool.kernelW = 1;
-  pool.pool.strideH = 1;
-  pool.pool.strideW = 2;
+  pool.pool().window.kernelH = 2;
+  pool.pool().window.kernelW = 1;
+  pool.pool().window.strideH = 1;
+  pool.pool().window.strideW = 2;
   SUBCASE("maxpool takes the lower cell") {
     checkValues(runLayer({1, 3, 4}, pool, input), {4, 6, 8, 10});
   }

@@ -73,30 +73,30 @@ Network inferredSingleLayer(Shape input, Layer layer) {
 Layer convLayer(int kernelH, int kernelW, int stride, Padding padding, int dilation = 1) {
   Layer layer;
   layer.op = OpKind::Conv2d;
-  ConvAttrs &conv = layer.conv;
+  ConvAttrs &conv = layer.conv();
   conv.outChannels = 1;
-  conv.kernelH = kernelH;
-  conv.kernelW = kernelW;
-  conv.strideH = conv.strideW = stride;
-  conv.dilationH = conv.dilationW = dilation;
-  conv.padding = padding;
+  conv.window.kernelH = kernelH;
+  conv.window.kernelW = kernelW;
+  conv.window.strideH = conv.window.strideW = stride;
+  conv.window.dilationH = conv.window.dilationW = dilation;
+  conv.window.padding = padding;
   return layer;
 }
 
 Layer sameConvLayer(int kernel, int stride) {
   Layer layer = convLayer(kernel, kernel, stride, {});
-  layer.conv.samePadding = true;
+  layer.conv().window.samePadding = true;
   return layer;
 }
 
 Layer poolLayer(OpKind op, int kernel, int stride, Padding padding = {}, bool ceilMode = false) {
   Layer layer;
   layer.op = op;
-  PoolAttrs &pool = layer.pool;
-  pool.kernelH = pool.kernelW = kernel;
-  pool.strideH = pool.strideW = stride;
-  pool.padding = padding;
-  pool.ceilMode = ceilMode;
+  PoolAttrs &pool = layer.pool();
+  pool.window.kernelH = pool.window.kernelW = kernel;
+  pool.window.strideH = pool.window.strideW = stride;
+  pool.window.padding = padding;
+  pool.window.ceilMode = ceilMode;
   return layer;
 }
 
@@ -234,7 +234,7 @@ TEST_CASE("element-wise ops need the same region, whole-map ops the whole input"
     layer.op = op;
     layer.inputs = std::move(inputs);
     if (op == OpKind::FullyConnected)
-      layer.fc.outFeatures = 5;
+      layer.fc().outFeatures = 5;
     network.layers.push_back(layer);
     return int(network.layers.size()) - 1;
   };
@@ -369,13 +369,13 @@ constexpr float kRaise = 1000.0f;
 Layer randomConv(Random &random, int inChannels) {
   Layer layer;
   layer.op = OpKind::Conv2d;
-  ConvAttrs &conv = layer.conv;
-  conv.kernelH = random.between(1, 4);
-  conv.kernelW = random.between(1, 4);
-  conv.strideH = random.between(1, 3);
-  conv.strideW = random.between(1, 3);
-  conv.dilationH = random.percent(60) ? 1 : random.between(2, 3);
-  conv.dilationW = random.percent(60) ? 1 : random.between(2, 3);
+  ConvAttrs &conv = layer.conv();
+  conv.window.kernelH = random.between(1, 4);
+  conv.window.kernelW = random.between(1, 4);
+  conv.window.strideH = random.between(1, 3);
+  conv.window.strideW = random.between(1, 3);
+  conv.window.dilationH = random.percent(60) ? 1 : random.between(2, 3);
+  conv.window.dilationW = random.percent(60) ? 1 : random.between(2, 3);
   std::vector<int> divisors;
   for (int groups = 1; groups <= inChannels; ++groups)
     if (inChannels % groups == 0)
@@ -383,10 +383,10 @@ Layer randomConv(Random &random, int inChannels) {
   conv.groups = divisors[size_t(random.between(0, int(divisors.size()) - 1))];
   conv.outChannels = conv.groups * random.between(1, 2);
   if (random.percent(20))
-    conv.samePadding = true;
+    conv.window.samePadding = true;
   else
-    conv.padding = {random.between(0, 3), random.between(0, 3), random.between(0, 3),
-                    random.between(0, 3)};
+    conv.window.padding = {random.between(0, 3), random.between(0, 3), random.between(0, 3),
+                           random.between(0, 3)};
   conv.bias = random.percent(50);
   layer.activation.kind =
       random.pick({ActivationKind::Linear, ActivationKind::Leaky, ActivationKind::Relu});
@@ -396,17 +396,18 @@ Layer randomConv(Random &random, int inChannels) {
 Layer randomPool(Random &random, OpKind op) {
   Layer layer;
   layer.op = op;
-  PoolAttrs &pool = layer.pool;
-  pool.kernelH = random.between(1, 4);
-  pool.kernelW = random.between(1, 4);
-  pool.strideH = random.between(1, 3);
-  pool.strideW = random.between(1, 3);
-  pool.ceilMode = random.percent(50);
-  if (!pool.ceilMode && random.percent(20))
-    pool.samePadding = true;
+  PoolAttrs &pool = layer.pool();
+  pool.window.kernelH = random.between(1, 4);
+  pool.window.kernelW = random.between(1, 4);
+  pool.window.strideH = random.between(1, 3);
+  pool.window.strideW = random.between(1, 3);
+  pool.window.ceilMode = random.percent(50);
+  if (!pool.window.ceilMode && random.percent(20))
+    pool.window.samePadding = true;
   else
-    pool.padding = {random.between(0, pool.kernelH / 2), random.between(0, pool.kernelW / 2),
-                    random.between(0, pool.kernelH / 2), random.between(0, pool.kernelW / 2)};
+    pool.window.padding = {
+        random.between(0, pool.window.kernelH / 2), random.between(0, pool.window.kernelW / 2),
+        random.between(0, pool.window.kernelH / 2), random.between(0, pool.window.kernelW / 2)};
   pool.countIncludePad = random.percent(50);
   return layer;
 }
@@ -422,9 +423,9 @@ void fillWeights(Random &random, Network &network) {
     return result;
   };
   if (layer.op == OpKind::Conv2d) {
-    const ConvAttrs &conv = layer.conv;
+    const ConvAttrs &conv = layer.conv();
     layer.weights.weight = values(size_t(conv.outChannels) * size_t(in.c / conv.groups) *
-                                      size_t(conv.kernelH * conv.kernelW),
+                                      size_t(conv.window.kernelH * conv.window.kernelW),
                                   0.1f, 1.0f);
     if (conv.bias)
       layer.weights.bias = values(size_t(conv.outChannels), -1, 1);
@@ -476,17 +477,19 @@ std::string describe(const Network &network) {
   std::string text = fmt::format("{} {}x{}x{} -> {}x{}x{}", opName(layer.op), in.c, in.h, in.w,
                                  out.c, out.h, out.w);
   if (layer.op == OpKind::Conv2d) {
-    const ConvAttrs &c = layer.conv;
+    const ConvAttrs &c = layer.conv();
     text += fmt::format(", kernel {}x{}, stride {}x{}, dilation {}x{}, groups {}, padding "
                         "[{}, {}, {}, {}]",
-                        c.kernelH, c.kernelW, c.strideH, c.strideW, c.dilationH, c.dilationW,
-                        c.groups, c.padding.top, c.padding.left, c.padding.bottom, c.padding.right);
+                        c.window.kernelH, c.window.kernelW, c.window.strideH, c.window.strideW,
+                        c.window.dilationH, c.window.dilationW, c.groups, c.window.padding.top,
+                        c.window.padding.left, c.window.padding.bottom, c.window.padding.right);
   }
   if (layer.op == OpKind::MaxPool || layer.op == OpKind::AvgPool) {
-    const PoolAttrs &p = layer.pool;
+    const PoolAttrs &p = layer.pool();
     text += fmt::format(", kernel {}x{}, stride {}x{}, padding [{}, {}, {}, {}], ceil_mode {}",
-                        p.kernelH, p.kernelW, p.strideH, p.strideW, p.padding.top, p.padding.left,
-                        p.padding.bottom, p.padding.right, p.ceilMode);
+                        p.window.kernelH, p.window.kernelW, p.window.strideH, p.window.strideW,
+                        p.window.padding.top, p.window.padding.left, p.window.padding.bottom,
+                        p.window.padding.right, p.window.ceilMode);
   }
   return text;
 }
@@ -503,11 +506,13 @@ struct WindowAttrs {
 
 WindowAttrs windowOf(const Layer &layer) {
   if (layer.op == OpKind::Conv2d) {
-    const ConvAttrs &c = layer.conv;
-    return {c.kernelH, c.kernelW, c.strideH, c.strideW, c.dilationH, c.dilationW, c.padding};
+    const ConvAttrs &c = layer.conv();
+    return {c.window.kernelH,   c.window.kernelW,   c.window.strideH, c.window.strideW,
+            c.window.dilationH, c.window.dilationW, c.window.padding};
   }
-  const PoolAttrs &p = layer.pool;
-  return {p.kernelH, p.kernelW, p.strideH, p.strideW, 1, 1, p.padding};
+  const PoolAttrs &p = layer.pool();
+  return {p.window.kernelH, p.window.kernelW, p.window.strideH, p.window.strideW, 1, 1,
+          p.window.padding};
 }
 
 // The twin described above: padding turned into input cells. Its shapes are
@@ -524,7 +529,7 @@ Network paddingAsInput(const Network &network) {
   twin.inputShape = enlarged;
   twin.layers[0].output = enlarged;
   Layer &layer = twin.layers[1];
-  (layer.op == OpKind::Conv2d ? layer.conv.padding : layer.pool.padding) = {};
+  (layer.op == OpKind::Conv2d ? layer.conv().window.padding : layer.pool().window.padding) = {};
   return twin;
 }
 

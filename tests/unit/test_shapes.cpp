@@ -1,7 +1,7 @@
 // Shape inference on hand-computed cases, straight on the IR.
-#include "analysis/output_size.h"
-#include "analysis/shape_error.h"
 #include "analysis/shape_inference.h"
+#include "ir/kernel_window.h"
+#include "ops/shape_error.h"
 
 #include <doctest/doctest.h>
 
@@ -35,23 +35,23 @@ int append(Network &network, Layer layer, std::vector<int> inputs = {}) {
 Layer conv(int filters, int kernel, int stride = 1) {
   Layer layer;
   layer.op = OpKind::Conv2d;
-  layer.conv.outChannels = filters;
-  layer.conv.kernelH = layer.conv.kernelW = kernel;
-  layer.conv.strideH = layer.conv.strideW = stride;
+  layer.conv().outChannels = filters;
+  layer.conv().window.kernelH = layer.conv().window.kernelW = kernel;
+  layer.conv().window.strideH = layer.conv().window.strideW = stride;
   return layer;
 }
 
 Layer sameConv(int filters, int kernel, int stride = 1) {
   Layer layer = conv(filters, kernel, stride);
-  layer.conv.samePadding = true;
+  layer.conv().window.samePadding = true;
   return layer;
 }
 
 Layer pool(OpKind op, int kernel, int stride) {
   Layer layer;
   layer.op = op;
-  layer.pool.kernelH = layer.pool.kernelW = kernel;
-  layer.pool.strideH = layer.pool.strideW = stride;
+  layer.pool().window.kernelH = layer.pool().window.kernelW = kernel;
+  layer.pool().window.strideH = layer.pool().window.strideW = stride;
   return layer;
 }
 
@@ -92,7 +92,7 @@ TEST_CASE("conv2d with same padding keeps the size at stride 1") {
   Network network = networkWithInput({3, 5, 5});
   append(network, sameConv(8, 3));
   CHECK(inferLast(network) == Shape{8, 5, 5});
-  CHECK(hasPadding(network.layers[1].conv.padding, 1, 1, 1, 1));
+  CHECK(hasPadding(network.layers[1].conv().window.padding, 1, 1, 1, 1));
 }
 
 TEST_CASE("same padding at stride 2 puts the smaller half first") {
@@ -100,13 +100,13 @@ TEST_CASE("same padding at stride 2 puts the smaller half first") {
   Network even = networkWithInput({3, 8, 8});
   append(even, sameConv(4, 3, 2));
   CHECK(inferLast(even) == Shape{4, 4, 4});
-  CHECK(hasPadding(even.layers[1].conv.padding, 0, 0, 1, 1));
+  CHECK(hasPadding(even.layers[1].conv().window.padding, 0, 0, 1, 1));
 
   // Odd input: out = ceil(7 / 2) = 4; total = 3 * 2 + 3 - 7 = 2 -> 1 and 1.
   Network odd = networkWithInput({3, 7, 7});
   append(odd, sameConv(4, 3, 2));
   CHECK(inferLast(odd) == Shape{4, 4, 4});
-  CHECK(hasPadding(odd.layers[1].conv.padding, 1, 1, 1, 1));
+  CHECK(hasPadding(odd.layers[1].conv().window.padding, 1, 1, 1, 1));
 }
 
 TEST_CASE("valid stride 2 on odd sizes rounds down") {
@@ -118,7 +118,7 @@ TEST_CASE("valid stride 2 on odd sizes rounds down") {
 TEST_CASE("explicit asymmetric padding") {
   Network network = networkWithInput({3, 6, 6});
   Layer layer = conv(4, 3);
-  layer.conv.padding = Padding{1, 0, 2, 1}; // top, left, bottom, right
+  layer.conv().window.padding = Padding{1, 0, 2, 1}; // top, left, bottom, right
   append(network, layer);
   CHECK(inferLast(network) == Shape{4, 7, 5}); // 6+1+2-3+1, 6+0+1-3+1
 }
@@ -126,30 +126,30 @@ TEST_CASE("explicit asymmetric padding") {
 TEST_CASE("dilation widens the kernel") {
   Network network = networkWithInput({3, 10, 10});
   Layer valid = conv(4, 3);
-  valid.conv.dilationH = valid.conv.dilationW = 2; // extent 5
+  valid.conv().window.dilationH = valid.conv().window.dilationW = 2; // extent 5
   append(network, valid);
   CHECK(inferLast(network) == Shape{4, 6, 6});
 
   Layer same = sameConv(4, 3);
-  same.conv.dilationH = 2; // extent 5: total padding 4 along H, 2 along W
+  same.conv().window.dilationH = 2; // extent 5: total padding 4 along H, 2 along W
   append(network, same);
   CHECK(inferLast(network) == Shape{4, 6, 6});
-  CHECK(hasPadding(network.layers[2].conv.padding, 2, 1, 2, 1));
+  CHECK(hasPadding(network.layers[2].conv().window.padding, 2, 1, 2, 1));
 }
 
 TEST_CASE("depthwise sets groups to the input channels") {
   Network network = networkWithInput({8, 6, 6});
   Layer layer = sameConv(16, 3);
-  layer.conv.depthwise = true;
+  layer.conv().depthwise = true;
   append(network, layer);
   CHECK(inferLast(network) == Shape{16, 6, 6});
-  CHECK(network.layers[1].conv.groups == 8);
+  CHECK(network.layers[1].conv().groups == 8);
 }
 
 TEST_CASE("groups must divide input channels and filters") {
   Network network = networkWithInput({6, 6, 6});
   Layer layer = conv(8, 1);
-  layer.conv.groups = 4;
+  layer.conv().groups = 4;
   append(network, layer);
   CHECK(blamedAttribute(network) == "groups");
 }
@@ -160,7 +160,7 @@ TEST_CASE("maxpool ceil_mode adds the partial window") {
   Layer layer = pool(OpKind::MaxPool, 3, 2);
   append(network, layer);
   CHECK(inferLast(network) == Shape{2, 2, 2});
-  network.layers[1].pool.ceilMode = true;
+  network.layers[1].pool().window.ceilMode = true;
   CHECK(inferLast(network) == Shape{2, 3, 3});
 }
 
@@ -169,8 +169,8 @@ TEST_CASE("maxpool ceil_mode drops a window that would start in the padding") {
   // window would start at 6 = n + p0, in the right padding: PyTorch gives 2.
   Network network = networkWithInput({2, 5, 5});
   Layer layer = pool(OpKind::MaxPool, 2, 3);
-  layer.pool.padding = Padding{1, 1, 1, 1};
-  layer.pool.ceilMode = true;
+  layer.pool().window.padding = Padding{1, 1, 1, 1};
+  layer.pool().window.ceilMode = true;
   append(network, layer);
   CHECK(inferLast(network) == Shape{2, 2, 2});
   CHECK(windowOutputSize({5, 2, 3, 1, 1, 1, true}) == 2);
@@ -180,7 +180,7 @@ TEST_CASE("maxpool ceil_mode drops a window that would start in the padding") {
 TEST_CASE("pooling padding over half the kernel is rejected") {
   Network network = networkWithInput({2, 8, 8});
   Layer layer = pool(OpKind::MaxPool, 2, 2);
-  layer.pool.padding = Padding{0, 0, 2, 0};
+  layer.pool().window.padding = Padding{0, 0, 2, 0};
   append(network, layer);
   CHECK(blamedAttribute(network) == "padding");
 }
@@ -192,10 +192,10 @@ TEST_CASE("avgpool and same-padded pooling") {
 
   // YOLO's 2x2 stride-1 maxpool keeps the size with one cell of padding after.
   Layer same = pool(OpKind::MaxPool, 2, 1);
-  same.pool.samePadding = true;
+  same.pool().window.samePadding = true;
   append(network, same);
   CHECK(inferLast(network) == Shape{4, 3, 3});
-  CHECK(hasPadding(network.layers[2].pool.padding, 0, 0, 1, 1));
+  CHECK(hasPadding(network.layers[2].pool().window.padding, 0, 0, 1, 1));
 }
 
 TEST_CASE("global avgpool, fully connected and softmax make vectors") {
@@ -205,7 +205,7 @@ TEST_CASE("global avgpool, fully connected and softmax make vectors") {
 
   Network fcNetwork = networkWithInput({16, 4, 4});
   Layer fc = ofKind(OpKind::FullyConnected);
-  fc.fc.outFeatures = 10;
+  fc.fc().outFeatures = 10;
   append(fcNetwork, fc);
   append(fcNetwork, ofKind(OpKind::Softmax));
   CHECK(inferLast(fcNetwork) == Shape{10, 1, 1});
@@ -234,7 +234,7 @@ TEST_CASE("shape inference can run again after the input size changes") {
   CHECK(inferLast(network) == Shape{4, 4, 4});
   network.inputShape = Shape{3, 7, 7};
   CHECK(inferLast(network) == Shape{4, 4, 4});
-  CHECK(hasPadding(network.layers[1].conv.padding, 1, 1, 1, 1)); // resolved afresh
+  CHECK(hasPadding(network.layers[1].conv().window.padding, 1, 1, 1, 1)); // resolved afresh
 }
 
 TEST_CASE("a window that does not fit blames the kernel") {

@@ -190,8 +190,8 @@ TEST_CASE("latency figures: defaults from the core's throughput, or the profile'
   CHECK(plain.latency.cost(tessel::KernelClass::Conv3x3).nsPerWork ==
         doctest::Approx(2.0 / (1.5 * 0.55)));
 
-  const std::string section = "latency:\n"                                   // line 9
-                              "  source: measured\n"                         // line 10
+  const std::string section = "latency:\n"                                         // line 9
+                              "  source: measured\n"                               // line 10
                               "  conv3x3: {ns_per_work: 0.03, ns_per_call: 90}\n"; // line 11
   const TargetProfile calibrated =
       *tessel::parseTargetProfile(kValidProfile + section, "board.yaml", "board");

@@ -1,4 +1,4 @@
-#include "analysis/shape_error.h"
+#include "ops/shape_error.h"
 
 #include "support/diagnostic.h"
 

@@ -1,0 +1,50 @@
+#include "ops/common_rules.h"
+
+#include "ops/attribute_readers.h"
+
+namespace tessel::ops {
+
+void parseNothing(const AttributeMap &, llvm::StringRef, std::vector<Layer> &) {}
+
+void parseActivationEpilogue(const AttributeMap &attrs, llvm::StringRef,
+                             std::vector<Layer> &layers) {
+  layers.front().activation = activationOr(attrs);
+}
+
+llvm::Expected<Shape> sameShapeAsInput(ShapeSite &site) {
+  return site.input();
+}
+
+std::vector<ParameterTensor> noParameters(const OpSite &) {
+  return {};
+}
+
+InputNeed sameRegion(const OpSite &, int, const MapRegion &output) {
+  return {output};
+}
+
+int64_t onePerOutput(const OpSite &site) {
+  return site.layer().output.elements();
+}
+
+int64_t noMacs(const OpSite &) {
+  return 0;
+}
+
+KernelClass elementwiseClass(const OpSite &) {
+  return KernelClass::Elementwise;
+}
+
+KernelClass reduceClass(const OpSite &) {
+  return KernelClass::Reduce;
+}
+
+WeightPacking noWeights(const OpSite &) {
+  return WeightPacking::None;
+}
+
+std::optional<KernelParams> noKernelParams(const OpSite &) {
+  return std::nullopt;
+}
+
+} // namespace tessel::ops

@@ -1,0 +1,32 @@
+// Rules many op descriptions share, to name in their records.
+#pragma once
+
+#include "ops/op_description.h"
+
+namespace tessel::ops {
+
+// parse: no attributes of its own.
+void parseNothing(const AttributeMap &attrs, llvm::StringRef spelling, std::vector<Layer> &layers);
+// parse: only `activation`.
+void parseActivationEpilogue(const AttributeMap &attrs, llvm::StringRef spelling,
+                             std::vector<Layer> &layers);
+
+// inferShape: the input's shape.
+llvm::Expected<Shape> sameShapeAsInput(ShapeSite &site);
+
+std::vector<ParameterTensor> noParameters(const OpSite &site);
+
+// inputNeed of element-wise ops: the same cells of every input.
+InputNeed sameRegion(const OpSite &site, int inputIndex, const MapRegion &output);
+
+// macs: one per output element, or none (data movement only).
+int64_t onePerOutput(const OpSite &site);
+int64_t noMacs(const OpSite &site);
+
+KernelClass elementwiseClass(const OpSite &site);
+KernelClass reduceClass(const OpSite &site);
+
+WeightPacking noWeights(const OpSite &site);
+std::optional<KernelParams> noKernelParams(const OpSite &site);
+
+} // namespace tessel::ops
