@@ -43,6 +43,18 @@ std::vector<bool> touchedStorage(const Network &net, const ExecutionPlan &plan) 
   return touched;
 }
 
+// What an arena buffer holds, for its declaration's comment.
+const char *arenaBufferText(StorageKind kind) {
+  switch (kind) {
+  case StorageKind::Full: return "whole map";
+  case StorageKind::TileBuffer: return "tile buffer";
+  case StorageKind::RowWindow: return "row window";
+  case StorageKind::UserInput:
+  case StorageKind::UserOutput: break;
+  }
+  return "not in the arena";
+}
+
 // Declarations of the tensor pointers: arena offsets, or the user's buffers.
 std::string emitTensorDeclarations(const Network &net, const ExecutionPlan &plan) {
   std::string code;
@@ -63,15 +75,14 @@ std::string emitTensorDeclarations(const Network &net, const ExecutionPlan &plan
       code += fmt::format("  float *const {} = output; // {} {}, written in place\n", name,
                           layerName, shape);
       break;
-    default: {
-      const char *what = storage.kind == StorageKind::Full         ? "whole map"
-                         : storage.kind == StorageKind::TileBuffer ? "tile buffer"
-                                                                   : "row window";
-      code +=
-          fmt::format("  float *const {} = reinterpret_cast<float *>(arena + {}); // {} {}, {}, "
-                      "{} bytes\n",
-                      name, storage.offset, layerName, shape, what, storage.bytes);
-    }
+    case StorageKind::Full:
+    case StorageKind::TileBuffer:
+    case StorageKind::RowWindow:
+      code += fmt::format(
+          "  float *const {} = reinterpret_cast<float *>(arena + {}); // {} {}, {}, "
+          "{} bytes\n",
+          name, storage.offset, layerName, shape, arenaBufferText(storage.kind), storage.bytes);
+      break;
     }
   }
   return code;

@@ -4,12 +4,9 @@ namespace tessel {
 namespace {
 
 llvm::json::Value groupJson(const GroupEstimate &g) {
-  std::string kind = g.group.kind == GroupKind::Tile     ? "tile"
-                     : g.group.kind == GroupKind::Stream ? "stream"
-                                                         : "layers";
   return llvm::json::Object{{"first", g.group.first - 1},
                             {"last", g.group.last - 1},
-                            {"kind", kind},
+                            {"kind", groupKindName(g.group)},
                             {"schedule", groupKindText(g.group)},
                             {"peak_bytes", g.peakBytes},
                             {"predicted_ms", g.seconds * 1e3},

@@ -2,6 +2,7 @@
 
 #include "analysis/layer_costs.h"
 #include "schedule/group_lowering.h"
+#include "support/overloaded.h"
 
 #include <algorithm>
 
@@ -43,11 +44,26 @@ bool convertsInputInGroup(const Network &net, const NetworkSchedule &schedule) {
   if (layoutsCoincide(net.layers[0].output) || schedule.groups.empty())
     return false;
   const GroupSchedule &first = schedule.groups.front();
-  return first.kind != GroupKind::Layers && first.last > 1 &&
-         net.consumersOf(0) == std::vector<int>{1};
+  return first.fused() && first.last > 1 && net.consumersOf(0) == std::vector<int>{1};
 }
 
 namespace {
+
+// How the group holds the outputs of its layers but the last.
+StorageKind innerStorage(const GroupSchedule &group) {
+  return std::visit(Overloaded{[](const LayerByLayer &) { return StorageKind::Full; },
+                               [](const TileGrid &) { return StorageKind::TileBuffer; },
+                               [](const Stripes &) { return StorageKind::RowWindow; }},
+                    group.way);
+}
+
+void lowerGroup(LoweringContext &context, const GroupSchedule &group) {
+  std::visit(
+      Overloaded{[&](const LayerByLayer &) { lowerLayersGroup(context, group); },
+                 [&](const TileGrid &grid) { lowerTiledGroup(context, group, grid); },
+                 [&](const Stripes &stripes) { lowerStreamedGroup(context, group, stripes); }},
+      group.way);
+}
 
 // The group of every layer (the input counts as the first layer's).
 std::vector<const GroupSchedule *> groupOfEachLayer(const NetworkSchedule &schedule,
@@ -65,9 +81,8 @@ void assignStorageKinds(const Network &net, ExecutionPlan &plan) {
   if (layoutsCoincide(net.layers[0].output))
     plan.storage[0].kind = StorageKind::UserInput;
   for (const GroupSchedule &g : plan.schedule.groups)
-    for (int i = g.first; i < g.last && g.kind != GroupKind::Layers; ++i)
-      plan.storage[i].kind =
-          g.kind == GroupKind::Tile ? StorageKind::TileBuffer : StorageKind::RowWindow;
+    for (int i = g.first; i < g.last; ++i)
+      plan.storage[i].kind = innerStorage(g);
   if (layoutsCoincide(net.layers[output].output))
     plan.storage[output].kind = StorageKind::UserOutput;
   if (convertsInputInGroup(net, plan.schedule))
@@ -82,28 +97,32 @@ void requestBuffers(const Network &net, const std::vector<int64_t> &capacity, Ex
   const std::vector<std::vector<int>> consumers = net.allConsumers();
   for (int i = 0; i < layerCount; ++i) {
     LayerStorage &storage = plan.storage[i];
-    if (storage.kind == StorageKind::UserInput || storage.kind == StorageKind::UserOutput)
-      continue;
     const GroupSchedule &group = *groupOf[size_t(std::max(i, 1))];
     int first = i, last = i;
-    if (storage.kind == StorageKind::Full) {
+    switch (storage.kind) {
+    case StorageKind::UserInput:
+    case StorageKind::UserOutput: continue; // the caller's buffers
+    case StorageKind::Full:
       storage.bytes = net.layers[i].output.elements() * 4;
-      if (i > 0 && group.kind != GroupKind::Layers)
+      if (i > 0 && group.fused())
         first = group.first; // tiles write into it throughout the group
       for (int consumer : consumers[size_t(i)]) {
         const GroupSchedule &reader = *groupOf[size_t(consumer)];
-        last = std::max(last, reader.kind == GroupKind::Layers ? consumer : reader.last);
+        last = std::max(last, reader.fused() ? reader.last : consumer);
       }
       if (i == net.outputIndex())
         last = layerCount;
-    } else if (storage.kind == StorageKind::TileBuffer) {
+      break;
+    case StorageKind::TileBuffer:
       storage.bytes = capacity[i];
       first = std::max(i, 1); // the input's tiles are converted during the group's steps
       last = i + 1;           // tiles do not carry anything over
-    } else {
+      break;
+    case StorageKind::RowWindow:
       storage.bytes = capacity[i];
       first = group.first; // rows carry over from stripe to stripe
       last = group.last;
+      break;
     }
     storage.buffer = int(plan.buffers.size());
     plan.buffers.push_back(BufferRequest{net.layers[i].name, storage.bytes, first, last});
@@ -121,17 +140,11 @@ int64_t lowerGroupAlone(const Network &net, const GroupSchedule &group, bool inp
   ExecutionPlan plan;
   plan.storage.resize(1); // firstMember reads how the input is held
   if (inputInGroup)
-    plan.storage[0].kind =
-        group.kind == GroupKind::Tile ? StorageKind::TileBuffer : StorageKind::RowWindow;
+    plan.storage[0].kind = innerStorage(group);
   plan.operations = std::move(operations);
   plan.operations.clear();
   LoweringContext context{net, plan, std::move(capacity), /*comments=*/false};
-  if (group.kind == GroupKind::Tile)
-    lowerTiledGroup(context, group);
-  else if (group.kind == GroupKind::Stream)
-    lowerStreamedGroup(context, group);
-  else
-    lowerLayersGroup(context, group);
+  lowerGroup(context, group);
   operations = std::move(plan.operations);
   capacity = std::move(context.capacity);
   return plan.executedMacs;
@@ -155,13 +168,8 @@ llvm::Expected<ExecutionPlan> lowerSchedule(const Network &net, const NetworkSch
   LoweringContext context{net, plan, std::vector<int64_t>(net.layers.size(), 0), true};
   if (plan.storage[0].kind == StorageKind::Full)
     plan.operations.push_back(Operation{Operation::Kind::ConvertInput, {}, {}, {}});
-  for (const GroupSchedule &group : schedule.groups) {
-    switch (group.kind) {
-    case GroupKind::Layers: lowerLayersGroup(context, group); break;
-    case GroupKind::Tile: lowerTiledGroup(context, group); break;
-    case GroupKind::Stream: lowerStreamedGroup(context, group); break;
-    }
-  }
+  for (const GroupSchedule &group : schedule.groups)
+    lowerGroup(context, group);
   if (plan.storage[net.outputIndex()].kind == StorageKind::Full)
     plan.operations.push_back(Operation{Operation::Kind::ConvertOutput, {}, {}, {}});
   requestBuffers(net, context.capacity, plan);

@@ -21,7 +21,8 @@ struct LoweringContext {
 };
 
 void lowerLayersGroup(LoweringContext &context, const GroupSchedule &group);
-void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group);
-void lowerStreamedGroup(LoweringContext &context, const GroupSchedule &group);
+void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group, const TileGrid &grid);
+void lowerStreamedGroup(LoweringContext &context, const GroupSchedule &group,
+                        const Stripes &stripes);
 
 } // namespace tessel

@@ -1,6 +1,7 @@
 #include "schedule/schedule.h"
 
 #include "analysis/regions.h"
+#include "support/overloaded.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
@@ -26,13 +27,27 @@ std::string rangeText(const GroupSchedule &g) {
 
 } // namespace
 
+bool GroupSchedule::fused() const {
+  return std::visit(Overloaded{[](const LayerByLayer &) { return false; },
+                               [](const TileGrid &) { return true; },
+                               [](const Stripes &) { return true; }},
+                    way);
+}
+
+const char *groupKindName(const GroupSchedule &g) {
+  return std::visit(Overloaded{[](const LayerByLayer &) { return "layers"; },
+                               [](const TileGrid &) { return "tile"; },
+                               [](const Stripes &) { return "stream"; }},
+                    g.way);
+}
+
 std::string groupKindText(const GroupSchedule &g) {
-  switch (g.kind) {
-  case GroupKind::Layers: return "layers";
-  case GroupKind::Tile: return fmt::format("tile{}x{}", g.tileRows, g.tileCols);
-  case GroupKind::Stream: return fmt::format("stream{}", g.stripeRows);
-  }
-  return "?";
+  return std::visit(
+      Overloaded{
+          [](const LayerByLayer &) { return std::string("layers"); },
+          [](const TileGrid &grid) { return fmt::format("tile{}x{}", grid.rows, grid.cols); },
+          [](const Stripes &stripes) { return fmt::format("stream{}", stripes.rows); }},
+      g.way);
 }
 
 namespace {
@@ -50,18 +65,20 @@ llvm::Expected<GroupSchedule> parseGroup(llvm::StringRef item) {
   group.first = first + 1;
   group.last = last + 1;
   if (kind == "layers") {
-    group.kind = GroupKind::Layers;
+    group.way = LayerByLayer{};
   } else if (kind.consume_front("tile")) {
     auto [rows, cols] = kind.split('x');
-    group.kind = GroupKind::Tile;
-    if (rows.getAsInteger(10, group.tileRows) || cols.getAsInteger(10, group.tileCols) ||
-        group.tileRows < 1 || group.tileCols < 1)
+    TileGrid grid;
+    if (rows.getAsInteger(10, grid.rows) || cols.getAsInteger(10, grid.cols) || grid.rows < 1 ||
+        grid.cols < 1)
       return scheduleError(fmt::format("'{}' is not a grid like tile5x5", item.trim().str()));
+    group.way = grid;
   } else if (kind.consume_front("stream")) {
-    group.kind = GroupKind::Stream;
-    if (kind.getAsInteger(10, group.stripeRows) || group.stripeRows < 1)
+    Stripes stripes;
+    if (kind.getAsInteger(10, stripes.rows) || stripes.rows < 1)
       return scheduleError(
           fmt::format("'{}' is not a stripe height like stream4", item.trim().str()));
+    group.way = stripes;
   } else {
     return scheduleError(
         fmt::format("unknown group kind '{}' (expected layers, tileRxC or streamH)", kind.str()));
@@ -75,7 +92,7 @@ NetworkSchedule coverAllLayers(const std::vector<GroupSchedule> &given, int laye
   int next = 1;
   auto addLayers = [&](int first, int last) {
     if (first <= last)
-      schedule.groups.push_back(GroupSchedule{first, last, GroupKind::Layers, 1, 1, 1});
+      schedule.groups.push_back(GroupSchedule{first, last, LayerByLayer{}});
   };
   for (const GroupSchedule &group : given) {
     addLayers(next, group.first - 1);
@@ -84,6 +101,27 @@ NetworkSchedule coverAllLayers(const std::vector<GroupSchedule> &given, int laye
   }
   addLayers(next, layerCount - 1);
   return schedule;
+}
+
+// Whether the group's parameters fit the map its last layer makes.
+llvm::Error checkFitsOutput(const GroupSchedule &g, const Shape &out, const std::string &where) {
+  return std::visit(
+      Overloaded{[](const LayerByLayer &) -> llvm::Error { return llvm::Error::success(); },
+                 [&](const TileGrid &grid) -> llvm::Error {
+                   if (grid.rows <= out.h && grid.cols <= out.w)
+                     return llvm::Error::success();
+                   return scheduleError(
+                       fmt::format("{}: a {}x{} grid does not fit the group's {}x{} output", where,
+                                   grid.rows, grid.cols, out.h, out.w));
+                 },
+                 [&](const Stripes &stripes) -> llvm::Error {
+                   if (stripes.rows <= out.h)
+                     return llvm::Error::success();
+                   return scheduleError(
+                       fmt::format("{}: stripes of {} rows exceed the group's {} output rows",
+                                   where, stripes.rows, out.h));
+                 }},
+      g.way);
 }
 
 llvm::Error checkFusedGroup(const GroupSchedule &g, const Network &net,
@@ -104,14 +142,7 @@ llvm::Error checkFusedGroup(const GroupSchedule &g, const Network &net,
                                        "group; end the group there",
                                        where, userIndex(i), layer.name));
   }
-  const Shape &out = net.layers[g.last].output;
-  if (g.kind == GroupKind::Tile && (g.tileRows > out.h || g.tileCols > out.w))
-    return scheduleError(fmt::format("{}: a {}x{} grid does not fit the group's {}x{} output",
-                                     where, g.tileRows, g.tileCols, out.h, out.w));
-  if (g.kind == GroupKind::Stream && g.stripeRows > out.h)
-    return scheduleError(fmt::format("{}: stripes of {} rows exceed the group's {} output rows",
-                                     where, g.stripeRows, out.h));
-  return llvm::Error::success();
+  return checkFitsOutput(g, net.layers[g.last].output, where);
 }
 
 } // namespace
@@ -129,7 +160,7 @@ llvm::Error validateSchedule(const NetworkSchedule &schedule, const Network &net
       return scheduleError(
           fmt::format("group {} does not continue at layer {} within the {} layers", rangeText(g),
                       userIndex(next), layerCount - 1));
-    if (g.kind != GroupKind::Layers) {
+    if (g.fused()) {
       if (consumers.empty())
         consumers = net.allConsumers();
       if (llvm::Error error = checkFusedGroup(g, net, consumers))

@@ -20,18 +20,31 @@
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace tessel {
 
-enum class GroupKind { Layers, Tile, Stream };
+// The ways a group runs, one type per kind with that kind's parameters.
+// Code that treats kinds differently visits GroupWay (support/overloaded.h),
+// so a new kind does not compile until every such place handles it.
+struct LayerByLayer {}; // `layers`
+struct TileGrid {       // `tile RxC`
+  int rows = 1, cols = 1;
+};
+struct Stripes { // `stream H`
+  int rows = 1;  // output rows per stripe
+};
+using GroupWay = std::variant<LayerByLayer, TileGrid, Stripes>;
 
 struct GroupSchedule {
   int first = 1; // normalized layer indices (layer 0 is the input), inclusive
   int last = 1;
-  GroupKind kind = GroupKind::Layers;
-  int tileRows = 1, tileCols = 1; // Tile
-  int stripeRows = 1;             // Stream
+  GroupWay way;
+
+  // Whether the group's layers run interleaved during its steps (a part of
+  // each map at a time) rather than one whole map after another.
+  bool fused() const;
 };
 
 struct NetworkSchedule {
@@ -52,6 +65,9 @@ llvm::Error validateSchedule(const NetworkSchedule &schedule, const Network &nor
 
 // One group's way of running: "layers", "tile5x5", "stream4".
 std::string groupKindText(const GroupSchedule &group);
+
+// The kind alone: "layers", "tile", "stream".
+const char *groupKindName(const GroupSchedule &group);
 
 // The canonical text form, covering every layer: "0-7:tile5x5, 8-15:layers".
 std::string formatSchedule(const NetworkSchedule &schedule);

@@ -22,18 +22,18 @@ std::vector<MapRegion> traceTile(const Network &net, int first, int last, const 
 
 } // namespace
 
-void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group) {
+void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group, const TileGrid &grid) {
   const Network &net = context.net;
   const int first = context.firstMember(group);
   const Shape &out = net.layers[group.last].output;
-  const std::vector<AxisRange> rows = balancedSplit(out.h, group.tileRows);
-  const std::vector<AxisRange> cols = balancedSplit(out.w, group.tileCols);
-  for (int r = 0; r < group.tileRows; ++r)
-    for (int c = 0; c < group.tileCols; ++c) {
+  const std::vector<AxisRange> rows = balancedSplit(out.h, grid.rows);
+  const std::vector<AxisRange> cols = balancedSplit(out.w, grid.cols);
+  for (int r = 0; r < grid.rows; ++r)
+    for (int c = 0; c < grid.cols; ++c) {
       MapRegion tile{int(rows[r].begin), int(rows[r].end), int(cols[c].begin), int(cols[c].end)};
       if (context.comments)
-        context.addComment(fmt::format("tile ({}, {}) of {}x{}: {}", r, c, group.tileRows,
-                                       group.tileCols, formatRegion(tile)));
+        context.addComment(fmt::format("tile ({}, {}) of {}x{}: {}", r, c, grid.rows, grid.cols,
+                                       formatRegion(tile)));
       const std::vector<MapRegion> regions = traceTile(net, first, group.last, tile);
       for (int i = first; i <= group.last; ++i) {
         const MapRegion &region = regions[size_t(i - first)];

@@ -4,6 +4,9 @@
 
 #include "analysis/layer_costs.h"
 #include "plan/arena_planner.h"
+#include "support/overloaded.h"
+
+#include "llvm/Support/ErrorHandling.h"
 
 #include <algorithm>
 #include <iterator>
@@ -35,24 +38,15 @@ std::vector<GroupSchedule> fusedKinds(const Network &net, int first, int last,
                                       const SearchOptions &options) {
   const Shape &out = net.layers[size_t(last)].output;
   std::vector<GroupSchedule> kinds;
-  GroupSchedule g;
-  g.first = first;
-  g.last = last;
-  g.kind = GroupKind::Tile;
   for (int rows = 1; rows <= std::min(options.maxTileGrid, out.h); ++rows)
     for (int cols = 1; cols <= std::min(options.maxTileGrid, out.w); ++cols) {
       if (rows * cols == 1)
         continue; // one tile is the `layers` schedule with extra steps
-      g.tileRows = rows;
-      g.tileCols = cols;
-      kinds.push_back(g);
+      kinds.push_back(GroupSchedule{first, last, TileGrid{rows, cols}});
     }
-  g.kind = GroupKind::Stream;
   for (int stripe : options.stripeRows)
-    if (stripe < out.h) {
-      g.stripeRows = stripe;
-      kinds.push_back(g);
-    }
+    if (stripe < out.h)
+      kinds.push_back(GroupSchedule{first, last, Stripes{stripe}});
   return kinds;
 }
 
@@ -61,8 +55,8 @@ std::vector<GroupSchedule> fusedKinds(const Network &net, int first, int last,
 std::vector<GroupEstimate> mergeLayersRuns(const std::vector<GroupEstimate> &groups) {
   std::vector<GroupEstimate> merged;
   for (const GroupEstimate &g : groups) {
-    if (!merged.empty() && g.group.kind == GroupKind::Layers &&
-        merged.back().group.kind == GroupKind::Layers) {
+    if (!merged.empty() && std::holds_alternative<LayerByLayer>(g.group.way) &&
+        std::holds_alternative<LayerByLayer>(merged.back().group.way)) {
       GroupEstimate &run = merged.back();
       run.group.last = g.group.last;
       run.peakBytes = std::max(run.peakBytes, g.peakBytes);
@@ -99,6 +93,17 @@ FirstLayerCalls firstLayerCalls(const Network &net, const std::vector<Operation>
   return first;
 }
 
+// Whether a fused group's first layer computes its whole map (and the
+// input's, when the group converts it) as beatenBySplit needs: once
+// (stream), or in every tile.
+bool firstMapWhole(const GroupSchedule &group, const FirstLayerCalls &firstCalls) {
+  return std::visit(
+      Overloaded{[](const LayerByLayer &) { return false; },
+                 [&](const TileGrid &) { return firstCalls.whole; },
+                 [&](const Stripes &) { return firstCalls.whole && firstCalls.calls == 1; }},
+      group.way);
+}
+
 // Whether fused group c = first..last is never better than its first layer
 // on its own followed by rest = first+1..last fused the same way, so that
 // the search can leave it out. Only when rest is fused too (first + 1 <
@@ -119,12 +124,467 @@ FirstLayerCalls firstLayerCalls(const Network &net, const std::vector<Operation>
 // Both preparations apply this same rule, so they give the same candidates.
 bool beatenBySplit(const GroupEstimate &c, const FirstLayerCalls &firstCalls, int64_t restPeak,
                    int64_t firstAlonePeak) {
-  if (c.group.last - c.group.first < 2 || !firstCalls.whole)
+  if (c.group.last - c.group.first < 2 || !firstMapWhole(c.group, firstCalls))
     return false;
-  if (c.group.kind == GroupKind::Stream)
-    return firstCalls.calls == 1;
-  return c.peakBytes >= restPeak && c.peakBytes >= firstAlonePeak;
+  return std::visit(Overloaded{[](const LayerByLayer &) { return false; },
+                               [&](const TileGrid &) {
+                                 return c.peakBytes >= restPeak && c.peakBytes >= firstAlonePeak;
+                               },
+                               [](const Stripes &) { return true; }},
+                    c.group.way);
 }
+
+// The maps of the layer-by-layer plan made before each layer and live at its
+// step, in bytes.
+std::vector<int64_t> crossingBytes(const ExecutionPlan &base, int layerCount) {
+  std::vector<int64_t> crossing(size_t(layerCount) + 1, 0);
+  for (const BufferRequest &buffer : base.buffers)
+    if (buffer.firstStep + 1 <= buffer.lastStep) {
+      crossing[size_t(buffer.firstStep + 1)] += alignUp(buffer.bytes);
+      crossing[size_t(std::min(buffer.lastStep, layerCount - 1) + 1)] -= alignUp(buffer.bytes);
+    }
+  for (int layer = 1; layer <= layerCount; ++layer)
+    crossing[size_t(layer)] += crossing[size_t(layer - 1)];
+  return crossing;
+}
+
+// `layers` MACs of the layers before each one.
+std::vector<int64_t> macsBeforeEach(const Network &net) {
+  const int layerCount = int(net.layers.size());
+  std::vector<int64_t> macsBefore(size_t(layerCount) + 1, 0);
+  for (int layer = 0; layer < layerCount; ++layer)
+    macsBefore[size_t(layer + 1)] = macsBefore[size_t(layer)] + layerMacs(net, layer);
+  return macsBefore;
+}
+
+// A call computing each layer's whole map (the input's: a tile's conversion).
+std::vector<double> wholeCallSecondsEach(const Network &net, int threads,
+                                         const LatencyProfile &profile) {
+  std::vector<double> seconds(net.layers.size(), 0);
+  for (size_t layer = 0; layer < net.layers.size(); ++layer)
+    if (layer == 0 || isSpatiallyTileable(net.layers[layer].op)) {
+      Operation call;
+      call.call.layer = int(layer);
+      call.call.region = wholeMap(net.layers[layer].output);
+      seconds[layer] = predictOperationSeconds(net, call, threads, profile);
+    }
+  return seconds;
+}
+
+// The steps during which a fused group's buffer for `member` is live (the
+// lifetimes requestBuffers gives).
+struct StepRange {
+  int first = 0, last = 0;
+};
+StepRange ownBufferSteps(const GroupSchedule &group, int member) {
+  return std::visit(Overloaded{[](const LayerByLayer &) -> StepRange {
+                                 llvm_unreachable("a layers group holds no buffers of its own");
+                               },
+                               [&](const TileGrid &) {
+                                 return StepRange{std::max(member, 1), member + 1};
+                               },
+                               [&](const Stripes &) {
+                                 return StepRange{group.first, group.last};
+                               }},
+                    group.way);
+}
+
+// A lowered candidate, and for a tile group the own bytes it peaks at
+// after its first step, its first layer's tile buffer and its calls.
+struct LoweredCandidate {
+  GroupEstimate estimate;
+  FirstLayerCalls firstCalls;
+  int64_t peakAfterFirst = 0; // own buffers only
+  int64_t firstBuffer = 0;
+  std::vector<double> callSeconds; // of each operation, in order
+  std::vector<size_t> tileStarts;  // where each tile's operations start
+};
+
+// Per kind, the candidate starting one layer higher: its peak, the own
+// bytes after its first step, its first layer's tile buffer, and whether
+// beatenBySplit's whole-map condition held for it.
+struct Above {
+  int64_t peak = 0, peakAfterFirst = 0, firstBuffer = 0;
+  bool whole = false;
+  // While `whole`, the lowest candidate lowered (the anchor): its first
+  // layer, MACs, and each call's seconds. Every tile of a candidate
+  // starting lower makes whole-map calls up to the anchor's first layer,
+  // then the anchor's calls for that tile.
+  int anchor = 0;
+  int64_t anchorMacs = 0;
+  std::vector<double> anchorSeconds;
+  std::vector<size_t> anchorTiles;
+  // A tile group grown one layer at a time from its last layer alone: each
+  // tile's region of the current first layer and its calls' seconds from
+  // the last layer down. Off once a candidate had to be lowered.
+  bool growing = false;
+  std::vector<MapRegion> regions;
+  std::vector<std::vector<double>> calls;
+  int64_t macs = 0;
+
+  // The grown group starting at `first` becomes the anchor.
+  void anchorGrownTiles(int first) {
+    anchor = first;
+    anchorMacs = macs;
+    anchorSeconds.clear();
+    anchorTiles.clear();
+    for (const std::vector<double> &tile : calls) {
+      anchorTiles.push_back(anchorSeconds.size());
+      anchorSeconds.insert(anchorSeconds.end(), tile.rbegin(), tile.rend());
+    }
+  }
+};
+
+// What growing a tile group by one layer gives each tile: the new first
+// layer's region (updated in Above) and, when the group converts the input,
+// the input's region; the largest of each in bytes.
+struct GrownLayer {
+  int64_t bytes = 0, inputRegionBytes = 0;
+  std::vector<MapRegion> inputRegions;
+  FirstLayerCalls firstCalls;
+};
+
+// Lowers each candidate on its own, without the rest of the network, and
+// computes what estimateGroup reads off a whole schedule's plan (the same
+// operations summed in the same order, so the same figures to the bit):
+// while c is lowered, the bytes live at its steps are its own buffers, its
+// output map, and the maps made before it and read at or after its first
+// layer. Those are live across all of its steps, and are the ones the
+// layer-by-layer plan holds at that layer's step.
+//
+// Candidates ending at a layer are built from the shortest up, and one that
+// beatenBySplit leaves out, with a first layer computing its whole map, is
+// usually followed by more: the next one down computes the whole map of its
+// first layer too when that is all the layer above reads. Those are left out
+// without lowering them (a tile group's peak follows from the shorter one's).
+class GroupByGroup {
+public:
+  GroupByGroup(const Network &net, const LatencyProfile &profile, const SearchOptions &options,
+               const ExecutionPlan &base, std::vector<std::vector<GroupEstimate>> &endingAt)
+      : net_(net), profile_(profile), options_(options), base_(base),
+        threads_(options.lowering.threads), endingAt_(endingAt), consumers_(net.allConsumers()),
+        crossing_(crossingBytes(base, int(net.layers.size()))), macsBefore_(macsBeforeEach(net)),
+        wholeCallSeconds_(wholeCallSecondsEach(net, threads_, profile)),
+        wholeNeeded_(net.layers.size(), -1), capacity_(net.layers.size(), 0),
+        byFirst_(net.layers.size()) {
+    inputBytes_ = base.storage[0].kind == StorageKind::Full ? mapBytes(0) : 0;
+    inputConvertible_ = inputBytes_ > 0 && consumers_[0] == std::vector<int>{1};
+    Operation convertInput;
+    convertInput.kind = Operation::Kind::ConvertInput;
+    convertInputSeconds_ = predictOperationSeconds(net, convertInput, threads_, profile);
+  }
+
+  // Adds the fused candidates ending at `last` that no split beats, in the
+  // exhaustive preparation's order.
+  void addCandidatesEndingAt(int last) {
+    if (!isSpatiallyTileable(net_.layers[size_t(last)].op))
+      return;
+    const std::vector<GroupSchedule> kinds = fusedKinds(net_, last - 1, last, options_);
+    std::vector<Above> above = startAbove(kinds, last);
+    int lowest = last; // the lowest first layer tried
+    for (int first = last - 1; first >= 1 && extendsChain(first); --first) {
+      lowest = first;
+      addCandidatesStartingAt(first, kinds, above);
+    }
+    for (int first = lowest; first < last; ++first) {
+      std::vector<GroupEstimate> &found = byFirst_[size_t(first)];
+      std::move(found.begin(), found.end(), std::back_inserter(endingAt_[size_t(last)]));
+      found.clear();
+    }
+  }
+
+private:
+  // Each tile grid on the last layer alone, to grow downwards.
+  std::vector<Above> startAbove(const std::vector<GroupSchedule> &kinds, int last) const {
+    std::vector<Above> above(kinds.size());
+    const Shape &out = net_.layers[size_t(last)].output;
+    for (size_t kind = 0; kind < kinds.size(); ++kind)
+      if (const TileGrid *grid = std::get_if<TileGrid>(&kinds[kind].way)) {
+        Above &a = above[kind];
+        a.growing = true;
+        for (const AxisRange &rows : balancedSplit(out.h, grid->rows))
+          for (const AxisRange &cols : balancedSplit(out.w, grid->cols)) {
+            a.regions.push_back(
+                MapRegion{int(rows.begin), int(rows.end), int(cols.begin), int(cols.end)});
+            a.calls.push_back({callSeconds(last, a.regions.back())});
+            a.macs += regionMacs(net_, last, a.regions.back());
+          }
+      }
+    return above;
+  }
+
+  // Whether a group may start at `first` when one may start at first + 1
+  // (checkFusedGroup's rules): once not, no longer group may either.
+  bool extendsChain(int first) const {
+    const Layer &layer = net_.layers[size_t(first)];
+    const Layer &next = net_.layers[size_t(first + 1)];
+    return isSpatiallyTileable(layer.op) && next.inputs == std::vector<int>{first} &&
+           consumers_[size_t(first)] == std::vector<int>{first + 1};
+  }
+
+  void addCandidatesStartingAt(int first, const std::vector<GroupSchedule> &kinds,
+                               std::vector<Above> &above) {
+    const bool inputInGroup = first == 1 && inputConvertible_;
+    const bool wholeBelow = wholeNeeded(first + 1) && (!inputInGroup || wholeNeeded(first));
+    for (size_t kind = 0; kind < kinds.size(); ++kind) {
+      GroupSchedule group = kinds[kind];
+      group.first = first;
+      addCandidate(group, inputInGroup, wholeBelow, above[kind]);
+    }
+  }
+
+  void addCandidate(const GroupSchedule &group, bool inputInGroup, bool wholeBelow, Above &a) {
+    if (a.whole && wholeBelow && group.first + 1 < group.last) {
+      // The layer above computed its whole map once (stream) or in every
+      // tile, so this one computes its whole map the same way.
+      std::visit(Overloaded{[](const LayerByLayer &) {
+                              llvm_unreachable("a layers group is not a fused candidate");
+                            },
+                            [&](const TileGrid &) { addTilesWholeBelow(group, inputInGroup, a); },
+                            [](const Stripes &) {}}, // beatenBySplit: one whole-map call
+                 group.way);
+      return;
+    }
+    if (a.growing)
+      addGrownTiles(group, inputInGroup, a);
+    else
+      addLowered(group, inputInGroup, a);
+  }
+
+  void addTilesWholeBelow(const GroupSchedule &group, bool inputInGroup, Above &a) {
+    const int first = group.first;
+    const int64_t buffer = mapBytes(first);
+    const int64_t ownFirst = buffer + (inputInGroup ? inputBytes_ : 0);
+    const int64_t peakAfterFirst = std::max(a.peakAfterFirst, buffer + a.firstBuffer);
+    const int64_t peak =
+        std::max(stepZeroBytes(first, inputInGroup),
+                 aroundBytes(group, inputInGroup) + std::max(ownFirst, peakAfterFirst));
+    const bool beaten = peak >= a.peak && peak >= firstAlonePeak(first); // beatenBySplit
+    a.growing = false;
+    a.peak = peak;
+    a.peakAfterFirst = peakAfterFirst;
+    a.firstBuffer = buffer;
+    if (!beaten) // what lowering it would give, in the same order
+      byFirst_[size_t(first)].push_back(wholeBelowAnchor(group, inputInGroup, a, peak));
+  }
+
+  void addGrownTiles(const GroupSchedule &group, bool inputInGroup, Above &a) {
+    FirstLayerCalls firstCalls;
+    GroupEstimate estimate = growTiles(group, inputInGroup, a, firstCalls);
+    const bool beaten = beatenBySplit(estimate, firstCalls, a.peak, firstAlonePeak(group.first));
+    a.peak = estimate.peakBytes;
+    a.whole = firstMapWhole(group, firstCalls);
+    if (a.whole) // the anchor for the candidates below
+      a.anchorGrownTiles(group.first);
+    if (!beaten)
+      byFirst_[size_t(group.first)].push_back(std::move(estimate));
+  }
+
+  void addLowered(const GroupSchedule &group, bool inputInGroup, Above &a) {
+    LoweredCandidate c = lower(group, inputInGroup);
+    const bool beaten =
+        beatenBySplit(c.estimate, c.firstCalls, a.peak, firstAlonePeak(group.first));
+    a = Above{};
+    a.peak = c.estimate.peakBytes;
+    a.peakAfterFirst = c.peakAfterFirst;
+    a.firstBuffer = c.firstBuffer;
+    a.whole = firstMapWhole(group, c.firstCalls);
+    a.anchor = group.first;
+    a.anchorMacs = c.estimate.macs;
+    a.anchorSeconds = std::move(c.callSeconds);
+    a.anchorTiles = std::move(c.tileStarts);
+    if (!beaten)
+      byFirst_[size_t(group.first)].push_back(std::move(c.estimate));
+  }
+
+  LoweredCandidate lower(const GroupSchedule &group, bool inputInGroup) {
+    LoweredCandidate c;
+    GroupEstimate &estimate = c.estimate;
+    estimate.group = group;
+    // All of the group's MACs: the input's conversion calls have none.
+    estimate.macs = lowerGroupAlone(net_, group, inputInGroup, operations_, capacity_);
+    // The same sum as predictLayersSeconds over a whole schedule's plan.
+    double seconds = inputConversionSeconds(group.first, inputInGroup);
+    const bool tiles = std::holds_alternative<TileGrid>(group.way);
+    int previousLayer = std::numeric_limits<int>::max();
+    for (const Operation &op : operations_) {
+      const double call = predictOperationSeconds(net_, op, threads_, profile_);
+      seconds += call;
+      if (!tiles)
+        continue;
+      // A tile's calls go up through the group's layers; the next tile's
+      // start again below the output (which every tile computes a part of).
+      if (op.call.layer <= previousLayer)
+        c.tileStarts.push_back(c.callSeconds.size());
+      previousLayer = op.call.layer;
+      c.callSeconds.push_back(call);
+    }
+    estimate.seconds = seconds;
+    estimate.layerMacs = layerMacsOf(group.first, group.last);
+    c.firstCalls = firstLayerCalls(net_, operations_, group, inputInGroup);
+    measureOwnBytes(group, inputInGroup, c);
+    return c;
+  }
+
+  // Bytes live at steps first..last, from the capacities lowering left.
+  void measureOwnBytes(const GroupSchedule &group, bool inputInGroup, LoweredCandidate &c) {
+    std::vector<int64_t> own(size_t(group.last - group.first + 1), 0);
+    for (int member = inputInGroup ? 0 : group.first; member < group.last; ++member) {
+      const int64_t bytes = alignUp(capacity_[size_t(member)]);
+      capacity_[size_t(member)] = 0; // for the next candidate
+      if (member == group.first)
+        c.firstBuffer = bytes;
+      const StepRange steps = ownBufferSteps(group, member);
+      for (int step = steps.first; step <= steps.last; ++step)
+        own[size_t(step - group.first)] += bytes;
+    }
+    for (size_t step = 1; step < own.size(); ++step)
+      c.peakAfterFirst = std::max(c.peakAfterFirst, own[step]);
+    const int64_t around = aroundBytes(group, inputInGroup);
+    c.estimate.peakBytes = stepZeroBytes(group.first, inputInGroup);
+    for (int64_t bytes : own)
+      c.estimate.peakBytes = std::max(c.estimate.peakBytes, around + bytes);
+  }
+
+  // The tile group `group` from the one starting a layer higher (`a`), as
+  // lowering it would give: each tile computes the region of the new first
+  // layer (and of the input, when the group converts it) the layer above
+  // reads, before that layer's calls. Updates `a`.
+  GroupEstimate growTiles(const GroupSchedule &group, bool inputInGroup, Above &a,
+                          FirstLayerCalls &firstCalls) {
+    const int first = group.first;
+    const GrownLayer grown = growRegions(first, inputInGroup, a);
+    firstCalls = grown.firstCalls;
+    const int64_t buffer = alignUp(grown.bytes);
+    a.peakAfterFirst = std::max(a.peakAfterFirst, buffer + a.firstBuffer);
+    a.firstBuffer = buffer;
+    GroupEstimate estimate;
+    estimate.group = group;
+    estimate.macs = a.macs;
+    estimate.layerMacs = layerMacsOf(first, group.last);
+    estimate.peakBytes =
+        std::max(stepZeroBytes(first, inputInGroup),
+                 aroundBytes(group, inputInGroup) +
+                     std::max(buffer + alignUp(grown.inputRegionBytes), a.peakAfterFirst));
+    double seconds = inputConversionSeconds(first, inputInGroup);
+    for (size_t tile = 0; tile < a.calls.size(); ++tile) {
+      if (inputInGroup && !grown.inputRegions[tile].empty())
+        seconds += callSeconds(0, grown.inputRegions[tile]);
+      for (auto call = a.calls[tile].rbegin(); call != a.calls[tile].rend(); ++call)
+        seconds += *call;
+    }
+    estimate.seconds = seconds;
+    return estimate;
+  }
+
+  GrownLayer growRegions(int first, bool inputInGroup, Above &a) {
+    const Shape &firstMap = net_.layers[size_t(first)].output, &inputMap = net_.layers[0].output;
+    GrownLayer grown;
+    for (size_t tile = 0; tile < a.regions.size(); ++tile) {
+      MapRegion &region = a.regions[tile];
+      region = inputNeed(net_, first + 1, 0, region).region;
+      grown.bytes =
+          std::max(grown.bytes, int64_t(region.height()) * region.width() * firstMap.c * 4);
+      grown.firstCalls.whole = grown.firstCalls.whole && region == wholeMap(firstMap);
+      if (!region.empty()) { // addKernel leaves out empty calls
+        a.calls[tile].push_back(callSeconds(first, region));
+        a.macs += regionMacs(net_, first, region);
+        ++grown.firstCalls.calls;
+      }
+      if (inputInGroup) {
+        grown.inputRegions.push_back(inputNeed(net_, first, 0, region).region);
+        const MapRegion &in = grown.inputRegions.back();
+        grown.inputRegionBytes =
+            std::max(grown.inputRegionBytes, int64_t(in.height()) * in.width() * inputMap.c * 4);
+        grown.firstCalls.whole = grown.firstCalls.whole && in == wholeMap(inputMap);
+      }
+    }
+    return grown;
+  }
+
+  // The estimate of a tile group whose layers below the anchor compute their
+  // whole maps in every tile: the sums lowering it would give, in its order.
+  GroupEstimate wholeBelowAnchor(const GroupSchedule &group, bool inputInGroup, const Above &a,
+                                 int64_t peak) const {
+    GroupEstimate estimate;
+    estimate.group = group;
+    estimate.peakBytes = peak;
+    double seconds = inputConversionSeconds(group.first, inputInGroup);
+    for (size_t tile = 0; tile < a.anchorTiles.size(); ++tile) {
+      if (inputInGroup)
+        seconds += wholeCallSeconds_[0];
+      for (int layer = group.first; layer < a.anchor; ++layer)
+        seconds += wholeCallSeconds_[size_t(layer)];
+      const size_t end =
+          tile + 1 < a.anchorTiles.size() ? a.anchorTiles[tile + 1] : a.anchorSeconds.size();
+      for (size_t call = a.anchorTiles[tile]; call < end; ++call)
+        seconds += a.anchorSeconds[call];
+    }
+    estimate.seconds = seconds;
+    const int64_t wholeMacs = layerMacsOf(group.first, a.anchor - 1);
+    estimate.macs = a.anchorMacs + int64_t(a.anchorTiles.size()) * wholeMacs;
+    estimate.layerMacs = layerMacsOf(group.first, group.last);
+    return estimate;
+  }
+
+  double callSeconds(int layer, const MapRegion &region) const {
+    Operation call;
+    call.call.layer = layer;
+    call.call.region = region;
+    return predictOperationSeconds(net_, call, threads_, profile_);
+  }
+
+  // Whether a layer reads all of its input's map to compute its own.
+  bool wholeNeeded(int layer) {
+    signed char &known = wholeNeeded_[size_t(layer)];
+    if (known < 0) {
+      const Layer &reader = net_.layers[size_t(layer)];
+      const Shape &input = net_.layers[size_t(reader.inputs[0])].output;
+      known = inputNeed(net_, layer, 0, wholeMap(reader.output)).region == wholeMap(input);
+    }
+    return known > 0;
+  }
+
+  int64_t mapBytes(int layer) const {
+    return alignUp(net_.layers[size_t(layer)].output.elements() * 4);
+  }
+  // The bytes live at every step of the group besides its own buffers: the
+  // maps made before it that it or later layers read, and its output map.
+  int64_t aroundBytes(const GroupSchedule &group, bool inputInGroup) const {
+    const bool outputFull = base_.storage[size_t(group.last)].kind == StorageKind::Full;
+    const int64_t output = outputFull ? mapBytes(group.last) : 0;
+    return crossing_[size_t(group.first)] - (inputInGroup ? inputBytes_ : 0) + output;
+  }
+  // The bytes live at step 0, which the group holding the first layer owns.
+  int64_t stepZeroBytes(int first, bool inputInGroup) const {
+    return first == 1 && !inputInGroup ? inputBytes_ : 0;
+  }
+  double inputConversionSeconds(int first, bool inputInGroup) const {
+    return first == 1 && inputBytes_ > 0 && !inputInGroup ? convertInputSeconds_ : 0;
+  }
+  int64_t layerMacsOf(int first, int last) const {
+    return macsBefore_[size_t(last + 1)] - macsBefore_[size_t(first)];
+  }
+  int64_t firstAlonePeak(int first) const { return endingAt_[size_t(first)].front().peakBytes; }
+
+  const Network &net_;
+  const LatencyProfile &profile_;
+  const SearchOptions &options_;
+  const ExecutionPlan &base_; // layer by layer
+  const int threads_;
+  std::vector<std::vector<GroupEstimate>> &endingAt_;
+  const std::vector<std::vector<int>> consumers_;
+  const std::vector<int64_t> crossing_;   // crossingBytes
+  const std::vector<int64_t> macsBefore_; // macsBeforeEach
+  const std::vector<double> wholeCallSeconds_;
+  int64_t inputBytes_ = 0;        // the input's map, when the plan converts it
+  bool inputConvertible_ = false; // whether a group can convert it tile by tile
+  double convertInputSeconds_ = 0;
+  std::vector<signed char> wholeNeeded_;            // wholeNeeded, once known
+  std::vector<Operation> operations_;               // lowering's, reused
+  std::vector<int64_t> capacity_;                   // lowering's, reused
+  std::vector<std::vector<GroupEstimate>> byFirst_; // the candidates ending at a layer
+};
 
 } // namespace
 
@@ -164,10 +624,7 @@ void ScheduleSearch::prepareExhaustive(const SearchOptions &options) {
   std::map<std::tuple<int, int, int>, Evaluated> evaluated;
   for (int first = 1; first < layerCount; ++first) {
     for (int last = first + 1; last < layerCount; ++last) {
-      GroupSchedule probe;
-      probe.first = first;
-      probe.last = last;
-      probe.kind = GroupKind::Stream;
+      const GroupSchedule probe{first, last, Stripes{1}};
       // A segment that cannot fuse stays so when extended (a non-spatial
       // layer or an inner result read elsewhere is still inside).
       if (llvm::Error error = validateSchedule(withSingleGroup(net, probe), net)) {
@@ -201,334 +658,12 @@ void ScheduleSearch::prepareExhaustive(const SearchOptions &options) {
   }
 }
 
-// Lowers each candidate on its own, without the rest of the network, and
-// computes what estimateGroup reads off a whole schedule's plan (the same
-// operations summed in the same order, so the same figures to the bit):
-// while c is lowered, the bytes live at its steps are its own buffers, its
-// output map, and the maps made before it and read at or after its first
-// layer. Those are live across all of its steps, and are the ones the
-// layer-by-layer plan holds at that layer's step.
-//
-// Candidates ending at a layer are built from the shortest up, and one that
-// beatenBySplit leaves out, with a first layer computing its whole map, is
-// usually followed by more: the next one down computes the whole map of its
-// first layer too when that is all the layer above reads. Those are left out
-// without lowering them (a tile group's peak follows from the shorter one's).
+// Lowers each candidate on its own, without the rest of the network
+// (GroupByGroup).
 void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const ExecutionPlan &base) {
-  const Network &net = *net_;
-  const int layerCount = int(net.layers.size());
-  const std::vector<std::vector<int>> consumers = net.allConsumers();
-  auto mapBytes = [&](int layer) {
-    return alignUp(net.layers[size_t(layer)].output.elements() * 4);
-  };
-  // Bytes of the layer-by-layer plan's maps made before each layer and live
-  // at its step.
-  std::vector<int64_t> crossing(size_t(layerCount) + 1, 0);
-  for (const BufferRequest &buffer : base.buffers)
-    if (buffer.firstStep + 1 <= buffer.lastStep) {
-      crossing[size_t(buffer.firstStep + 1)] += alignUp(buffer.bytes);
-      crossing[size_t(std::min(buffer.lastStep, layerCount - 1) + 1)] -= alignUp(buffer.bytes);
-    }
-  for (int layer = 1; layer <= layerCount; ++layer)
-    crossing[size_t(layer)] += crossing[size_t(layer - 1)];
-  const int64_t inputBytes = base.storage[0].kind == StorageKind::Full ? mapBytes(0) : 0;
-  const bool inputConvertible = inputBytes > 0 && consumers[0] == std::vector<int>{1};
-  auto outputBytes = [&](int last) {
-    return base.storage[size_t(last)].kind == StorageKind::Full ? mapBytes(last) : 0;
-  };
-  // `layers` MACs of the layers before each one.
-  std::vector<int64_t> macsBefore(size_t(layerCount) + 1, 0);
-  for (int layer = 0; layer < layerCount; ++layer)
-    macsBefore[size_t(layer + 1)] = macsBefore[size_t(layer)] + layerMacs(net, layer);
-  // Whether a layer reads all of its input's map to compute its own.
-  std::vector<signed char> wholeNeededCache(size_t(layerCount), -1);
-  auto wholeNeeded = [&](int layer) {
-    signed char &known = wholeNeededCache[size_t(layer)];
-    if (known < 0) {
-      const Shape &input = net.layers[size_t(net.layers[size_t(layer)].inputs[0])].output;
-      known = inputNeed(net, layer, 0, wholeMap(net.layers[size_t(layer)].output)).region ==
-              wholeMap(input);
-    }
-    return known > 0;
-  };
-
-  std::vector<Operation> operations;
-  std::vector<int64_t> capacity(size_t(layerCount), 0);
-  const int threads = options.lowering.threads;
-  Operation convertInput;
-  convertInput.kind = Operation::Kind::ConvertInput;
-  const double convertInputSeconds = predictOperationSeconds(net, convertInput, threads, *profile_);
-  // A call computing a layer's whole map (the input's: a tile's conversion).
-  std::vector<double> wholeCallSeconds(size_t(layerCount), 0);
-  for (int layer = 0; layer < layerCount; ++layer)
-    if (layer == 0 || isSpatiallyTileable(net.layers[size_t(layer)].op)) {
-      Operation call;
-      call.call.layer = layer;
-      call.call.region = wholeMap(net.layers[size_t(layer)].output);
-      wholeCallSeconds[size_t(layer)] = predictOperationSeconds(net, call, threads, *profile_);
-    }
-
-  // A lowered candidate, and for a tile group the own bytes it peaks at
-  // after its first step, its first layer's tile buffer and its calls.
-  struct Evaluated {
-    GroupEstimate estimate;
-    FirstLayerCalls firstCalls;
-    int64_t peakAfterFirst = 0; // own buffers only
-    int64_t firstBuffer = 0;
-    std::vector<double> callSeconds; // of each operation, in order
-    std::vector<size_t> tileStarts;  // where each tile's operations start
-  };
-  auto evaluate = [&](const GroupSchedule &group, bool inputInGroup) {
-    Evaluated e;
-    GroupEstimate &estimate = e.estimate;
-    estimate.group = group;
-    // All of the group's MACs: the input's conversion calls have none.
-    estimate.macs = lowerGroupAlone(net, group, inputInGroup, operations, capacity);
-    // The same sum as predictLayersSeconds over a whole schedule's plan.
-    double seconds = 0;
-    if (group.first == 1 && inputBytes > 0 && !inputInGroup)
-      seconds += convertInputSeconds;
-    int previousLayer = std::numeric_limits<int>::max();
-    for (const Operation &op : operations) {
-      const double call = predictOperationSeconds(net, op, threads, *profile_);
-      seconds += call;
-      if (group.kind != GroupKind::Tile)
-        continue;
-      // A tile's calls go up through the group's layers; the next tile's
-      // start again below the output (which every tile computes a part of).
-      if (op.call.layer <= previousLayer)
-        e.tileStarts.push_back(e.callSeconds.size());
-      previousLayer = op.call.layer;
-      e.callSeconds.push_back(call);
-    }
-    estimate.seconds = seconds;
-    estimate.layerMacs = macsBefore[size_t(group.last + 1)] - macsBefore[size_t(group.first)];
-    e.firstCalls = firstLayerCalls(net, operations, group, inputInGroup);
-
-    // Bytes live at steps first..last (the lifetimes requestBuffers gives).
-    std::vector<int64_t> own(size_t(group.last - group.first + 1), 0);
-    for (int member = inputInGroup ? 0 : group.first; member < group.last; ++member) {
-      const int64_t bytes = alignUp(capacity[size_t(member)]);
-      capacity[size_t(member)] = 0; // for the next candidate
-      if (member == group.first)
-        e.firstBuffer = bytes;
-      const int begin = group.kind == GroupKind::Tile ? std::max(member, 1) : group.first;
-      const int end = group.kind == GroupKind::Tile ? member + 1 : group.last;
-      for (int step = begin; step <= end; ++step)
-        own[size_t(step - group.first)] += bytes;
-    }
-    for (size_t step = 1; step < own.size(); ++step)
-      e.peakAfterFirst = std::max(e.peakAfterFirst, own[step]);
-    const int64_t around =
-        crossing[size_t(group.first)] - (inputInGroup ? inputBytes : 0) + outputBytes(group.last);
-    estimate.peakBytes = group.first == 1 && !inputInGroup ? inputBytes : 0; // step 0
-    for (int64_t bytes : own)
-      estimate.peakBytes = std::max(estimate.peakBytes, around + bytes);
-    return e;
-  };
-
-  // Per kind, the candidate starting one layer higher: its peak, the own
-  // bytes after its first step, its first layer's tile buffer, and whether
-  // beatenBySplit's whole-map condition held for it.
-  struct Above {
-    int64_t peak = 0, peakAfterFirst = 0, firstBuffer = 0;
-    bool whole = false;
-    // While `whole`, the lowest candidate lowered (the anchor): its first
-    // layer, MACs, and each call's seconds. Every tile of a candidate
-    // starting lower makes whole-map calls up to the anchor's first layer,
-    // then the anchor's calls for that tile.
-    int anchor = 0;
-    int64_t anchorMacs = 0;
-    std::vector<double> anchorSeconds;
-    std::vector<size_t> anchorTiles;
-    // A tile group grown one layer at a time from its last layer alone: each
-    // tile's region of the current first layer and its calls' seconds from
-    // the last layer down. Off once a candidate had to be lowered.
-    bool growing = false;
-    std::vector<MapRegion> regions;
-    std::vector<std::vector<double>> calls;
-    int64_t macs = 0;
-  };
-  auto callSeconds = [&](int layer, const MapRegion &region) {
-    Operation call;
-    call.call.layer = layer;
-    call.call.region = region;
-    return predictOperationSeconds(net, call, threads, *profile_);
-  };
-  // The tile group `group` from the one starting a layer higher (`a`), as
-  // lowering it would give: each tile computes the region of the new first
-  // layer (and of the input, when the group converts it) the layer above
-  // reads, before that layer's calls. Updates `a`.
-  auto growTiles = [&](const GroupSchedule &group, bool inputInGroup, Above &a,
-                       FirstLayerCalls &firstCalls) {
-    const int first = group.first;
-    const int channels = net.layers[size_t(first)].output.c;
-    int64_t bytes = 0, inputRegionBytes = 0;
-    std::vector<MapRegion> inputRegions;
-    firstCalls = FirstLayerCalls{};
-    for (size_t tile = 0; tile < a.regions.size(); ++tile) {
-      MapRegion &region = a.regions[tile];
-      region = inputNeed(net, first + 1, 0, region).region;
-      bytes = std::max(bytes, int64_t(region.height()) * region.width() * channels * 4);
-      firstCalls.whole = firstCalls.whole && region == wholeMap(net.layers[size_t(first)].output);
-      if (!region.empty()) { // addKernel leaves out empty calls
-        a.calls[tile].push_back(callSeconds(first, region));
-        a.macs += regionMacs(net, first, region);
-        ++firstCalls.calls;
-      }
-      if (inputInGroup) {
-        inputRegions.push_back(inputNeed(net, first, 0, region).region);
-        const MapRegion &in = inputRegions.back();
-        inputRegionBytes = std::max(inputRegionBytes,
-                                    int64_t(in.height()) * in.width() * net.layers[0].output.c * 4);
-        firstCalls.whole = firstCalls.whole && in == wholeMap(net.layers[0].output);
-      }
-    }
-    const int64_t buffer = alignUp(bytes);
-    a.peakAfterFirst = std::max(a.peakAfterFirst, buffer + a.firstBuffer);
-    a.firstBuffer = buffer;
-    GroupEstimate estimate;
-    estimate.group = group;
-    estimate.macs = a.macs;
-    estimate.layerMacs = macsBefore[size_t(group.last + 1)] - macsBefore[size_t(first)];
-    const int64_t around =
-        crossing[size_t(first)] - (inputInGroup ? inputBytes : 0) + outputBytes(group.last);
-    estimate.peakBytes =
-        std::max(first == 1 && !inputInGroup ? inputBytes : 0,
-                 around + std::max(buffer + alignUp(inputRegionBytes), a.peakAfterFirst));
-    double seconds = first == 1 && inputBytes > 0 && !inputInGroup ? convertInputSeconds : 0;
-    for (size_t tile = 0; tile < a.calls.size(); ++tile) {
-      if (inputInGroup && !inputRegions[tile].empty())
-        seconds += callSeconds(0, inputRegions[tile]);
-      for (auto call = a.calls[tile].rbegin(); call != a.calls[tile].rend(); ++call)
-        seconds += *call;
-    }
-    estimate.seconds = seconds;
-    return estimate;
-  };
-  // The estimate of a tile group whose layers below the anchor compute their
-  // whole maps in every tile: the sums lowering it would give, in its order.
-  auto wholeBelowAnchor = [&](const GroupSchedule &group, bool inputInGroup, const Above &a,
-                              int64_t peak) {
-    GroupEstimate estimate;
-    estimate.group = group;
-    estimate.peakBytes = peak;
-    double seconds = group.first == 1 && inputBytes > 0 && !inputInGroup ? convertInputSeconds : 0;
-    for (size_t tile = 0; tile < a.anchorTiles.size(); ++tile) {
-      if (inputInGroup)
-        seconds += wholeCallSeconds[0];
-      for (int layer = group.first; layer < a.anchor; ++layer)
-        seconds += wholeCallSeconds[size_t(layer)];
-      const size_t end =
-          tile + 1 < a.anchorTiles.size() ? a.anchorTiles[tile + 1] : a.anchorSeconds.size();
-      for (size_t call = a.anchorTiles[tile]; call < end; ++call)
-        seconds += a.anchorSeconds[call];
-    }
-    estimate.seconds = seconds;
-    const int64_t wholeMacs = macsBefore[size_t(a.anchor)] - macsBefore[size_t(group.first)];
-    estimate.macs = a.anchorMacs + int64_t(a.anchorTiles.size()) * wholeMacs;
-    estimate.layerMacs = macsBefore[size_t(group.last + 1)] - macsBefore[size_t(group.first)];
-    return estimate;
-  };
-
-  std::vector<std::vector<GroupEstimate>> byFirst(static_cast<size_t>(layerCount));
-  for (int last = 2; last < layerCount; ++last) {
-    if (!isSpatiallyTileable(net.layers[size_t(last)].op))
-      continue;
-    const std::vector<GroupSchedule> kinds = fusedKinds(net, last - 1, last, options);
-    std::vector<Above> above(kinds.size());
-    for (size_t kind = 0; kind < kinds.size(); ++kind) // each tile grid on the last layer alone
-      if (kinds[kind].kind == GroupKind::Tile) {
-        Above &a = above[kind];
-        a.growing = true;
-        const Shape &out = net.layers[size_t(last)].output;
-        for (const AxisRange &rows : balancedSplit(out.h, kinds[kind].tileRows))
-          for (const AxisRange &cols : balancedSplit(out.w, kinds[kind].tileCols)) {
-            a.regions.push_back(
-                MapRegion{int(rows.begin), int(rows.end), int(cols.begin), int(cols.end)});
-            a.calls.push_back({callSeconds(last, a.regions.back())});
-            a.macs += regionMacs(net, last, a.regions.back());
-          }
-      }
-    int lowest = last; // the lowest first layer tried
-    for (int first = last - 1; first >= 1; --first) {
-      // The extension must keep a fusable chain (checkFusedGroup's rules):
-      // once it does not, no longer group does either.
-      const Layer &layer = net.layers[size_t(first)];
-      const Layer &next = net.layers[size_t(first + 1)];
-      if (!isSpatiallyTileable(layer.op) || next.inputs != std::vector<int>{first} ||
-          consumers[size_t(first)] != std::vector<int>{first + 1})
-        break;
-      lowest = first;
-      const bool inputInGroup = first == 1 && inputConvertible;
-      const bool wholeBelow = wholeNeeded(first + 1) && (!inputInGroup || wholeNeeded(first));
-      const int64_t firstAlonePeak = endingAt_[size_t(first)].front().peakBytes;
-      for (size_t kind = 0; kind < kinds.size(); ++kind) {
-        GroupSchedule group = kinds[kind];
-        group.first = first;
-        Above &a = above[kind];
-        if (a.whole && wholeBelow && first + 1 < last) {
-          // The layer above computed its whole map once (stream) or in
-          // every tile, so this one computes its whole map the same way.
-          if (group.kind == GroupKind::Stream)
-            continue; // beatenBySplit: one whole-map call
-          const int64_t buffer = mapBytes(first);
-          const int64_t ownFirst = buffer + (inputInGroup ? inputBytes : 0);
-          const int64_t peakAfterFirst = std::max(a.peakAfterFirst, buffer + a.firstBuffer);
-          const int64_t around =
-              crossing[size_t(first)] - (inputInGroup ? inputBytes : 0) + outputBytes(last);
-          int64_t peak = first == 1 && !inputInGroup ? inputBytes : 0;
-          peak = std::max(peak, around + std::max(ownFirst, peakAfterFirst));
-          const bool beaten = peak >= a.peak && peak >= firstAlonePeak; // beatenBySplit
-          a.growing = false;
-          a.peak = peak;
-          a.peakAfterFirst = peakAfterFirst;
-          a.firstBuffer = buffer;
-          if (!beaten) // what lowering it would give, in the same order
-            byFirst[size_t(first)].push_back(wholeBelowAnchor(group, inputInGroup, a, peak));
-          continue;
-        }
-        if (a.growing) {
-          FirstLayerCalls firstCalls;
-          GroupEstimate estimate = growTiles(group, inputInGroup, a, firstCalls);
-          const bool beaten = beatenBySplit(estimate, firstCalls, a.peak, firstAlonePeak);
-          a.peak = estimate.peakBytes;
-          a.whole = firstCalls.whole;
-          if (a.whole) { // the anchor for the candidates below
-            a.anchor = first;
-            a.anchorMacs = a.macs;
-            a.anchorSeconds.clear();
-            a.anchorTiles.clear();
-            for (const std::vector<double> &tile : a.calls) {
-              a.anchorTiles.push_back(a.anchorSeconds.size());
-              a.anchorSeconds.insert(a.anchorSeconds.end(), tile.rbegin(), tile.rend());
-            }
-          }
-          if (!beaten)
-            byFirst[size_t(first)].push_back(std::move(estimate));
-          continue;
-        }
-        Evaluated e = evaluate(group, inputInGroup);
-        const bool beaten = beatenBySplit(e.estimate, e.firstCalls, a.peak, firstAlonePeak);
-        a = Above{};
-        a.peak = e.estimate.peakBytes;
-        a.peakAfterFirst = e.peakAfterFirst;
-        a.firstBuffer = e.firstBuffer;
-        a.whole = e.firstCalls.whole && (group.kind == GroupKind::Tile || e.firstCalls.calls == 1);
-        a.anchor = first;
-        a.anchorMacs = e.estimate.macs;
-        a.anchorSeconds = std::move(e.callSeconds);
-        a.anchorTiles = std::move(e.tileStarts);
-        if (!beaten)
-          byFirst[size_t(first)].push_back(std::move(e.estimate));
-      }
-    }
-    for (int first = lowest; first < last; ++first) { // in the exhaustive order
-      std::vector<GroupEstimate> &found = byFirst[size_t(first)];
-      std::move(found.begin(), found.end(), std::back_inserter(endingAt_[size_t(last)]));
-      found.clear();
-    }
-  }
+  GroupByGroup preparation(*net_, *profile_, options, base, endingAt_);
+  for (int last = 2; last < int(net_->layers.size()); ++last)
+    preparation.addCandidatesEndingAt(last);
 }
 
 size_t ScheduleSearch::candidateCount() const {

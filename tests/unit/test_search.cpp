@@ -60,10 +60,10 @@ std::vector<GroupSchedule> fusedKinds(const Network &net, int first, int last, i
   for (int r = 1; r <= maxGrid; ++r)
     for (int c = 1; c <= maxGrid; ++c)
       if (r * c > 1 && r <= out.h && c <= out.w)
-        kinds.push_back(GroupSchedule{first, last, GroupKind::Tile, r, c, 1});
+        kinds.push_back(GroupSchedule{first, last, TileGrid{r, c}});
   for (int h : stripes)
     if (h < out.h)
-      kinds.push_back(GroupSchedule{first, last, GroupKind::Stream, 1, 1, h});
+      kinds.push_back(GroupSchedule{first, last, Stripes{h}});
   return kinds;
 }
 
@@ -81,7 +81,7 @@ std::vector<NetworkSchedule> allSchedules(const Network &net, int maxGrid,
         found.push_back(partial);
       return;
     }
-    partial.groups.push_back(GroupSchedule{first, first, GroupKind::Layers, 1, 1, 1});
+    partial.groups.push_back(GroupSchedule{first, first, LayerByLayer{}});
     extend(first + 1);
     partial.groups.pop_back();
     for (int last = first + 1; last < layerCount; ++last)
@@ -134,7 +134,7 @@ TEST_CASE("the peak the search reasons with is the arena the generated code decl
         const int last = std::min(layerCount - 1, first + int(random.next() % 4));
         std::vector<GroupSchedule> kinds = fusedKinds(net, first, last, 4, {1, 2, 4, 8});
         if (last == first || kinds.empty() || random.next() % 3 == 0) {
-          schedule.groups.push_back(GroupSchedule{first, first, GroupKind::Layers, 1, 1, 1});
+          schedule.groups.push_back(GroupSchedule{first, first, LayerByLayer{}});
           ++first;
           continue;
         }
@@ -241,7 +241,7 @@ TEST_CASE("more than two groups where they are better under the budget") {
     std::vector<std::vector<GroupSchedule>> ways;
     std::vector<GroupSchedule> layers;
     for (int l = first; l <= last; ++l)
-      layers.push_back(GroupSchedule{l, l, GroupKind::Layers, 1, 1, 1});
+      layers.push_back(GroupSchedule{l, l, LayerByLayer{}});
     ways.push_back(layers);
     for (const GroupSchedule &g : fusedKinds(net, first, last, 4, options.stripeRows))
       ways.push_back({g});
@@ -284,7 +284,7 @@ TEST_CASE("more than two groups where they are better under the budget") {
       }
     int fused = 0;
     for (const GroupSchedule &g : outcome->choice.schedule.groups)
-      fused += g.kind != GroupKind::Layers;
+      fused += g.fused();
     if (fused > 2 && bestTwoGroups > outcome->choice.seconds * (1 + 1e-9))
       ++moreGroupsBetter;
   }
