@@ -1,6 +1,7 @@
 // `tessel`: the command-line driver. Each subcommand lives in its own file
 // (cmd_*.cpp); this file owns the shared options and dispatch.
 #include "driver/options.h"
+#include "pipeline/pipeline_error.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/InitLLVM.h"
@@ -8,6 +9,9 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
 
 namespace cl = llvm::cl;
 
@@ -71,10 +75,43 @@ llvm::Expected<std::optional<std::pair<int, int>>> parsedInputSize() {
   return std::make_pair(height, width);
 }
 
+static void printError(const std::string &message) {
+  llvm::WithColor::error(llvm::errs(), "tessel") << message << "\n";
+}
+
 int reportError(llvm::Error error, int exitCode) {
-  llvm::handleAllErrors(std::move(error), [](const llvm::ErrorInfoBase &info) {
-    llvm::WithColor::error(llvm::errs(), "tessel") << info.message() << "\n";
-  });
+  llvm::handleAllErrors(std::move(error),
+                        [](const llvm::ErrorInfoBase &info) { printError(info.message()); });
+  return exitCode;
+}
+
+void printWarning(const std::string &warning) {
+  llvm::WithColor::warning(llvm::errs(), "tessel") << warning << "\n";
+}
+
+static int exitCodeOf(tessel::FailureKind kind) {
+  switch (kind) {
+  case tessel::FailureKind::InvalidInput: return kExitInvalidInput;
+  case tessel::FailureKind::BadRequest: return kExitUsage;
+  case tessel::FailureKind::Impossible: return kExitImpossible;
+  case tessel::FailureKind::CannotWrite: return kExitIoError;
+  }
+  return kExitInvalidInput;
+}
+
+int reportFailure(llvm::Error error) {
+  int exitCode = kExitOk;
+  llvm::handleAllErrors(
+      std::move(error),
+      [&](const tessel::PipelineError &failure) {
+        for (const std::string &message : failure.messages())
+          printError(message);
+        exitCode = std::max(exitCode, exitCodeOf(failure.kind()));
+      },
+      [&](const llvm::ErrorInfoBase &info) {
+        printError(info.message());
+        exitCode = std::max(exitCode, int(kExitInvalidInput));
+      });
   return exitCode;
 }
 

@@ -1,40 +1,37 @@
 #include "driver/network_loading.h"
 
 #include "driver/options.h"
-#include "frontend/load_network.h"
-#include "frontend/weight_file.h"
-#include "normalize/normalize.h"
-
-#include "llvm/Support/WithColor.h"
+#include "pipeline/network_input.h"
 
 namespace tessel::driver {
+namespace {
+
+LoadOptions commandLineLoadOptions(std::optional<std::pair<int, int>> inputSize) {
+  LoadOptions options;
+  options.inputSize = inputSize;
+  return options;
+}
+
+} // namespace
 
 llvm::Expected<Network> loadCommandLineNetwork() {
   auto inputSize = parsedInputSize();
   if (!inputSize)
     return inputSize.takeError();
-  LoadOptions options;
-  options.inputSize = *inputSize;
-  llvm::Expected<Network> net = loadNetwork(NetworkPath, options);
-  if (net)
-    for (const std::string &warning : nonFiniteWeightWarnings(*net))
-      llvm::WithColor::warning(llvm::errs(), "tessel") << warning << "\n";
-  return net;
+  return loadNetworkWithWarnings(NetworkPath, commandLineLoadOptions(*inputSize), printWarning);
 }
 
 llvm::Expected<Network> loadNormalizedNetwork() {
-  llvm::Expected<Network> net = loadCommandLineNetwork();
-  if (!net)
-    return net.takeError();
-  return normalize(*net);
+  auto inputSize = parsedInputSize();
+  if (!inputSize)
+    return inputSize.takeError();
+  return tessel::loadNormalizedNetwork(NetworkPath, commandLineLoadOptions(*inputSize),
+                                       printWarning);
 }
 
 llvm::Expected<ExecutionPlan> planCommandLineSchedule(const Network &normalized,
                                                       const LoweringOptions &options) {
-  llvm::Expected<NetworkSchedule> schedule = parseSchedule(ScheduleOption, normalized);
-  if (!schedule)
-    return schedule.takeError();
-  return lowerSchedule(normalized, *schedule, options);
+  return planScheduleText(ScheduleOption, normalized, options);
 }
 
 } // namespace tessel::driver

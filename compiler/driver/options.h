@@ -33,6 +33,13 @@ llvm::Expected<std::optional<std::pair<int, int>>> parsedInputSize();
 // returns the exit code for failures of that kind.
 int reportError(llvm::Error error, int exitCode = 1);
 
+// Prints a warning in the driver's one format ("tessel: warning: ...").
+void printWarning(const std::string &warning);
+
+// reportError() for a failure of the pipeline library (pipeline/
+// pipeline_error.h), with the exit code of its kind.
+int reportFailure(llvm::Error error);
+
 // Exit codes, documented in `tessel --help` and the README.
 enum ExitCode : int {
   kExitOk = 0,

@@ -7,6 +7,8 @@
 
 #include "target/target_profile.h"
 
+#include "llvm/Support/Error.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,6 +24,11 @@ struct BudgetUse {
   bool fits() const { return !budget || countedBytes <= *budget; }
 };
 
+// The budget a compile holds to: the one asked for, else the profile's
+// default; none means no limit.
+std::optional<int64_t> effectiveBudget(const TargetProfile &target,
+                                       std::optional<int64_t> askedBudget);
+
 // `commandLineBudget`, when given, replaces the profile's default budget.
 BudgetUse accountBudget(const TargetProfile &target, int64_t arenaBytes, int64_t weightBytes,
                         std::optional<int64_t> commandLineBudget);
@@ -34,6 +41,39 @@ int64_t addressableBytes(const TargetProfile &target);
 // "rpi-zero2 (32-bit, armv7-unknown-linux-gnueabihf)", for messages about
 // that limit.
 std::string describeAddressSpace(const TargetProfile &target);
+
+// Whether the weights count against the target's budget (Linux boards).
+bool countsWeights(const TargetProfile &target);
+
+// A budget beyond the target's address space means "as much as it can take":
+// `askedBudget` when given, else the target's default budget, is lowered to
+// that limit. Returns the warning to give, "" when nothing was lowered.
+std::string limitBudgetToAddressSpace(TargetProfile &target, std::optional<int64_t> &askedBudget);
+
+// The arena a schedule search may use: the budget, less the weights when they
+// count, and never more than the address space leaves beside the weights.
+struct ArenaLimit {
+  int64_t bytes = 0;
+  bool setByAddressSpace = false; // the address space, not a budget, is the limit
+};
+
+// Fails when the weights alone need more than the target can address.
+llvm::Expected<ArenaLimit> searchArenaLimit(const TargetProfile &target,
+                                            std::optional<int64_t> budget, int64_t weightBound);
+
+// The failure when the smallest arena a search reaches, `smallestArena` with
+// `schedule`, is over `limit`. `searched` tells how far the search looked.
+llvm::Error noScheduleFits(const TargetProfile &target, const ArenaLimit &limit,
+                           std::optional<int64_t> askedBudget, int64_t smallestArena,
+                           int64_t weightBound, const std::string &schedule,
+                           const std::string &searched);
+
+// How the generated code's arena and weights count against the budget; fails
+// when they are more than the target can address or over the budget.
+llvm::Expected<BudgetUse> checkGeneratedFits(const TargetProfile &target, int64_t arenaBytes,
+                                             int64_t weightBytes,
+                                             std::optional<int64_t> askedBudget,
+                                             const std::string &schedule);
 
 // "arena", "weights": the words profiles and messages use.
 const char *budgetItemName(BudgetItem item);
