@@ -4,6 +4,7 @@
 #include "codegen/identifiers.h"
 #include "ops/emit_helpers.h"
 #include "ops/op_table.h"
+#include "support/invariant.h"
 
 #include <fmt/format.h>
 
@@ -27,12 +28,19 @@ std::string alphaLiteral(const Activation &activation) {
   return floatLiteral(activation.kind == ActivationKind::Leaky ? activation.alpha : 0.0f);
 }
 
+// The runtime's views hold every channel of their rows and columns; a
+// window of fewer channels would need a view that knows its channel stride.
 std::string viewExpression(const char *type, const WindowRef &window, const Shape &map) {
+  requireInvariant(window.allChannels(), "code generation",
+                   "the window of layer {} holds channels [{}, {}), but views hold every channel",
+                   window.layer, window.c0, window.c1);
   return fmt::format("tessel::{}{{{}, {}, {}, {}, {}, {}, {}, {}}}", type, tensorName(window.layer),
                      map.c, map.h, map.w, window.y0, window.x0, window.h, window.w);
 }
 
 std::string regionExpression(const MapRegion &r) {
+  requireInvariant(r.allChannels(), "code generation",
+                   "{}: kernels compute every channel of a region", formatRegion(r));
   return fmt::format("tessel::Region{{{}, {}, {}, {}}}", r.y0, r.y1, r.x0, r.x1);
 }
 

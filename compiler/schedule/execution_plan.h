@@ -39,6 +39,10 @@ struct LayerStorage {
 struct WindowRef {
   int layer = 0;
   int y0 = 0, x0 = 0, h = 0, w = 0;
+  // Channels [c0, c1) of the map; every channel unless a group splits them.
+  int c0 = 0, c1 = kAllChannels;
+
+  bool allChannels() const { return c0 == 0 && c1 == kAllChannels; }
 };
 
 struct KernelCall {

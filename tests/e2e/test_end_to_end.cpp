@@ -61,6 +61,9 @@ TEST_CASE("tiny-residual matches the reference") {
 TEST_CASE("tiny-depthwise matches the reference") {
   checkAgainstReference("tiny-depthwise", "tiny-depthwise.yaml", std::nullopt);
 }
+TEST_CASE("tiny-upsample matches the reference") {
+  checkAgainstReference("tiny-upsample", "tiny-upsample.yaml", std::nullopt);
+}
 TEST_CASE("tiny-standalone matches the reference") {
   checkAgainstReference("tiny-standalone", "tiny-standalone.yaml", std::nullopt);
 }

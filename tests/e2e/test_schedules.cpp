@@ -154,6 +154,18 @@ TEST_CASE("tiny-residual: every schedule matches layers bit for bit") {
                 "3:tile2x2, 6:tile4x4, 7-9:tile2x2, 11:tile1x1"})});
 }
 
+TEST_CASE("tiny-upsample: every schedule matches layers bit for bit") {
+  // Outputs: 0 16x16, 1-2 8x8, 3 16x16 (up3 = 2x2 upsample), 4 16x16 (concat),
+  // 5 8x16, 6 16x16 (up6 = [2, 1] upsample), 7 16x16. Upsamples inside tiled
+  // and streamed groups, at their ends and in the middle.
+  expectBitIdentical(
+      "schedules-tiny-upsample",
+      {shipped("tiny-upsample.yaml", "",
+               {"1-3:tile2x2, 5-7:stream1", "1-3:stream2, 5-7:tile3x3",
+                "0:tile2x2, 1-3:tile4x4, 4:stream4, 5-7:stream3",
+                "1-2:tile2x2, 3:stream5, 5-6:tile2x1, 7:stream2", "1-3:tile1x1, 5-7:tile1x1"})});
+}
+
 // yolov2-16's outputs: 0-3 48x48 then 24x24, 4-7 24x24 then 12x12, 8-15
 // 12x12 then 6x6. Two superbuilds, so each test stays short.
 TEST_CASE("yolov2-16 at 96x96: tile schedules match layers bit for bit") {

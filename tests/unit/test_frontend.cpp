@@ -121,6 +121,13 @@ TEST_CASE("an unknown attribute lists the op's attributes") {
 
 TEST_CASE("a missing required attribute points at the layer") {
   checkError("missing_filters.yaml", "5:5", "layer 'c1': missing required attribute 'filters'");
+  checkError("upsample_missing_scale.yaml", "5:5",
+             "layer 'up': missing required attribute 'scale'");
+}
+
+TEST_CASE("an upsample scale must be a positive integer") {
+  checkError("upsample_zero_scale.yaml", "5:41",
+             "layer 'up': 'scale' must be a positive integer, got 0");
 }
 
 TEST_CASE("layer names must be unique, valid and not 'input'") {
