@@ -29,22 +29,15 @@ std::string emitCall(const CallPieces &call) {
 } // namespace
 
 const OpDescription &activation() {
-  static const OpDescription op{
-      OpKind::Activation,
-      "activation",
-      {{"relu", {}}, {"relu6", {}}, {"sigmoid", {}}, {"leaky", {"alpha"}}, {"linear", {}}},
-      InputCount::One,
-      /*fusesActivation=*/false,
-      /*splitsAcrossThreads=*/true,
-      parse,
-      sameShapeAsInput,
-      noParameters,
-      sameRegion,
-      macs,
-      elementwiseClass,
-      noWeights,
-      noKernelParams,
-      emitCall};
+  static const OpDescription op = [] {
+    OpDescription d = elementwiseOp(OpKind::Activation, "activation");
+    d.spellings = {
+        {"relu", {}}, {"relu6", {}}, {"sigmoid", {}}, {"leaky", {"alpha"}}, {"linear", {}}};
+    d.parse = parse;
+    d.macs = macs;
+    d.emitCall = emitCall;
+    return d;
+  }();
   return op;
 }
 

@@ -34,21 +34,17 @@ std::string emitCall(const CallPieces &call) {
 } // namespace
 
 const OpDescription &add() {
-  static const OpDescription op{OpKind::Add,
-                                "add",
-                                {{"add", {"activation"}}},
-                                InputCount::TwoOrMore,
-                                /*fusesActivation=*/true,
-                                /*splitsAcrossThreads=*/true,
-                                parseActivationEpilogue,
-                                inferShape,
-                                noParameters,
-                                sameRegion,
-                                macs,
-                                elementwiseClass,
-                                noWeights,
-                                noKernelParams,
-                                emitCall};
+  static const OpDescription op = [] {
+    OpDescription d = elementwiseOp(OpKind::Add, "add");
+    d.spellings = {{"add", {"activation"}}};
+    d.inputs = InputCount::TwoOrMore;
+    d.fusesActivation = true;
+    d.parse = parseActivationEpilogue;
+    d.inferShape = inferShape;
+    d.macs = macs;
+    d.emitCall = emitCall;
+    return d;
+  }();
   return op;
 }
 

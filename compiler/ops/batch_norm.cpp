@@ -25,21 +25,15 @@ std::vector<ParameterTensor> parameters(const OpSite &site) {
 } // namespace
 
 const OpDescription &batchNorm() {
-  static const OpDescription op{OpKind::BatchNorm,
-                                "batch_norm",
-                                {{"batch_norm", {"epsilon", "activation"}}},
-                                InputCount::One,
-                                /*fusesActivation=*/false,
-                                /*splitsAcrossThreads=*/false,
-                                parse,
-                                sameShapeAsInput,
-                                parameters,
-                                sameRegion,
-                                onePerOutput,
-                                elementwiseClass,
-                                noWeights,
-                                noKernelParams,
-                                /*emitCall=*/nullptr};
+  static const OpDescription op = [] {
+    OpDescription d = elementwiseOp(OpKind::BatchNorm, "batch_norm");
+    d.splitsAcrossThreads = false; // never emitted: normalize removes it
+    d.spellings = {{"batch_norm", {"epsilon", "activation"}}};
+    d.parse = parse;
+    d.parameters = parameters;
+    d.macs = onePerOutput;
+    return d;
+  }();
   return op;
 }
 

@@ -2,7 +2,22 @@
 
 #include "ops/attribute_readers.h"
 
-namespace tessel::ops {
+namespace tessel {
+
+OpDescription::OpDescription(OpKind kind, llvm::StringRef name)
+    : kind(kind), name(name), parse(ops::parseNothing), parameters(ops::noParameters),
+      macs(ops::noMacs), weightPacking(ops::noWeights), kernelParams(ops::noKernelParams) {}
+
+namespace ops {
+
+OpDescription elementwiseOp(OpKind kind, llvm::StringRef name) {
+  OpDescription d(kind, name);
+  d.inferShape = sameShapeAsInput;
+  d.inputNeed = sameRegion;
+  d.kernelClass = elementwiseClass;
+  d.splitsAcrossThreads = true;
+  return d;
+}
 
 void parseNothing(const AttributeMap &, llvm::StringRef, std::vector<Layer> &) {}
 
@@ -47,4 +62,5 @@ std::optional<KernelParams> noKernelParams(const OpSite &) {
   return std::nullopt;
 }
 
-} // namespace tessel::ops
+} // namespace ops
+} // namespace tessel

@@ -5,6 +5,11 @@
 
 namespace tessel::ops {
 
+// The start of an element-wise op's description: the input's shape, the
+// same region of every input, calls split across threads, kernel class
+// Elementwise.
+OpDescription elementwiseOp(OpKind kind, llvm::StringRef name);
+
 // parse: no attributes of its own.
 void parseNothing(const AttributeMap &attrs, llvm::StringRef spelling, std::vector<Layer> &layers);
 // parse: only `activation`.

@@ -51,21 +51,15 @@ std::string emitCall(const CallPieces &call) {
 } // namespace
 
 const OpDescription &concat() {
-  static const OpDescription op{OpKind::Concat,
-                                "concat",
-                                {{"concat", {}}},
-                                InputCount::TwoOrMore,
-                                /*fusesActivation=*/false,
-                                /*splitsAcrossThreads=*/true,
-                                parseNothing,
-                                inferShape,
-                                noParameters,
-                                inputNeed,
-                                noMacs,
-                                elementwiseClass,
-                                noWeights,
-                                noKernelParams,
-                                emitCall};
+  static const OpDescription op = [] {
+    OpDescription d = elementwiseOp(OpKind::Concat, "concat");
+    d.spellings = {{"concat", {}}};
+    d.inputs = InputCount::TwoOrMore;
+    d.inferShape = inferShape;
+    d.inputNeed = inputNeed;
+    d.emitCall = emitCall;
+    return d;
+  }();
   return op;
 }
 

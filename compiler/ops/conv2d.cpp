@@ -183,23 +183,24 @@ std::string emitCall(const CallPieces &call) {
 } // namespace
 
 const OpDescription &conv2d() {
-  static const OpDescription op{OpKind::Conv2d,
-                                "conv2d",
-                                {{"conv2d",
-                                  {"filters", "kernel", "stride", "padding", "dilation", "groups",
-                                   "bias", "batch_norm", "epsilon", "activation"}}},
-                                InputCount::One,
-                                /*fusesActivation=*/true,
-                                /*splitsAcrossThreads=*/true,
-                                parse,
-                                inferShape,
-                                parameters,
-                                inputNeed,
-                                macs,
-                                kernelClass,
-                                weightPacking,
-                                kernelParams,
-                                emitCall};
+  static const OpDescription op = [] {
+    OpDescription d(OpKind::Conv2d, "conv2d");
+    d.spellings = {{"conv2d",
+                    {"filters", "kernel", "stride", "padding", "dilation", "groups", "bias",
+                     "batch_norm", "epsilon", "activation"}}};
+    d.fusesActivation = true;
+    d.splitsAcrossThreads = true;
+    d.parse = parse;
+    d.inferShape = inferShape;
+    d.parameters = parameters;
+    d.inputNeed = inputNeed;
+    d.macs = macs;
+    d.kernelClass = kernelClass;
+    d.weightPacking = weightPacking;
+    d.kernelParams = kernelParams;
+    d.emitCall = emitCall;
+    return d;
+  }();
   return op;
 }
 

@@ -59,21 +59,19 @@ std::string emitCall(const CallPieces &call) {
 } // namespace
 
 const OpDescription &fullyConnected() {
-  static const OpDescription op{OpKind::FullyConnected,
-                                "fully_connected",
-                                {{"fully_connected", {"units", "bias", "activation"}}},
-                                InputCount::One,
-                                /*fusesActivation=*/true,
-                                /*splitsAcrossThreads=*/false,
-                                parse,
-                                inferShape,
-                                parameters,
-                                /*inputNeed=*/nullptr,
-                                macs,
-                                denseClass,
-                                weightPacking,
-                                noKernelParams,
-                                emitCall};
+  static const OpDescription op = [] {
+    OpDescription d(OpKind::FullyConnected, "fully_connected");
+    d.spellings = {{"fully_connected", {"units", "bias", "activation"}}};
+    d.fusesActivation = true;
+    d.parse = parse;
+    d.inferShape = inferShape;
+    d.parameters = parameters;
+    d.macs = macs;
+    d.kernelClass = denseClass;
+    d.weightPacking = weightPacking;
+    d.emitCall = emitCall;
+    return d;
+  }();
   return op;
 }
 

@@ -22,21 +22,15 @@ std::string emitCall(const CallPieces &call) {
 } // namespace
 
 const OpDescription &globalAvgPool() {
-  static const OpDescription op{OpKind::GlobalAvgPool,
-                                "global_avgpool",
-                                {{"global_avgpool", {}}},
-                                InputCount::One,
-                                /*fusesActivation=*/false,
-                                /*splitsAcrossThreads=*/false,
-                                parseNothing,
-                                inferShape,
-                                noParameters,
-                                /*inputNeed=*/nullptr,
-                                macs,
-                                reduceClass,
-                                noWeights,
-                                noKernelParams,
-                                emitCall};
+  static const OpDescription op = [] {
+    OpDescription d(OpKind::GlobalAvgPool, "global_avgpool");
+    d.spellings = {{"global_avgpool", {}}};
+    d.inferShape = inferShape;
+    d.macs = macs;
+    d.kernelClass = reduceClass;
+    d.emitCall = emitCall;
+    return d;
+  }();
   return op;
 }
 

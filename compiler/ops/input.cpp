@@ -31,21 +31,15 @@ std::string emitCall(const CallPieces &call) {
 } // namespace
 
 const OpDescription &input() {
-  static const OpDescription op{OpKind::Input,
-                                "input",
-                                {}, // described by the `input:` section, not as a layer
-                                InputCount::None,
-                                /*fusesActivation=*/false,
-                                /*splitsAcrossThreads=*/false,
-                                parseNothing,
-                                inferShape,
-                                noParameters,
-                                /*inputNeed=*/nullptr,
-                                noMacs,
-                                copyClass,
-                                noWeights,
-                                noKernelParams,
-                                emitCall};
+  static const OpDescription op = [] {
+    OpDescription d(OpKind::Input, "input");
+    // Described by the `input:` section, not as a layer: no spelling.
+    d.inputs = InputCount::None;
+    d.inferShape = inferShape;
+    d.kernelClass = copyClass;
+    d.emitCall = emitCall;
+    return d;
+  }();
   return op;
 }
 

@@ -72,7 +72,13 @@ struct CallPieces {
   std::string indent;     // before every line but the first
 };
 
+// Each op's file sets the fields that differ from the defaults by name:
+// without attributes, parameters, weights or a parameter struct, counting no
+// operations (ops/common_rules.h). The shape rule and kernel class have no
+// default.
 struct OpDescription {
+  OpDescription(OpKind kind, llvm::StringRef name);
+
   OpKind kind;
   llvm::StringRef name; // as messages, reports and generated comments print it
   std::vector<OpSpelling> spellings;

@@ -87,21 +87,17 @@ std::string emitAvgPool(const CallPieces &call) {
 
 OpDescription pooling(OpKind kind, llvm::StringRef name, std::vector<llvm::StringRef> attributes,
                       std::string (*emitCall)(const CallPieces &)) {
-  return OpDescription{kind,
-                       name,
-                       {{name, std::move(attributes)}},
-                       InputCount::One,
-                       /*fusesActivation=*/false,
-                       /*splitsAcrossThreads=*/true,
-                       parse,
-                       inferShape,
-                       noParameters,
-                       inputNeed,
-                       macs,
-                       kernelClass,
-                       noWeights,
-                       kernelParams,
-                       emitCall};
+  OpDescription d(kind, name);
+  d.spellings = {{name, std::move(attributes)}};
+  d.splitsAcrossThreads = true;
+  d.parse = parse;
+  d.inferShape = inferShape;
+  d.inputNeed = inputNeed;
+  d.macs = macs;
+  d.kernelClass = kernelClass;
+  d.kernelParams = kernelParams;
+  d.emitCall = emitCall;
+  return d;
 }
 
 } // namespace

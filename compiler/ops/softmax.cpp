@@ -16,21 +16,15 @@ std::string emitCall(const CallPieces &call) {
 } // namespace
 
 const OpDescription &softmax() {
-  static const OpDescription op{OpKind::Softmax,
-                                "softmax",
-                                {{"softmax", {}}},
-                                InputCount::One,
-                                /*fusesActivation=*/false,
-                                /*splitsAcrossThreads=*/false,
-                                parseNothing,
-                                sameShapeAsInput,
-                                noParameters,
-                                /*inputNeed=*/nullptr,
-                                onePerOutput,
-                                reduceClass,
-                                noWeights,
-                                noKernelParams,
-                                emitCall};
+  static const OpDescription op = [] {
+    OpDescription d(OpKind::Softmax, "softmax");
+    d.spellings = {{"softmax", {}}};
+    d.inferShape = sameShapeAsInput;
+    d.macs = onePerOutput;
+    d.kernelClass = reduceClass;
+    d.emitCall = emitCall;
+    return d;
+  }();
   return op;
 }
 

@@ -65,21 +65,18 @@ std::string emitCall(const CallPieces &call) {
 } // namespace
 
 const OpDescription &upsample() {
-  static const OpDescription op{OpKind::Upsample,
-                                "upsample",
-                                {{"upsample", {"scale"}}},
-                                InputCount::One,
-                                /*fusesActivation=*/false,
-                                /*splitsAcrossThreads=*/true,
-                                parse,
-                                inferShape,
-                                noParameters,
-                                inputNeed,
-                                noMacs,
-                                copyClass,
-                                noWeights,
-                                kernelParams,
-                                emitCall};
+  static const OpDescription op = [] {
+    OpDescription d(OpKind::Upsample, "upsample");
+    d.spellings = {{"upsample", {"scale"}}};
+    d.splitsAcrossThreads = true;
+    d.parse = parse;
+    d.inferShape = inferShape;
+    d.inputNeed = inputNeed;
+    d.kernelClass = copyClass;
+    d.kernelParams = kernelParams;
+    d.emitCall = emitCall;
+    return d;
+  }();
   return op;
 }
 

@@ -255,6 +255,12 @@ std::string randomChainNetwork(Random &random, const std::string &name) {
       }
     } else if (op < 70) {
       attributes = standaloneActivation(random);
+    } else if (op < 75 && map.h <= 12 && map.w <= 12) {
+      const int scaleH = random.uniform(1, 2), scaleW = random.uniform(1, 3);
+      attributes =
+          "op: upsample, scale: [" + std::to_string(scaleH) + ", " + std::to_string(scaleW) + "]";
+      out.h = map.h * scaleH;
+      out.w = map.w * scaleW;
     } else {
       // Two draws, so two statements: the operands of + are unsequenced.
       attributes = "op: batch_norm" + randomEpsilon(random);

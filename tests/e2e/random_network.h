@@ -30,8 +30,9 @@ private:
 // conv2d (kernel 1-5, possibly non-square; stride 1-3; dilation 1-2; padding
 // same, valid or explicit and asymmetric; grouped or depthwise; batch norm;
 // any activation), maxpool and avgpool (kernel 1-3, stride 1-3, padding up to
-// half the kernel, ceil_mode, count_include_pad), stand-alone activations and
-// batch norms; at most 8 channels per layer. Layers are drawn so that every
+// half the kernel, ceil_mode, count_include_pad), stand-alone activations,
+// batch norms and upsamples (scale up to [2, 3] of maps up to 12x12); at most
+// 8 channels per layer. Layers are drawn so that every
 // output is at least 1x1 by the documented size rule; the loader still has
 // the last word.
 std::string randomChainNetwork(Random &random, const std::string &name);
