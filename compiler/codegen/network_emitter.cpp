@@ -160,42 +160,13 @@ std::string threadsLink(const std::string &library, int threads) {
                      threads, library);
 }
 
-} // namespace
-
-llvm::Expected<std::string> generatedSymbolName(const Network &net, const CodegenOptions &options) {
-  const bool fromOption = !options.symbolName.empty();
-  const std::string &name = fromOption ? options.symbolName : net.name;
-  const std::string id = cIdentifier(name);
-  const std::string problem = symbolNameProblem(id);
-  if (problem.empty())
-    return id;
-  const std::string subject =
-      fmt::format("{} '{}'{}", fromOption ? "symbol name" : "network name", name,
-                  id == name ? "" : fmt::format(" (as C++ '{}')", id));
-  if (fromOption)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s %s", subject.c_str(),
-                                   problem.c_str());
-  return makeDiagnostic(net.nameLoc, "",
-                        fmt::format("{} cannot name the generated code: it {}; rename the network "
-                                    "or name the code with --name",
-                                    subject, problem));
-}
-
-llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, ExecutionPlan plan,
-                                             const CodegenOptions &options) {
-  llvm::Expected<std::string> symbol = generatedSymbolName(net, options);
-  if (!symbol)
-    return symbol.takeError();
-  GeneratedNetwork result;
-  result.cName = std::move(*symbol);
-  result.plan = std::move(plan);
-  WeightBlob weights = packWeights(net);
-  result.weightBytes = weights.bytes();
-
-  const std::string &c = result.cName;
+// The values the code templates are filled with.
+TemplateValues templateValues(const Network &net, const ExecutionPlan &plan,
+                              const WeightBlob &weights, const CodegenOptions &options,
+                              const std::string &c) {
   const Shape &in = net.layers[0].output;
   const Shape &out = net.layers[size_t(net.outputIndex())].output;
-  TemplateValues values = {
+  return {
       {"version", options.version},
       {"source", commentText(options.sourceName)},
       {"c_name", c},
@@ -208,7 +179,7 @@ llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, ExecutionPlan p
       {"weights_symbol", "tessel_" + c + "_weights"},
       {"weights_bytes", std::to_string(weights.bytes())},
       // Never 0, so that `unsigned char arena[NET_ARENA_BYTES]` is a valid array.
-      {"arena_bytes", std::to_string(std::max(result.plan.arena.arenaBytes, kArenaAlignment))},
+      {"arena_bytes", std::to_string(std::max(plan.arena.arenaBytes, kArenaAlignment))},
       {"arena_alignment", std::to_string(kArenaAlignment)},
       {"input_elements", std::to_string(in.elements())},
       {"output_elements", std::to_string(out.elements())},
@@ -222,15 +193,19 @@ llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, ExecutionPlan p
       {"output_w", std::to_string(out.w)},
       {"summary", commentText(fmt::format("Network '{}': {} layers, {} parameters.", net.name,
                                           net.layers.size() - 1, net.parameterCount()))},
-      {"schedule", commentText(formatSchedule(result.plan.schedule))},
+      {"schedule", commentText(formatSchedule(plan.schedule))},
       {"layer_params", emitAllParams(net)},
-      {"tensors", emitTensorDeclarations(net, result.plan)},
-      {"body", emitBody(net, result.plan, weights)},
-      {"threads", std::to_string(result.plan.threads)},
-      {"threads_include", result.plan.threads > 1 ? "#include \"tessel/thread_pool.h\"\n" : ""},
-      {"threads_link", threadsLink(c, result.plan.threads)},
+      {"tensors", emitTensorDeclarations(net, plan)},
+      {"body", emitBody(net, plan, weights)},
+      {"threads", std::to_string(plan.threads)},
+      {"threads_include", plan.threads > 1 ? "#include \"tessel/thread_pool.h\"\n" : ""},
+      {"threads_link", threadsLink(c, plan.threads)},
   };
+}
 
+// The files made from the templates, each from the values it uses.
+llvm::Error addTemplatedFiles(const TemplateValues &values, const std::string &c,
+                              std::vector<GeneratedFile> &files) {
   // Each template uses a subset of the values.
   auto fill = [&](const char *templateName,
                   std::initializer_list<const char *> keys) -> llvm::Expected<std::string> {
@@ -267,17 +242,60 @@ llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, ExecutionPlan p
     llvm::Expected<std::string> text = fill(output.templateName, output.keys);
     if (!text)
       return text.takeError();
-    result.files.push_back({output.path, std::move(*text)});
+    files.push_back({output.path, std::move(*text)});
   }
-  std::vector<char> blob = serializeLittleEndian(weights.data);
-  result.files.push_back({c + ".weights", std::string(blob.begin(), blob.end())});
+  return llvm::Error::success();
+}
 
-  // The runtime headers, so the folder builds on its own.
+// The runtime headers, so the folder builds on its own.
+void addRuntimeHeaders(std::vector<GeneratedFile> &files) {
   const std::string runtimePrefix = "runtime/include/";
   for (const EmbeddedFile &file : embeddedFiles())
     if (file.path.substr(0, runtimePrefix.size()) == runtimePrefix)
-      result.files.push_back({"runtime/" + std::string(file.path.substr(runtimePrefix.size())),
-                              std::string(file.text)});
+      files.push_back({"runtime/" + std::string(file.path.substr(runtimePrefix.size())),
+                       std::string(file.text)});
+}
+
+} // namespace
+
+llvm::Expected<std::string> generatedSymbolName(const Network &net, const CodegenOptions &options) {
+  const bool fromOption = !options.symbolName.empty();
+  const std::string &name = fromOption ? options.symbolName : net.name;
+  const std::string id = cIdentifier(name);
+  const std::string problem = symbolNameProblem(id);
+  if (problem.empty())
+    return id;
+  const std::string subject =
+      fmt::format("{} '{}'{}", fromOption ? "symbol name" : "network name", name,
+                  id == name ? "" : fmt::format(" (as C++ '{}')", id));
+  if (fromOption)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s %s", subject.c_str(),
+                                   problem.c_str());
+  return makeDiagnostic(net.nameLoc, "",
+                        fmt::format("{} cannot name the generated code: it {}; rename the network "
+                                    "or name the code with --name",
+                                    subject, problem));
+}
+
+llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, ExecutionPlan plan,
+                                             const CodegenOptions &options) {
+  llvm::Expected<std::string> symbol = generatedSymbolName(net, options);
+  if (!symbol)
+    return symbol.takeError();
+  GeneratedNetwork result;
+  result.cName = std::move(*symbol);
+  result.plan = std::move(plan);
+  WeightBlob weights = packWeights(net);
+  result.weightBytes = weights.bytes();
+
+  const std::string &c = result.cName;
+  const TemplateValues values = templateValues(net, result.plan, weights, options, c);
+  if (llvm::Error error = addTemplatedFiles(values, c, result.files))
+    return error;
+  std::vector<char> blob = serializeLittleEndian(weights.data);
+  result.files.push_back({c + ".weights", std::string(blob.begin(), blob.end())});
+
+  addRuntimeHeaders(result.files);
   return result;
 }
 
