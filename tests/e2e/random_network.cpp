@@ -255,8 +255,8 @@ std::string randomChainNetwork(Random &random, const std::string &name) {
       }
     } else if (op < 70) {
       attributes = standaloneActivation(random);
-    } else if (op < 75 && map.h <= 12 && map.w <= 12) {
-      const int scaleH = random.uniform(1, 2), scaleW = random.uniform(1, 3);
+    } else if (op < 76 && map.h <= 16 && map.w <= 16) {
+      const int scaleH = random.uniform(1, 2), scaleW = random.uniform(1, 2);
       attributes =
           "op: upsample, scale: [" + std::to_string(scaleH) + ", " + std::to_string(scaleW) + "]";
       out.h = map.h * scaleH;

@@ -31,7 +31,7 @@ private:
 // same, valid or explicit and asymmetric; grouped or depthwise; batch norm;
 // any activation), maxpool and avgpool (kernel 1-3, stride 1-3, padding up to
 // half the kernel, ceil_mode, count_include_pad), stand-alone activations,
-// batch norms and upsamples (scale up to [2, 3] of maps up to 12x12); at most
+// batch norms and upsamples (scale up to [2, 2] of maps up to 16x16); at most
 // 8 channels per layer. Layers are drawn so that every
 // output is at least 1x1 by the documented size rule; the loader still has
 // the last word.
