@@ -85,8 +85,9 @@ def main():
     ready = prepare_all(variants, tessel, work_dir, build_config)
 
     most_threads = max(t or 1 for t in thread_counts)
-    peaks = measure_peak_gflops(build_config, work_dir, most_threads, args.peak_seconds)
-    print("peak: " + ", ".join(f"{n} thread(s) {g:.1f} GFLOP/s" for n, g in sorted(peaks.items())),
+    peaks, vector = measure_peak_gflops(build_config, work_dir, most_threads, args.peak_seconds)
+    print(f"peak ({vector}): " +
+          ", ".join(f"{n} thread(s) {g:.1f} GFLOP/s" for n, g in sorted(peaks.items())),
           file=sys.stderr)
     for variant, timing in zip(ready, time_round_robin([v.demo for v in ready], args.rounds,
                                                        args.repeat)):
@@ -115,7 +116,8 @@ def main():
     output.write_json(args.json, {
         "rounds": args.rounds, "repeat": args.repeat, "threads_supported": has_threads,
         "build": build_config.describe(), "machine": output.machine_description(),
-        "peak_gflops": {str(n): g for n, g in sorted(peaks.items())}, "results": results})
+        "peak_gflops": {str(n): g for n, g in sorted(peaks.items())}, "peak_vector": vector,
+        "results": results})
     return 0 if all(v.ready and not v.timing.error for v in variants) else 1
 
 

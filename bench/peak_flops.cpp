@@ -1,6 +1,8 @@
 // Measures this machine's FP32 multiply-add peak, the yardstick bench/networks.py divides the
-// generated code's GFLOP/s by. Each thread runs many independent FMA chains on GCC/Clang vector
-// types: independent chains hide the FMA latency, so the loop is bound by FMA throughput only.
+// generated code's GFLOP/s by, with the widest vector ISA the build flags enable (AVX-512, AVX2,
+// NEON, SSE, scalar; it prints which). Each thread runs many independent FMA chains on GCC/Clang
+// vector types: independent chains hide the FMA latency, so the loop is bound by FMA throughput
+// only.
 //
 //   peak_flops [--threads N] [--seconds S]
 //
@@ -16,16 +18,41 @@
 
 namespace {
 
-#if defined(__AVX__)
+// The widest vectors the compiler may use under the given flags, as "% of peak" must be
+// measured against them (-march=native on an AVX-512 machine gives 512-bit FMAs), and enough
+// independent chains to cover FMA latency x FMA units (about 4 x 2 on current cores) while the
+// accumulators plus the two operands fit in the vector registers.
+#if defined(__AVX512F__)
+constexpr int kVectorBytes = 64;
+constexpr const char *kIsa = "AVX-512";
+constexpr int kChains = 24; // of 32 zmm registers
+#elif defined(__AVX__)
 constexpr int kVectorBytes = 32;
+#if defined(__FMA__)
+constexpr const char *kIsa = "AVX2+FMA";
 #else
+constexpr const char *kIsa = "AVX (no FMA: multiply and add)";
+#endif
+constexpr int kChains = 12; // of 16 ymm registers
+#elif defined(__ARM_NEON) && defined(__aarch64__)
 constexpr int kVectorBytes = 16;
+constexpr const char *kIsa = "NEON (AArch64)";
+constexpr int kChains = 24; // of 32 v registers
+#elif defined(__ARM_NEON)
+constexpr int kVectorBytes = 16;
+constexpr const char *kIsa = "NEON (AArch32)";
+constexpr int kChains = 12; // of 16 q registers
+#elif defined(__SSE__)
+constexpr int kVectorBytes = 16;
+constexpr const char *kIsa = "SSE (no FMA: multiply and add)";
+constexpr int kChains = 12; // of 16 xmm registers
+#else
+constexpr int kVectorBytes = 4;
+constexpr const char *kIsa = "scalar";
+constexpr int kChains = 8;
 #endif
 typedef float Vector __attribute__((vector_size(kVectorBytes)));
 constexpr int kLanes = kVectorBytes / int(sizeof(float));
-// Enough chains to cover FMA latency x FMA units (about 4 x 2 on current cores) while the
-// accumulators plus the two operands still fit in 16 vector registers.
-constexpr int kChains = 12;
 constexpr long kIterationsPerBatch = 1L << 20;
 
 double nowSeconds() {
@@ -128,8 +155,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "peak_flops: --threads must be in [1, 256] and --seconds positive\n");
     return 2;
   }
-  printf("vector: %d bits (%d floats), %d independent FMA chains per thread\n", kVectorBytes * 8,
-         kLanes, kChains);
+  printf("vector: %s, %d bits (%d floats), %d independent FMA chains per thread\n", kIsa,
+         kVectorBytes * 8, kLanes, kChains);
   printf("1 thread: %.1f GFLOP/s\n", peak(1, seconds));
   if (threads > 1)
     printf("%d threads: %.1f GFLOP/s\n", threads, peak(threads, seconds));
