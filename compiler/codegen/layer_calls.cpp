@@ -24,10 +24,6 @@ const char *actTemplateArgument(ActivationKind kind) {
   return "tessel::Act::Linear";
 }
 
-std::string alphaLiteral(const Activation &activation) {
-  return floatLiteral(activation.kind == ActivationKind::Leaky ? activation.alpha : 0.0f);
-}
-
 // The runtime's views hold every channel of their rows and columns; a
 // window of fewer channels would need a view that knows its channel stride.
 std::string viewExpression(const char *type, const WindowRef &window, const Shape &map) {
@@ -118,7 +114,7 @@ std::string emitLayerCall(const Network &net, const WeightBlob &weights, const K
   pieces.weights = weightPointer(packed.weightOffset);
   pieces.bias = weightPointer(packed.biasOffset);
   pieces.activation = actTemplateArgument(layer.activation.kind);
-  pieces.alpha = alphaLiteral(layer.activation);
+  pieces.alpha = slopeLiteral(layer.activation);
   pieces.indent = indent;
 
   const OpDescription &op = describeOp(layer.op);

@@ -54,6 +54,10 @@ KernelClass reduceClass(const OpSite &) {
   return KernelClass::Reduce;
 }
 
+KernelClass copyClass(const OpSite &) {
+  return KernelClass::Copy;
+}
+
 WeightPacking noWeights(const OpSite &) {
   return WeightPacking::None;
 }

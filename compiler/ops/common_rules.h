@@ -30,6 +30,7 @@ int64_t noMacs(const OpSite &site);
 
 KernelClass elementwiseClass(const OpSite &site);
 KernelClass reduceClass(const OpSite &site);
+KernelClass copyClass(const OpSite &site);
 
 WeightPacking noWeights(const OpSite &site);
 std::optional<KernelParams> noKernelParams(const OpSite &site);

@@ -155,21 +155,19 @@ WeightPacking weightPacking(const OpSite &site) {
 std::optional<KernelParams> kernelParams(const OpSite &site) {
   const ConvAttrs &c = site.layer().conv();
   const KernelWindow &w = c.window;
-  const Activation &act = site.layer().activation;
-  return KernelParams{
-      "tessel::Conv2dParams",
-      {{"inChannels", intLiteral(site.input().c)},
-       {"outChannels", intLiteral(c.outChannels)},
-       {"kernelH", intLiteral(w.kernelH)},
-       {"kernelW", intLiteral(w.kernelW)},
-       {"strideH", intLiteral(w.strideH)},
-       {"strideW", intLiteral(w.strideW)},
-       {"dilationH", intLiteral(w.dilationH)},
-       {"dilationW", intLiteral(w.dilationW)},
-       {"groups", intLiteral(c.groups)},
-       {"padTop", intLiteral(w.padding.top)},
-       {"padLeft", intLiteral(w.padding.left)},
-       {"alpha", floatLiteral(act.kind == ActivationKind::Leaky ? act.alpha : 0.0f)}}};
+  return KernelParams{"tessel::Conv2dParams",
+                      {{"inChannels", intLiteral(site.input().c)},
+                       {"outChannels", intLiteral(c.outChannels)},
+                       {"kernelH", intLiteral(w.kernelH)},
+                       {"kernelW", intLiteral(w.kernelW)},
+                       {"strideH", intLiteral(w.strideH)},
+                       {"strideW", intLiteral(w.strideW)},
+                       {"dilationH", intLiteral(w.dilationH)},
+                       {"dilationW", intLiteral(w.dilationW)},
+                       {"groups", intLiteral(c.groups)},
+                       {"padTop", intLiteral(w.padding.top)},
+                       {"padLeft", intLiteral(w.padding.left)},
+                       {"alpha", slopeLiteral(site.layer().activation)}}};
 }
 
 std::string emitCall(const CallPieces &call) {

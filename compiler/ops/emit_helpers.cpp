@@ -15,6 +15,10 @@ std::string floatLiteral(float value) {
   return text + "f";
 }
 
+std::string slopeLiteral(const Activation &activation) {
+  return floatLiteral(activation.kind == ActivationKind::Leaky ? activation.alpha : 0.0f);
+}
+
 std::string regionKernelCall(const std::string &kernel, const std::string &leadingArguments,
                              const std::string &inputView, const std::string &outputView,
                              const std::string &region, const std::string &indent) {

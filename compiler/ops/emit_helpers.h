@@ -12,6 +12,9 @@ namespace tessel {
 // The shortest literal that reads back as exactly `value` ("0.1f").
 std::string floatLiteral(float value);
 
+// The slope a kernel with an activation epilogue takes: alpha for leaky, 0 otherwise.
+std::string slopeLiteral(const Activation &activation);
+
 inline std::string boolLiteral(bool value) {
   return value ? "true" : "false";
 }

@@ -19,10 +19,6 @@ llvm::Expected<Shape> inferShape(ShapeSite &site) {
   return shape;
 }
 
-KernelClass copyClass(const OpSite &) {
-  return KernelClass::Copy;
-}
-
 std::string emitCall(const CallPieces &call) {
   return fmt::format("tessel::nchwToHwcRegion(input,\n{}  {},\n{}  {});", call.indent,
                      call.outputView, call.indent, call.region);

@@ -45,10 +45,6 @@ InputNeed inputNeed(const OpSite &site, int, const MapRegion &output) {
   return need;
 }
 
-KernelClass copyClass(const OpSite &) {
-  return KernelClass::Copy;
-}
-
 std::optional<KernelParams> kernelParams(const OpSite &site) {
   const UpsampleAttrs &up = site.layer().upsample();
   return KernelParams{"tessel::UpsampleParams",
