@@ -22,32 +22,38 @@ template <typename ValueAt> int64_t append(WeightBlob &blob, int64_t count, Valu
 
 // Output channels per block of the conv2d layout (kConvWeightBlock in
 // runtime/include/tessel/conv2d.h).
-constexpr int64_t kConvWeightBlock = 16;
+constexpr int64_t kConvWeightBlock = 32;
 
-// OIHW (per group) -> [g][output-channel block][kh][kw][i][o within the block]:
-// blocks of 16 output channels, a group's last block holding the rest
-// unpadded, so one block's weights are one contiguous stream for the kernel.
+// The conv2d layout [g][output-channel block][tap][o within the block], taps
+// being (kh, kw, input channel) in that order: blocks of 32 output channels, a
+// group's last block holding the rest unpadded, so one block's weights are one
+// contiguous stream for the kernel. `source(outChannel, tap)` is the weight's
+// index in the layer's own tensor.
+template <typename SourceIndex>
+int64_t packOutputBlocks(WeightBlob &blob, const std::vector<float> &weights, int64_t groups,
+                         int64_t outPerGroup, int64_t taps, SourceIndex source) {
+  std::vector<float> packed(weights.size());
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t blockStart = 0; blockStart < outPerGroup; blockStart += kConvWeightBlock) {
+      const int64_t width = std::min(kConvWeightBlock, outPerGroup - blockStart);
+      float *block = packed.data() + g * taps * outPerGroup + blockStart * taps;
+      for (int64_t tap = 0; tap < taps; ++tap)
+        for (int64_t o = 0; o < width; ++o)
+          block[tap * width + o] = weights[size_t(source(g * outPerGroup + blockStart + o, tap))];
+    }
+  return append(blob, int64_t(packed.size()), [&](int64_t k) { return packed[size_t(k)]; });
+}
+
+// OIHW (per group) -> the conv2d layout.
 int64_t packConv(WeightBlob &blob, const Layer &layer, const Shape &input) {
   const ConvAttrs &c = layer.conv();
   const int64_t outPerGroup = c.outChannels / c.groups, inPerGroup = input.c / c.groups;
   const int64_t kh = c.window.kernelH, kw = c.window.kernelW;
-  const int64_t taps = kh * kw * inPerGroup;
-  const std::vector<float> &oihw = layer.weights.weight;
-  std::vector<float> packed(oihw.size());
-  for (int64_t g = 0; g < c.groups; ++g)
-    for (int64_t blockStart = 0; blockStart < outPerGroup; blockStart += kConvWeightBlock) {
-      const int64_t width = std::min(kConvWeightBlock, outPerGroup - blockStart);
-      float *block = packed.data() + g * taps * outPerGroup + blockStart * taps;
-      for (int64_t y = 0; y < kh; ++y)
-        for (int64_t x = 0; x < kw; ++x)
-          for (int64_t i = 0; i < inPerGroup; ++i)
-            for (int64_t o = 0; o < width; ++o) {
-              const int64_t outChannel = g * outPerGroup + blockStart + o;
-              block[((y * kw + x) * inPerGroup + i) * width + o] =
-                  oihw[size_t(((outChannel * inPerGroup + i) * kh + y) * kw + x)];
-            }
-    }
-  return append(blob, int64_t(packed.size()), [&](int64_t k) { return packed[size_t(k)]; });
+  return packOutputBlocks(blob, layer.weights.weight, c.groups, outPerGroup, kh * kw * inPerGroup,
+                          [&](int64_t outChannel, int64_t tap) {
+                            const int64_t i = tap % inPerGroup, yx = tap / inPerGroup;
+                            return (outChannel * inPerGroup + i) * kh * kw + yx;
+                          });
 }
 
 // [out][1][kh][kw] -> [kh][kw][out].
@@ -61,15 +67,16 @@ int64_t packDepthwise(WeightBlob &blob, const Layer &layer) {
   });
 }
 
-// Input features reordered from C,H,W to H,W,C.
+// [out][C,H,W] -> the conv2d layout of a 1x1 convolution whose input
+// channels are the features in H,W,C order (the order of the channels-last
+// map they come from).
 int64_t packFullyConnected(WeightBlob &blob, const Layer &layer, const Shape &input) {
   const int64_t in = input.elements(), hw = int64_t(input.h) * input.w;
-  const std::vector<float> &weights = layer.weights.weight;
-  return append(blob, int64_t(weights.size()), [&](int64_t packed) {
-    int64_t o = packed / in, hwc = packed % in;
-    int64_t c = hwc % input.c, pixel = hwc / input.c;
-    return weights[size_t(o * in + c * hw + pixel)];
-  });
+  return packOutputBlocks(blob, layer.weights.weight, 1, layer.fc().outFeatures, in,
+                          [&](int64_t o, int64_t hwc) {
+                            const int64_t c = hwc % input.c, pixel = hwc / input.c;
+                            return o * in + c * hw + pixel;
+                          });
 }
 
 } // namespace

@@ -1,10 +1,11 @@
 // Lays out a normalized network's parameters the way the runtime kernels
 // read them, in one little-endian float32 blob:
-//   conv2d:          [groups][out/groups in blocks of 16][kh][kw][in/groups][16]
+//   conv2d:          [groups][out/groups in blocks of 32][kh][kw][in/groups][32]
 //                    (HWIO per block; a group's last block holds the remaining
 //                    output channels, unpadded)
 //   depthwise conv:  [kh][kw][out]
-//   fully connected: [out][in], the input features in channels-last order
+//   fully connected: as conv2d for a 1x1 convolution over the input features
+//                    in channels-last order: [out in blocks of 32][in][32]
 // Each tensor starts on a 64-byte boundary so vector loads stay aligned.
 #pragma once
 

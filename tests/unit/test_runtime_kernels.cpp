@@ -462,15 +462,14 @@ TEST_CASE("validTaps and interiorOutputs") {
 
 // --- Convolutions ---------------------------------------------------------------
 
-TEST_CASE("convWeightIndex: blocks of 16 output channels, the last one unpadded") {
-  // 3x3 kernel, 2 input and 37 output channels per group: blocks of 16, 16, 5
+TEST_CASE("convWeightIndex: blocks of 32 output channels, the last one unpadded") {
+  // 3x3 kernel, 2 input and 37 output channels per group: blocks of 32 and 5
   // output channels, each 3 * 3 * 2 = 18 (tap, input channel) rows long.
   CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 0, 0) == 0);
-  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 0, 15) == 15);
-  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 1, 0) == 16);
-  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 1, 0, 0) == 32);
-  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 1, 0, 0, 0) == 96);
-  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 0, 16) == 18 * 16);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 0, 31) == 31);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 1, 0) == 32);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 1, 0, 0) == 64);
+  CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 1, 0, 0, 0) == 192);
   CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 0, 32) == 18 * 32);
   CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 0, 0, 1, 33) == 18 * 32 + 5 + 1);
   CHECK(tessel::convWeightIndex(3, 3, 2, 37, 0, 2, 2, 1, 36) == 18 * 37 - 1);
@@ -482,7 +481,9 @@ TEST_CASE("conv2d matches the reference on chosen shapes") {
   const ConvCase cases[] = {
       {8, 16, 9, 11, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},   // 1x1
       {3, 16, 17, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},  // 3x3 same, first layer
-      {5, 37, 13, 29, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},  // channel block tails 16+16+4+1
+      {5, 37, 13, 29, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},  // channel block tails 32+4+1
+      {3, 61, 9, 31, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},   // 32 + 16 + 8 + 4 + 1, a 32 block
+      {6, 88, 7, 27, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1},   // two weight blocks: 32+32, 16+8
       {4, 24, 15, 15, 3, 3, 2, 2, 1, 1, 1, 0, 0, 1, 1},  // TF "same" stride 2, asymmetric
       {6, 12, 16, 17, 5, 5, 1, 1, 1, 1, 1, 2, 2, 2, 2},  // 5x5
       {4, 8, 14, 9, 7, 1, 1, 1, 1, 1, 1, 3, 0, 3, 0},    // 7x1
@@ -521,6 +522,7 @@ TEST_CASE("depthwiseConv2d matches the reference") {
   const ConvCase cases[] = {
       {16, 16, 12, 13, 3, 3, 1, 1, 1, 1, 16, 1, 1, 1, 1}, // multiplier 1
       {37, 37, 9, 17, 3, 3, 2, 2, 1, 1, 37, 0, 0, 1, 1},  // tails, stride 2, asymmetric
+      {61, 61, 6, 19, 3, 3, 1, 1, 1, 1, 61, 1, 1, 1, 1},  // 32 + 16 + 8 + 4 + 1 channels
       {8, 16, 10, 11, 3, 3, 1, 1, 1, 1, 8, 1, 1, 1, 1},   // multiplier 2
       {5, 15, 7, 9, 5, 5, 1, 2, 1, 1, 5, 2, 2, 2, 2},     // multiplier 3, 5x5
       {12, 12, 13, 14, 3, 3, 1, 1, 2, 2, 12, 2, 2, 2, 2}, // dilation
@@ -717,17 +719,22 @@ TEST_CASE("globalAvgPool") {
 TEST_CASE("fullyConnected matches the reference") {
   Random rng(12);
   for (int inF : {1, 3, 64, 257}) {
-    for (int outF : {1, 3, 4, 5, 10, 13}) {
+    for (int outF : {1, 3, 4, 5, 10, 13, 61, 100}) {
       for (Act act : kAllActs) {
         for (bool withBias : {true, false}) {
-          const std::vector<float> w = rng.vector(size_t(inF) * outF);
+          const std::vector<float> w = rng.vector(size_t(inF) * outF); // [out][in]
+          std::vector<float> packed(w.size());
+          for (int o = 0; o < outF; ++o)
+            for (int i = 0; i < inF; ++i)
+              packed[size_t(tessel::convWeightIndex(1, 1, inF, outF, 0, 0, 0, i, o))] =
+                  w[size_t(o) * inF + i];
           const std::vector<float> b = rng.vector(outF);
           const std::vector<float> in = rng.vector(inF);
           std::vector<float> out(outF);
           const float alpha = 0.2f;
           const float *bias = withBias ? b.data() : nullptr;
           withAct(act, [&](auto a) {
-            tessel::fullyConnected<decltype(a)::value>(inF, outF, w.data(), bias, in.data(),
+            tessel::fullyConnected<decltype(a)::value>(inF, outF, packed.data(), bias, in.data(),
                                                        out.data(), alpha);
           });
           std::vector<RefValue> ref(outF);

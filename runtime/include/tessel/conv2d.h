@@ -2,8 +2,8 @@
 //
 // Layouts: activations channels-last (see feature_map.h). Weights, per group,
 // in blocks of kConvWeightBlock output channels: block b holds output
-// channels [16b, 16b + width) as [kernelH][kernelW][inChannels / groups][width],
-// width = 16 except in a group's last block, which holds the remaining
+// channels [32b, 32b + width) as [kernelH][kernelW][inChannels / groups][width],
+// width = 32 except in a group's last block, which holds the remaining
 // channels unpadded (see convWeightIndex). For one tap and one input channel
 // the weights of a block's output channels are contiguous (vector loads), and
 // the block's weights for all taps and input channels are one contiguous
@@ -34,8 +34,9 @@ struct Conv2dParams {
   float alpha;         // slope of Act::Leaky
 };
 
-// Output channels per packed weight block (the layout above).
-constexpr int kConvWeightBlock = 16;
+// Output channels per packed weight block (the layout above): the widest
+// micro-kernel block, so that the packed weights are the same for every target.
+constexpr int kConvWeightBlock = 32;
 
 // Position of weight (output channel `co`, input channel `ci`, tap (ky, kx))
 // of group `g` in the packed layout; inGroup / outGroup are the channels per
@@ -53,14 +54,17 @@ constexpr long convWeightIndex(int kernelH, int kernelW, int inGroup, int outGro
 namespace detail {
 
 // Output pixels accumulated together by one micro-kernel call: the
-// accumulators (pixels x 16 channels) take 12 of the 16 AVX registers and 24
-// of the 32 AArch64 NEON registers. With 16 registers of 4 lanes (SSE, ARMv7
+// accumulators take 24 of the 32 AVX-512 registers (12 pixels x 32 channels),
+// 12 of the 16 AVX registers and 24 of the 32 AArch64 NEON registers (6 pixels
+// x 16 channels). With 16 registers of 4 lanes (SSE, ARMv7
 // NEON) 2 pixels (8 accumulators) leave room for the weights and, without
 // FMA, the products; on SSE2 GCC measured fastest with 4 pixels, Clang with
 // 2 (3 was slower than both). Scalar
 // FPUs (Cortex-M) work on 4 pixels x 4 channels, 16 of their 32
 // single-precision registers. Overridable with -DTESSEL_CONV_PIXEL_BLOCK=...
-#if defined(__AVX__) || defined(__aarch64__)
+#if defined(__AVX512F__)
+#define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 12
+#elif defined(__AVX__) || defined(__aarch64__)
 #define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 6
 #elif defined(__SSE2__) && !defined(__clang__)
 #define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 4
@@ -73,9 +77,10 @@ namespace detail {
 #define TESSEL_CONV_PIXEL_BLOCK TESSEL_DEFAULT_CONV_PIXEL_BLOCK
 #endif
 constexpr int kConvPixelBlock = TESSEL_CONV_PIXEL_BLOCK;
-// Output channels of one micro-kernel call: a whole weight block with SIMD,
-// 4 on scalar FPUs.
-constexpr int kConvChannelBlock = kLanes > 1 ? kConvWeightBlock : 4;
+// Output channels of one micro-kernel call: two vectors (a whole weight
+// block) with AVX-512, 16 with narrower SIMD, 4 on scalar FPUs.
+constexpr int kConvChannelBlock = kLanes >= 16 ? 2 * kLanes : kLanes > 1 ? 16 : 4;
+static_assert(kConvWeightBlock % kConvChannelBlock == 0, "micro-kernels tile a weight block");
 
 // Output rows computed together for one weight block, sized so the input
 // rows they read stay in the (L2) cache while every weight block passes over
@@ -205,7 +210,7 @@ inline void convPixels(const ConvRow &row, int ox, int count, int oc) {
 // multiply-add latency).
 template <Act A, int Channels>
 inline void convRowChannels(const ConvRow &row, int x0, int x1, int oc) {
-  constexpr int kWidth = kLanes > 1 && Channels % kLanes == 0 ? kLanes : 1;
+  constexpr int kWidth = lanesFor(Channels);
   const int n = x1 - x0;
   if (n <= 0)
     return;
@@ -222,25 +227,9 @@ inline void convRowChannels(const ConvRow &row, int x0, int x1, int oc) {
 // All output channels of one weight block for row `row.oy`, in micro-kernel
 // channel blocks of decreasing width so any block width is covered.
 template <Act A> inline void convRowBlock(const ConvRow &row, int x0, int x1) {
-  constexpr int kBlock = kConvChannelBlock;
-  const int width = row.blockWidth;
-  int oc = 0;
-  for (; oc + kBlock <= width; oc += kBlock)
-    convRowChannels<A, kBlock>(row, x0, x1, oc);
-  if constexpr (kBlock > 8) {
-    if (oc + 8 <= width) {
-      convRowChannels<A, 8>(row, x0, x1, oc);
-      oc += 8;
-    }
-  }
-  if constexpr (kBlock > 4) {
-    if (oc + 4 <= width) {
-      convRowChannels<A, 4>(row, x0, x1, oc);
-      oc += 4;
-    }
-  }
-  for (; oc < width; ++oc)
-    convRowChannels<A, 1>(row, x0, x1, oc);
+  channelBlocks<kConvChannelBlock>(row.blockWidth, [&](auto channels, int oc) {
+    convRowChannels<A, decltype(channels)::value>(row, x0, x1, oc);
+  });
 }
 
 } // namespace detail

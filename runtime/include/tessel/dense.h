@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "tessel/arith.h"
+#include "tessel/conv2d.h"
 #include "tessel/feature_map.h"
 
 namespace tessel {
@@ -27,33 +28,20 @@ inline void globalAvgPool(ConstMapView in, float *out) {
     out[c] /= count;
 }
 
-// out[o] = activate(bias[o] + sum over i, in order, of weights[o][i] * in[i]).
-// `bias` may be nullptr. `in` and `out` must not overlap.
+// out[o] = activate(bias[o] + sum over i, in order, of w(o, i) * in[i]), where
+// the weights are packed as conv2d's for a 1x1 convolution with inFeatures
+// input channels: w(o, i) = weights[convWeightIndex(1, 1, inFeatures,
+// outFeatures, 0, 0, 0, i, o)]. That is what this is: the vector is a 1x1 map,
+// so the convolution's register-blocked micro-kernel (blocks of output
+// channels in vectors, one weight stream per block) computes it, with the
+// same order of operations per output. `bias` may be nullptr. `in` and `out`
+// must not overlap.
 template <Act A>
 void fullyConnected(int inFeatures, int outFeatures, const float *weights, const float *bias,
                     const float *in, float *out, float alpha) {
-  // Several outputs at a time: independent accumulation chains keep the
-  // pipeline busy while each output's own sum stays strictly in order.
-  constexpr int kBlock = 4;
-  int o = 0;
-  for (; o + kBlock <= outFeatures; o += kBlock) {
-    const float *w = weights + (long)o * inFeatures;
-    float acc[kBlock];
-    for (int j = 0; j < kBlock; ++j)
-      acc[j] = bias != nullptr ? bias[o + j] : 0.0f;
-    for (int i = 0; i < inFeatures; ++i)
-      for (int j = 0; j < kBlock; ++j)
-        acc[j] = madd(acc[j], w[(long)j * inFeatures + i], in[i]);
-    for (int j = 0; j < kBlock; ++j)
-      out[o + j] = activate<A>(acc[j], alpha);
-  }
-  for (; o < outFeatures; ++o) {
-    const float *w = weights + (long)o * inFeatures;
-    float acc = bias != nullptr ? bias[o] : 0.0f;
-    for (int i = 0; i < inFeatures; ++i)
-      acc = madd(acc, w[i], in[i]);
-    out[o] = activate<A>(acc, alpha);
-  }
+  const Conv2dParams asConv{inFeatures, outFeatures, 1, 1, 1, 1, 1, 1, 1, 0, 0, alpha};
+  conv2d<A>(asConv, weights, bias, wholeMap<const float>(in, inFeatures, 1, 1),
+            wholeMap<float>(out, outFeatures, 1, 1), Region{0, 1, 0, 1});
 }
 
 // out[i] = exp(in[i] - max) / sum, the sum taken in index order. `out` may be

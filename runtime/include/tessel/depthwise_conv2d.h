@@ -26,8 +26,8 @@ namespace tessel {
 
 namespace detail {
 
-// Pixels x channels of one depthwise micro-kernel call: 8 (AVX) or 4
-// accumulators of one vector each; every multiply-add needs its own input
+// Pixels x channels of one depthwise micro-kernel call: 8 accumulators of one
+// vector each (4 on scalar FPUs); every multiply-add needs its own input
 // load, so more pixels would not save loads.
 constexpr int kDepthwisePixelBlock = 4;
 constexpr int kDepthwiseChannelBlock = kLanes > 1 ? 2 * kLanes : 4;
@@ -102,7 +102,7 @@ template <Act A, int Channels>
 inline void depthwiseRowChannels(const Conv2dParams &p, const float *weights, const float *bias,
                                  const ConstMapView &in, const MapView &out, int oy, int x0, int x1,
                                  int c) {
-  constexpr int kWidth = kLanes > 1 && Channels % kLanes == 0 ? kLanes : 1;
+  constexpr int kWidth = lanesFor(Channels);
   constexpr int kPixels = kDepthwisePixelBlock;
   int ox = x0;
   for (; ox + kPixels <= x1; ox += kPixels)
@@ -115,25 +115,9 @@ inline void depthwiseRowChannels(const Conv2dParams &p, const float *weights, co
 template <Act A>
 inline void depthwiseRow(const Conv2dParams &p, const float *weights, const float *bias,
                          const ConstMapView &in, const MapView &out, int oy, int x0, int x1) {
-  constexpr int kBlock = kDepthwiseChannelBlock;
-  const int channels = p.outChannels;
-  int c = 0;
-  for (; c + kBlock <= channels; c += kBlock)
-    depthwiseRowChannels<A, kBlock>(p, weights, bias, in, out, oy, x0, x1, c);
-  if constexpr (kBlock > 8) {
-    if (c + 8 <= channels) {
-      depthwiseRowChannels<A, 8>(p, weights, bias, in, out, oy, x0, x1, c);
-      c += 8;
-    }
-  }
-  if constexpr (kBlock > 4) {
-    if (c + 4 <= channels) {
-      depthwiseRowChannels<A, 4>(p, weights, bias, in, out, oy, x0, x1, c);
-      c += 4;
-    }
-  }
-  for (; c < channels; ++c)
-    depthwiseRowChannels<A, 1>(p, weights, bias, in, out, oy, x0, x1, c);
+  channelBlocks<kDepthwiseChannelBlock>(p.outChannels, [&](auto channels, int c) {
+    depthwiseRowChannels<A, decltype(channels)::value>(p, weights, bias, in, out, oy, x0, x1, c);
+  });
 }
 
 // Floats of output accumulated at a time, so the segment of the row being

@@ -91,18 +91,16 @@ inline void windowReduce(const PoolWindow &win, int c, float divisor, float *out
   }
 }
 
-// One output pixel, all channels: two vectors at a time, then one, then
-// single floats.
+// One output pixel, all channels: two vectors at a time, then narrower
+// blocks down to single floats.
 template <bool Max>
 inline void windowPool(const PoolWindow &win, int channels, float divisor, float *out) {
-  int c = 0;
-  for (; c + 2 * kLanes <= channels; c += 2 * kLanes)
-    windowReduce<Max, kLanes, 2>(win, c, divisor, out);
-  if constexpr (kLanes > 1)
-    for (; c + kLanes <= channels; c += kLanes)
-      windowReduce<Max, kLanes, 1>(win, c, divisor, out);
-  for (; c < channels; ++c)
-    windowReduce<Max, 1, 1>(win, c, divisor, out);
+  constexpr int kBlock = kLanes > 1 ? 2 * kLanes : 4;
+  channelBlocks<kBlock>(channels, [&](auto block, int c) {
+    constexpr int kChannels = decltype(block)::value;
+    constexpr int kWidth = lanesFor(kChannels);
+    windowReduce<Max, kWidth, kChannels / kWidth>(win, c, divisor, out);
+  });
 }
 
 } // namespace detail

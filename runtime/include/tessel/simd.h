@@ -1,16 +1,19 @@
-// A float vector of the target's natural width, for the micro-kernels.
+// Float vectors for the micro-kernels, up to the target's natural width.
 //
 // Written with the GCC/Clang vector extension so one kernel source serves
-// AVX (8 lanes), SSE and NEON (4 lanes) and scalar FPUs (1 lane, plain float).
-// Lane i of every operation performs exactly the scalar operation of
-// arith.h on lane i, in particular vmadd() fuses exactly when madd() does,
-// so a value computed in a vector lane equals the value a scalar path
-// (border pixel, channel remainder) computes for the same element.
+// AVX-512 (16 lanes), AVX (8), SSE and NEON (4) and scalar FPUs (1 lane,
+// plain float). Narrower groups than the natural width exist too (8 and 4
+// lanes on AVX-512, 4 on AVX), so channel counts that are not a multiple of
+// the full width still run in vectors. Lane i of every operation performs
+// exactly the scalar operation of arith.h on lane i, in particular madd()
+// fuses exactly when tessel::madd() does, so a value computed in a vector lane
+// equals the value a scalar path (border pixel, channel remainder) or a
+// narrower vector computes for the same element.
 #pragma once
 
 #include "tessel/arith.h"
 
-#if defined(__FMA__) && defined(__AVX__)
+#if defined(__FMA__) && (defined(__AVX__) || defined(__AVX512F__))
 #include <immintrin.h>
 #elif defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)
 #include <arm_neon.h>
@@ -18,7 +21,9 @@
 
 namespace tessel {
 
-#if defined(__AVX__)
+#if defined(__AVX512F__)
+#define TESSEL_VECTOR_BYTES 64
+#elif defined(__AVX__)
 #define TESSEL_VECTOR_BYTES 32
 #elif defined(__SSE2__) || defined(__ARM_NEON)
 #define TESSEL_VECTOR_BYTES 16
@@ -26,64 +31,79 @@ namespace tessel {
 #define TESSEL_VECTOR_BYTES 4
 #endif
 
-#if TESSEL_VECTOR_BYTES > 4
-typedef float Vec __attribute__((vector_size(TESSEL_VECTOR_BYTES)));
-#else
-using Vec = float;
-#endif
-
+// Floats in the widest vector the target has (1: scalar FPU).
 constexpr int kLanes = TESSEL_VECTOR_BYTES / 4;
 
-// Unaligned load and store: activations and weights are float aligned only.
-inline Vec vload(const float *p) {
-  Vec v;
-  __builtin_memcpy(&v, p, sizeof v);
-  return v;
+// The widest lane group (kLanes, kLanes / 2, ..., 4, else 1) that divides
+// `channels`: the width a kernel works in for a block of that many channels.
+constexpr int lanesFor(int channels) {
+  for (int width = kLanes; width >= 4; width /= 2)
+    if (channels % width == 0)
+      return width;
+  return 1;
 }
 
-inline void vstore(float *p, Vec v) {
-  __builtin_memcpy(p, &v, sizeof v);
-}
+// The vector types (the vector_size attribute takes no template argument).
+typedef float Vec4 __attribute__((vector_size(16)));
+typedef float Vec8 __attribute__((vector_size(32)));
+typedef float Vec16 __attribute__((vector_size(64)));
+template <int Width> struct VectorOf;
+template <> struct VectorOf<4> { using Type = Vec4; };
+template <> struct VectorOf<8> { using Type = Vec8; };
+template <> struct VectorOf<16> { using Type = Vec16; };
 
-// Every lane = x (exactly, -0.0 included). Written as a uniform initializer,
-// which compilers turn into one broadcast (a lane-by-lane loop is not).
-inline Vec vbroadcast(float x) {
-#if TESSEL_VECTOR_BYTES == 32
-  return Vec{x, x, x, x, x, x, x, x};
-#elif TESSEL_VECTOR_BYTES == 16
-  return Vec{x, x, x, x};
-#else
-  return x;
-#endif
-}
-
-// acc + a * b per lane, rounded as madd() rounds.
-inline Vec vmadd(Vec acc, Vec a, Vec b) {
-#if TESSEL_VECTOR_BYTES == 4
-  return madd(acc, a, b);
-#elif defined(__FMA__) && defined(__AVX__) && TESSEL_VECTOR_BYTES == 32
-  return _mm256_fmadd_ps(a, b, acc);
-#elif defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA) && TESSEL_VECTOR_BYTES == 16
-  return vfmaq_f32(acc, a, b);
-#elif !defined(__FMA__) && !defined(__ARM_FEATURE_FMA)
-  return acc + a * b; // madd() does not fuse either
-#else
-  for (int i = 0; i < kLanes; ++i) // a fused target without a known intrinsic
-    acc[i] = madd(acc[i], a[i], b[i]);
-  return acc;
-#endif
-}
-
-// The operations above on `Width` floats: Vec when Width == kLanes, plain
+// Operations on `Width` floats at once: a vector of Width lanes, or plain
 // float when Width == 1, so one kernel source serves vector blocks and scalar
 // remainders (whose values then match lane for lane).
 template <int Width> struct Lanes {
-  static_assert(Width == kLanes, "a lane group is one vector");
-  using Type = Vec;
-  static Type load(const float *p) { return vload(p); }
-  static void store(float *p, Type v) { vstore(p, v); }
-  static Type broadcast(float x) { return vbroadcast(x); }
-  static Type madd(Type acc, Type a, Type b) { return vmadd(acc, a, b); }
+  static_assert(Width >= 4 && Width <= kLanes && (Width & (Width - 1)) == 0,
+                "a lane group is a vector the target has");
+  using Type = typename VectorOf<Width>::Type;
+
+  // Unaligned: activations and weights are float aligned only.
+  static Type load(const float *p) {
+    Type v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return v;
+  }
+  static void store(float *p, Type v) { __builtin_memcpy(p, &v, sizeof v); }
+
+  // Every lane = x (exactly, -0.0 included). Written as a uniform
+  // initializer, which compilers turn into one broadcast (a lane-by-lane loop
+  // is not).
+  static Type broadcast(float x) {
+    if constexpr (Width == 16)
+      return Type{x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x};
+    else if constexpr (Width == 8)
+      return Type{x, x, x, x, x, x, x, x};
+    else
+      return Type{x, x, x, x};
+  }
+
+  // acc + a * b per lane, rounded as tessel::madd() rounds.
+  static Type madd(Type acc, Type a, Type b) {
+#if defined(__FMA__) && defined(__AVX512F__)
+    if constexpr (Width == 16)
+      return _mm512_fmadd_ps(a, b, acc);
+#endif
+#if defined(__FMA__) && defined(__AVX__)
+    if constexpr (Width == 8)
+      return _mm256_fmadd_ps(a, b, acc);
+    if constexpr (Width == 4)
+      return _mm_fmadd_ps(a, b, acc);
+#endif
+#if defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA)
+    if constexpr (Width == 4)
+      return vfmaq_f32(acc, a, b);
+#endif
+#if !defined(__FMA__) && !defined(__ARM_FEATURE_FMA)
+    return acc + a * b; // tessel::madd() does not fuse either
+#else
+    for (int i = 0; i < Width; ++i) // a fused target without a known intrinsic
+      acc[i] = tessel::madd(acc[i], a[i], b[i]);
+    return acc;
+#endif
+  }
 };
 
 template <> struct Lanes<1> {
@@ -93,5 +113,23 @@ template <> struct Lanes<1> {
   static Type broadcast(float x) { return x; }
   static Type madd(Type acc, Type a, Type b) { return tessel::madd(acc, a, b); }
 };
+
+// A channel count known at compile time, handed to channelBlocks' body.
+template <int N> struct ChannelCount { static constexpr int value = N; };
+
+// Covers channels [0, count) in blocks a kernel has instantiated: blocks of
+// `First` channels, then at most one block of each narrower power of two down
+// to 4, then single channels, calling body(ChannelCount<Channels>{}, c) for
+// the block [c, c + Channels). `First` is a power of two >= 4.
+template <int First, typename Body> inline void channelBlocks(int count, Body &&body, int c = 0) {
+  static_assert(First >= 4 && (First & (First - 1)) == 0, "blocks halve down to 4 channels");
+  for (; c + First <= count; c += First) // after the first width: at most once
+    body(ChannelCount<First>{}, c);
+  if constexpr (First > 4)
+    channelBlocks<First / 2>(count, body, c);
+  else
+    for (; c < count; ++c)
+      body(ChannelCount<1>{}, c);
+}
 
 } // namespace tessel
