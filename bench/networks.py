@@ -89,8 +89,8 @@ def main():
     print(f"peak ({vector}): " +
           ", ".join(f"{n} thread(s) {g:.1f} GFLOP/s" for n, g in sorted(peaks.items())),
           file=sys.stderr)
-    for variant, timing in zip(ready, time_round_robin([v.demo for v in ready], args.rounds,
-                                                       args.repeat)):
+    commands = [v.command() for v in ready]
+    for variant, timing in zip(ready, time_round_robin(commands, args.rounds, args.repeat)):
         variant.timing = timing
 
     rows, results = [], []
