@@ -68,7 +68,8 @@ def ort_runtime(args):
     runtime, missing = ort.find_runtime(args.build_dir)
     if runtime:
         return runtime
-    message = f"ONNX Runtime is not set up (missing {missing}); {ort.SETUP} installs it"
+    message = (f"ONNX Runtime is not set up (missing {missing}); "
+               f"{ort.setup_command(args.build_dir)} installs it")
     if args.ort:
         raise SystemExit(message)
     print(f"{message}. Timing tessel only.", file=sys.stderr)

@@ -35,6 +35,13 @@ class Runtime:
         self.node, self.package, self.version, self.python = node, package, version, python
 
 
+def setup_command(build_dir):
+    """The command that installs the runtime where find_runtime(build_dir) looks for it."""
+    if os.path.abspath(build_dir) == os.path.abspath(driver.default_build_dir()):
+        return SETUP
+    return f"{SETUP} {os.path.join(build_dir, 'bench', 'ort')}"
+
+
 def find_runtime(build_dir):
     """(Runtime, None) when everything is installed, else (None, what is missing)."""
     package = os.path.join(build_dir, "bench", "ort", "node_modules", "onnxruntime-node")

@@ -233,6 +233,8 @@ class RuntimeTest(unittest.TestCase):
             runtime, missing = ort.find_runtime(build_dir)
         self.assertIsNone(runtime)
         self.assertIn("onnxruntime-node in " + build_dir, missing)
+        self.assertEqual(ort.setup_command(build_dir),
+                         "bench/ort/setup.sh " + os.path.join(build_dir, "bench", "ort"))
 
     def test_ort_command(self):
         runtime = ort.Runtime("/usr/bin/node", "/x/onnxruntime-node", "1.30.0", "/usr/bin/python3")
