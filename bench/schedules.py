@@ -41,8 +41,8 @@ def main():
                         label=schedule if threads is None else f"{schedule} [{threads}t]")
                 for schedule in args.schedules for threads in thread_counts]
     ready = prepare_all(variants, tessel, work_dir, build_config)
-    for variant, timing in zip(ready, time_round_robin([v.demo for v in ready], args.rounds,
-                                                       args.repeat)):
+    commands = [v.command() for v in ready]
+    for variant, timing in zip(ready, time_round_robin(commands, args.rounds, args.repeat)):
         variant.timing = timing
 
     network_macs = driver.info_macs(tessel, args.network, args.input_size)

@@ -87,8 +87,8 @@ def validate_size(args, tessel, work_dir, build_config, size):
           f"{len(choices)} budgets", file=sys.stderr)
     prepare_all(sweep[1:] + choices, tessel, work_dir, build_config)
     ready = [v for v in sweep + choices if v.ready]
-    for variant, timing in zip(ready, time_round_robin([v.demo for v in ready], args.rounds,
-                                                       args.repeat)):
+    commands = [v.command() for v in ready]
+    for variant, timing in zip(ready, time_round_robin(commands, args.rounds, args.repeat)):
         variant.timing = timing
 
     print(f"\n== yolov2-16 at {size}: `layers` arena {layers.declared_arena} bytes, "

@@ -4,6 +4,7 @@
 #
 #   scripts/install-deps.sh           compiler, runtime and test dependencies
 #   scripts/install-deps.sh --cross   also cross compilers and qemu-user for target tests
+#   scripts/install-deps.sh --only PACKAGE...   just these (bench/ort/setup.sh uses it)
 set -euo pipefail
 
 # Build and test dependencies (cmake/TesselDependencies.cmake finds them).
@@ -31,18 +32,25 @@ CROSS_PACKAGES=(
 )
 
 usage() {
-  echo "usage: $0 [--cross]"
+  echo "usage: $0 [--cross | --only PACKAGE...]"
   echo "  Installs the missing Debian packages tessel needs; --cross adds cross compilers and qemu-user."
+  echo "  --only installs the packages named instead."
 }
 
 want=("${BASE_PACKAGES[@]}")
-for arg in "$@"; do
-  case "$arg" in
-    --cross) want+=("${CROSS_PACKAGES[@]}") ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "install-deps: unknown argument '$arg'" >&2; usage >&2; exit 2 ;;
-  esac
-done
+if [[ "${1:-}" == --only ]]; then
+  shift
+  want=("$@")
+  if [[ ${#want[@]} -eq 0 ]]; then usage >&2; exit 2; fi
+else
+  for arg in "$@"; do
+    case "$arg" in
+      --cross) want+=("${CROSS_PACKAGES[@]}") ;;
+      -h|--help) usage; exit 0 ;;
+      *) echo "install-deps: unknown argument '$arg'" >&2; usage >&2; exit 2 ;;
+    esac
+  done
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   echo "install-deps: dpkg-query/apt-get not found; this script supports Debian 12 only." >&2

@@ -12,4 +12,11 @@ threads). Every variant goes through the same steps, each in its own module:
   stats.py      median, Spearman rank correlation
   output.py     text tables and JSON files
   cli.py        command line options the harnesses share
+
+and for running ONNX Runtime beside them (networks.py):
+
+  ort.py                  find the setup, export a network, a timed ONNX Runtime variant
+  onnx_graph.py           a network (`tessel info --json`) as an ONNX graph, in plain Python
+  deterministic_input.py  the input a demo makes from --seed
+  float_files.py          raw float32 files; how far two outputs lie apart
 """

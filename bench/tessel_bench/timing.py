@@ -1,5 +1,8 @@
-"""Runs demo programs and measures them: latency from the demo's own timer, peak RSS from the
-kernel's accounting of the child process (os.wait4)."""
+"""Runs timed programs and measures them: latency from the program's own timer, peak RSS from
+the kernel's accounting of the child process (os.wait4).
+
+A timed program is a command line that accepts `--repeat K`, runs its work K times and prints
+"median X ms": a generated demo (Variant.command) or the ONNX Runtime runner (ort.OrtVariant)."""
 
 import os
 import re
@@ -16,9 +19,9 @@ class RunResult:
         self.median_ms, self.max_rss_kib, self.error = median_ms, max_rss_kib, error
 
 
-def run_demo(demo, repeat, seed=1):
-    """One `demo --repeat K`: the median of its K runs in ms and the child's peak RSS in KiB."""
-    proc = subprocess.Popen([demo, "--repeat", str(repeat), "--seed", str(seed)],
+def run_timed(command, repeat):
+    """One `COMMAND --repeat K`: the median of its K runs in ms and the child's peak RSS in KiB."""
+    proc = subprocess.Popen([*command, "--repeat", str(repeat)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = proc.stdout.read()
     proc.stdout.close()
@@ -51,14 +54,24 @@ class Timing:
         self.max_rss_kib = max(self.max_rss_kib or 0, result.max_rss_kib)
 
 
-def time_round_robin(demos, rounds, repeat, log=sys.stderr):
-    """Runs every demo once per round, in turns, so that machine noise (other processes, clock
-    changes) hits all of them alike. Returns one Timing per demo; a demo that fails once is
-    not run again."""
-    timings = [Timing() for _ in demos]
+def timing_json(timing):
+    """A Timing's numbers for a JSON result (None: never run)."""
+    return {
+        "run_error": timing.error if timing else None,
+        "median_ms": timing.median_ms if timing else None,
+        "times_ms": timing.times_ms if timing else [],
+        "peak_rss_kib": timing.max_rss_kib if timing else None,
+    }
+
+
+def time_round_robin(commands, rounds, repeat, log=sys.stderr):
+    """Runs every command once per round, in turns, so that machine noise (other processes,
+    clock changes) hits all of them alike. Returns one Timing per command; a command that fails
+    once is not run again."""
+    timings = [Timing() for _ in commands]
     for round_index in range(rounds):
         print(f"round {round_index + 1}/{rounds}", file=log, flush=True)
-        for demo, timing in zip(demos, timings):
+        for command, timing in zip(commands, timings):
             if timing.error is None:
-                timing.add(run_demo(demo, repeat))
+                timing.add(run_timed(command, repeat))
     return timings

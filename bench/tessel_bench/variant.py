@@ -8,6 +8,9 @@ from . import driver
 from .build import build_generated
 from .driver import BenchError
 from .generated import declared_arena_bytes, read_report
+from .timing import timing_json
+
+INPUT_SEED = 1  # the demos' --seed: every harness times the same deterministic input
 
 
 class Variant:
@@ -64,6 +67,12 @@ class Variant:
             self.build_error = str(error)
             print(f"  build failed: {error}", file=log, flush=True)
 
+    def command(self, output=None):
+        """The demo's command line (time_round_robin adds --repeat): it runs on the input that
+        --seed INPUT_SEED makes and, with `output`, writes its output there."""
+        command = [self.demo, "--seed", str(INPUT_SEED)]
+        return command + ["--output", output] if output else command
+
     @property
     def chosen_schedule(self):
         """The schedule that ran: the report's (the search may choose) or the one asked for."""
@@ -78,7 +87,6 @@ class Variant:
         return driver.info_macs(tessel, self.network, self.input_size, self.chosen_schedule)
 
     def to_json(self):
-        timing = self.timing
         return {
             "network": self.network_name,
             "input_size": self.input_size,
@@ -88,13 +96,10 @@ class Variant:
             "threads": self.threads,
             "compile_error": self.compile_error,
             "build_error": self.build_error,
-            "run_error": timing.error if timing else None,
             "declared_arena_bytes": self.declared_arena,
             "predicted_arena_bytes": self.report.arena_bytes if self.report else None,
             "predicted_ms": self.report.predicted_ms if self.report else None,
-            "median_ms": timing.median_ms if timing else None,
-            "times_ms": timing.times_ms if timing else [],
-            "peak_rss_kib": timing.max_rss_kib if timing else None,
+            **timing_json(self.timing),
         }
 
 

@@ -11,7 +11,7 @@ sys.dont_write_bytecode = True
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, BENCH)
 
-from tessel_bench import driver, generated, stats  # noqa: E402
+from tessel_bench import driver, generated, stats, timing  # noqa: E402
 import search_validation  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -61,6 +61,17 @@ class StatsTest(unittest.TestCase):
     def test_median(self):
         self.assertEqual(stats.median([3, 1, 2]), 2)
         self.assertEqual(stats.median([4, 1, 3, 2]), 2.5)
+
+
+class TimingTest(unittest.TestCase):
+    def test_any_command_printing_a_median(self):
+        # --repeat 3 is appended; this stand-in program ignores it.
+        result = timing.run_timed([sys.executable, "-c", "print('x: median 2.50 ms')"], 3)
+        self.assertEqual((result.median_ms, result.error), (2.5, None))
+        failed = timing.run_timed([sys.executable, "-c", "raise SystemExit(4)"], 3)
+        self.assertIn("exit 4", failed.error)
+        self.assertEqual(timing.timing_json(None), {"run_error": None, "median_ms": None,
+                                                    "times_ms": [], "peak_rss_kib": None})
 
 
 class InfoParsingTest(unittest.TestCase):

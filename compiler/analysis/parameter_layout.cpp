@@ -11,7 +11,7 @@ std::vector<ParameterTensor> parameterTensors(const Network &network, int index)
 int64_t layerParameterCount(const Network &network, int index) {
   int64_t count = 0;
   for (const ParameterTensor &tensor : parameterTensors(network, index))
-    count += tensor.elements;
+    count += tensor.elements();
   return count;
 }
 

@@ -1,20 +1,54 @@
 // `tessel info NET.yaml`: what the network costs and the memory it plans.
+// `--json` describes the network as loaded instead, and `--write-weights`
+// saves its parameters as a weights file: together they hand the network to
+// another tool (bench/ rebuilds it in ONNX Runtime this way).
 #include "driver/layer_table.h"
+#include "driver/network_json.h"
 #include "driver/network_loading.h"
 #include "driver/options.h"
+#include "frontend/weight_file.h"
+#include "normalize/normalize.h"
+#include "reference/tensor_file.h"
 
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
+
+namespace cl = llvm::cl;
 
 namespace tessel::driver {
 
+static cl::opt<bool> Json("json",
+                          cl::desc("Print the network as loaded as JSON (layers with shapes, "
+                                   "resolved attributes and parameter offsets) instead of the "
+                                   "table"),
+                          cl::sub(infoCommand()));
+static cl::opt<std::string>
+    WriteWeights("write-weights", cl::value_desc("file"),
+                 cl::desc("Also save the network's parameters as a weights file (raw float32 "
+                          "in the order docs/network-format.md gives)"),
+                 cl::sub(infoCommand()));
+
 int runInfoCommand() {
-  llvm::Expected<Network> net = loadNormalizedNetwork();
+  if (Json && ScheduleOption.getNumOccurrences() > 0)
+    return reportError(llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                               "--json describes the network, not a schedule: "
+                                               "leave out --schedule"),
+                       kExitUsage);
+  llvm::Expected<Network> net = loadCommandLineNetwork();
   if (!net)
     return reportError(net.takeError(), kExitInvalidInput);
-  llvm::Expected<ExecutionPlan> plan = planCommandLineSchedule(*net);
+  if (!WriteWeights.empty())
+    if (llvm::Error error = writeFloatFile(WriteWeights, weightFileValues(*net)))
+      return reportError(std::move(error), kExitIoError);
+  if (Json) {
+    llvm::outs() << llvm::formatv("{0:2}", networkJson(*net)) << "\n";
+    return kExitOk;
+  }
+  const Network normalized = normalize(*net);
+  llvm::Expected<ExecutionPlan> plan = planCommandLineSchedule(normalized);
   if (!plan)
     return reportError(plan.takeError(), kExitUsage);
-  llvm::outs() << formatLayerTable(*net, *plan);
+  llvm::outs() << formatLayerTable(normalized, *plan);
   return kExitOk;
 }
 

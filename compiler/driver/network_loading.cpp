@@ -21,14 +21,6 @@ llvm::Expected<Network> loadCommandLineNetwork() {
   return loadNetworkWithWarnings(NetworkPath, commandLineLoadOptions(*inputSize), printWarning);
 }
 
-llvm::Expected<Network> loadNormalizedNetwork() {
-  auto inputSize = parsedInputSize();
-  if (!inputSize)
-    return inputSize.takeError();
-  return tessel::loadNormalizedNetwork(NetworkPath, commandLineLoadOptions(*inputSize),
-                                       printWarning);
-}
-
 llvm::Expected<ExecutionPlan> planCommandLineSchedule(const Network &normalized,
                                                       const LoweringOptions &options) {
   return planScheduleText(ScheduleOption, normalized, options);

@@ -1,6 +1,5 @@
-// Loads the network named on the command line (honouring --input-size),
-// normalizes it and lowers the schedule asked for, for the subcommands that
-// generate or describe code.
+// Loads the network named on the command line (honouring --input-size) and
+// lowers the schedule asked for, for the subcommands that run or describe it.
 #pragma once
 
 #include "ir/network.h"
@@ -11,7 +10,6 @@
 namespace tessel::driver {
 
 llvm::Expected<Network> loadCommandLineNetwork();
-llvm::Expected<Network> loadNormalizedNetwork();
 
 // The schedule given with --schedule (every layer in `layers` by default),
 // lowered to an execution plan for `normalized`.

@@ -1,5 +1,6 @@
 #include "frontend/weight_file.h"
 
+#include "analysis/parameter_layout.h"
 #include "frontend/weight_tensors.h"
 #include "support/bounded_file.h"
 #include "support/diagnostic.h"
@@ -38,6 +39,18 @@ llvm::Error readWeightFile(Network &network, const std::string &path, const Sour
                            }
                          });
   return llvm::Error::success();
+}
+
+std::vector<float> weightFileValues(const Network &network) {
+  std::vector<float> values;
+  values.reserve(size_t(networkParameterCount(network)));
+  for (int index = 0; index < int(network.layers.size()); ++index)
+    for (const ParameterTensor &tensor : parameterTensors(network, index)) {
+      const std::vector<float> &stored =
+          parameterStorage(network.layers[size_t(index)].weights, tensor.role);
+      values.insert(values.end(), stored.begin(), stored.end());
+    }
+  return values;
 }
 
 std::vector<std::string> nonFiniteWeightWarnings(const Network &network) {

@@ -9,7 +9,7 @@ void forEachParameterTensor(Network &network, ParameterTensorVisitor visit) {
     const std::vector<ParameterTensor> tensors = parameterTensors(network, layerIndex);
     for (int tensorIndex = 0; tensorIndex < int(tensors.size()); ++tensorIndex) {
       std::vector<float> &values = parameterStorage(weights, tensors[tensorIndex].role);
-      values.assign(size_t(tensors[tensorIndex].elements), 0.0f);
+      values.assign(size_t(tensors[tensorIndex].elements()), 0.0f);
       visit(layerIndex, tensorIndex, tensors[tensorIndex], values);
     }
   }

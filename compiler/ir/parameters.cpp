@@ -2,6 +2,13 @@
 
 namespace tessel {
 
+int64_t ParameterTensor::elements() const {
+  int64_t count = 1;
+  for (int64_t dim : dims)
+    count *= dim;
+  return count;
+}
+
 std::vector<float> &parameterStorage(LayerWeights &weights, ParameterRole role) {
   switch (role) {
   case ParameterRole::Weight: return weights.weight;
@@ -12,6 +19,10 @@ std::vector<float> &parameterStorage(LayerWeights &weights, ParameterRole role) 
   case ParameterRole::Variance: return weights.variance;
   }
   return weights.weight;
+}
+
+const std::vector<float> &parameterStorage(const LayerWeights &weights, ParameterRole role) {
+  return parameterStorage(const_cast<LayerWeights &>(weights), role);
 }
 
 const char *parameterRoleName(ParameterRole role) {

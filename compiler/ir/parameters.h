@@ -14,14 +14,19 @@ enum class ParameterRole { Weight, Bias, Gamma, Beta, Mean, Variance };
 
 struct ParameterTensor {
   ParameterRole role;
-  int64_t elements = 0;
+  // Its dimensions, row-major as a weights file stores it
+  // (docs/network-format.md, "Weights file").
+  std::vector<int64_t> dims;
   // Inputs each output of a weight tensor reads (conv: in/groups * kh * kw,
   // fc: input features); 0 for the other roles.
   int64_t fanIn = 0;
+
+  int64_t elements() const;
 };
 
 // The member of LayerWeights that holds a tensor of `role`.
 std::vector<float> &parameterStorage(LayerWeights &weights, ParameterRole role);
+const std::vector<float> &parameterStorage(const LayerWeights &weights, ParameterRole role);
 
 const char *parameterRoleName(ParameterRole role); // "weight", "bias", "gamma", ...
 

@@ -18,7 +18,7 @@ std::vector<ParameterTensor> parameters(const OpSite &site) {
   std::vector<ParameterTensor> tensors;
   for (ParameterRole role :
        {ParameterRole::Gamma, ParameterRole::Beta, ParameterRole::Mean, ParameterRole::Variance})
-    tensors.push_back({role, site.input().c, 0});
+    tensors.push_back({role, {site.input().c}, 0});
   return tensors;
 }
 

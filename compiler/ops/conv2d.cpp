@@ -108,10 +108,13 @@ int64_t fanIn(const OpSite &site) {
 
 std::vector<ParameterTensor> parameters(const OpSite &site) {
   const ConvAttrs &conv = site.layer().conv();
+  const KernelWindow &window = conv.window;
   std::vector<ParameterTensor> tensors{
-      {ParameterRole::Weight, conv.outChannels * fanIn(site), fanIn(site)}};
+      {ParameterRole::Weight,
+       {conv.outChannels, site.input().c / groupsOf(conv), window.kernelH, window.kernelW},
+       fanIn(site)}};
   if (conv.bias)
-    tensors.push_back({ParameterRole::Bias, conv.outChannels, 0});
+    tensors.push_back({ParameterRole::Bias, {conv.outChannels}, 0});
   return tensors;
 }
 

@@ -32,9 +32,9 @@ llvm::Expected<Shape> inferShape(ShapeSite &site) {
 std::vector<ParameterTensor> parameters(const OpSite &site) {
   const FullyConnectedAttrs &fc = site.layer().fc();
   const int64_t fanIn = site.input().elements();
-  std::vector<ParameterTensor> tensors{{ParameterRole::Weight, fc.outFeatures * fanIn, fanIn}};
+  std::vector<ParameterTensor> tensors{{ParameterRole::Weight, {fc.outFeatures, fanIn}, fanIn}};
   if (fc.bias)
-    tensors.push_back({ParameterRole::Bias, fc.outFeatures, 0});
+    tensors.push_back({ParameterRole::Bias, {fc.outFeatures}, 0});
   return tensors;
 }
 

@@ -135,6 +135,39 @@ TEST_CASE("info prints the planned arena, equal to what compile declares") {
   CHECK(header.output.find("_ARENA_BYTES " + arenaBytes + "u") != std::string::npos);
 }
 
+TEST_CASE(
+    "info --write-weights saves what a weights file gives back; --json describes the layers") {
+  const std::string work = e2e::freshWorkDir("cli-info-weights");
+  const std::string network = e2e::networkPath("tiny-standalone.yaml");
+  e2e::CommandResult json = tessel("info --json " + e2e::quote(network) + " --write-weights " +
+                                   e2e::quote(work + "/net.weights"));
+  INFO(json.output);
+  REQUIRE(json.exitCode == 0);
+  CHECK(json.output.find("\"name\": \"conv0.bn\"") != std::string::npos);
+  CHECK(json.output.find("arena:") == std::string::npos); // JSON only, no table
+
+  // The same network reading the written file computes the same output.
+  std::string description = e2e::readText(network);
+  const std::string randomWeights = "{random: 104}";
+  REQUIRE(description.find(randomWeights) != std::string::npos);
+  description.replace(description.find(randomWeights), randomWeights.size(), "{file: net.weights}");
+  {
+    std::FILE *file = std::fopen((work + "/net.yaml").c_str(), "w");
+    REQUIRE(file != nullptr);
+    std::fputs(description.c_str(), file);
+    std::fclose(file);
+  }
+  REQUIRE(
+      tessel("run " + e2e::quote(network) + " --output " + e2e::quote(work + "/a.bin")).exitCode ==
+      0);
+  REQUIRE(
+      tessel("run " + e2e::quote(work + "/net.yaml") + " --output " + e2e::quote(work + "/b.bin"))
+          .exitCode == 0);
+  CHECK(e2e::readText(work + "/a.bin") == e2e::readText(work + "/b.bin"));
+
+  CHECK(tessel("info --json --schedule '' " + e2e::quote(network)).exitCode == 2);
+}
+
 TEST_CASE("run rejects an input file of the wrong size and writes nothing") {
   const std::string work = e2e::freshWorkDir("cli-run");
   {

@@ -4,6 +4,7 @@
 
 #include "frontend/load_network.h"
 #include "frontend/random_weights.h"
+#include "frontend/weight_file.h"
 
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
@@ -14,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -40,22 +42,26 @@ float valueAt(int i) {
   return float(i) * 0.25f - 10.0f;
 }
 
-std::string weightBytes(int count) {
-  std::string bytes(size_t(count) * 4, '\0');
-  for (int i = 0; i < count; ++i) {
-    const float value = valueAt(i);
-    uint32_t bits;
-    std::memcpy(&bits, &value, sizeof bits);
-    llvm::support::endian::write32le(&bytes[size_t(i) * 4], bits);
-  }
-  return bytes;
-}
-
 std::vector<float> valuesFrom(int first, int count) {
   std::vector<float> values;
   for (int i = first; i < first + count; ++i)
     values.push_back(valueAt(i));
   return values;
+}
+
+// As a weights file stores them: little-endian float32.
+std::string fileBytes(const std::vector<float> &values) {
+  std::string bytes(values.size() * 4, '\0');
+  for (size_t i = 0; i < values.size(); ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, &values[i], sizeof bits);
+    llvm::support::endian::write32le(&bytes[i * 4], bits);
+  }
+  return bytes;
+}
+
+std::string weightBytes(int count) {
+  return fileBytes(valuesFrom(0, count));
 }
 
 std::string loadError(const std::string &path, const LoadOptions &options = {}) {
@@ -114,6 +120,33 @@ TEST_CASE("a weights file fills every tensor in file order") {
   CHECK(c2.bias == valuesFrom(72, 2));
   CHECK(fc.weight == valuesFrom(74, 128));
   CHECK(fc.bias == valuesFrom(202, 4));
+}
+
+TEST_CASE("weightFileValues gives back the weights file, in file order") {
+  TempDir dir("tessel-frontend-test");
+  const std::string path = dir.write("net.yaml", kWeightedNetwork);
+  dir.write("net.weights", weightBytes(kWeightedParameters));
+  llvm::Expected<Network> loaded = loadNetwork(path, {});
+  REQUIRE(loaded);
+  CHECK(weightFileValues(*loaded) == valuesFrom(0, kWeightedParameters));
+}
+
+TEST_CASE("random weights written as a weights file load back bit for bit") {
+  const Network random = loadTinyExample();
+  const std::vector<float> values = weightFileValues(random);
+  REQUIRE(int64_t(values.size()) == random.parameterCount());
+  TempDir dir("tessel-frontend-test");
+  std::ifstream source(std::string(TESSEL_TEST_DATA_DIR) + "/good/tiny-example.yaml");
+  std::string description((std::istreambuf_iterator<char>(source)),
+                          std::istreambuf_iterator<char>());
+  const std::string randomWeights = "{random: 7}";
+  const size_t at = description.find(randomWeights);
+  REQUIRE(at != std::string::npos);
+  description.replace(at, randomWeights.size(), "{file: net.weights}");
+  dir.write("net.weights", fileBytes(values));
+  llvm::Expected<Network> reloaded = loadNetwork(dir.write("net.yaml", description), {});
+  REQUIRE(reloaded);
+  CHECK(sameBits(random, *reloaded));
 }
 
 TEST_CASE("a weights file of the wrong size names both sizes") {
