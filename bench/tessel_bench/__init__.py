@@ -19,4 +19,10 @@ and for running ONNX Runtime beside them (networks.py):
   onnx_graph.py           a network (`tessel info --json`) as an ONNX graph, in plain Python
   deterministic_input.py  the input a demo makes from --seed
   float_files.py          raw float32 files; how far two outputs lie apart
+
+bench/mca.py, which times no program, uses three more:
+
+  kernel_unit.py  one kernel call of generated code cut out into a translation unit
+  asm_loops.py    the innermost loop with the most multiply-adds in AArch64 / ARMv7 assembly
+  llvm_mca.py     llvm-mca on a loop body; a scheduling model's multiply-adds per cycle
 """

@@ -11,7 +11,7 @@ sys.dont_write_bytecode = True
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, BENCH)
 
-from tessel_bench import driver, generated, stats, timing  # noqa: E402
+from tessel_bench import asm_loops, driver, generated, kernel_unit, stats, timing  # noqa: E402
 import search_validation  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -147,6 +147,91 @@ class SweepTest(unittest.TestCase):
         self.assertEqual(len(first), 40)
         self.assertTrue(set(first) <= set(schedules))
         self.assertEqual(search_validation.sample_schedules(schedules, 0, 1), schedules)
+
+
+# Two loops in GCC's AArch64 style: an outer one and, inside it, the multiply-add loop.
+ASM_AARCH64 = """\
+f:
+\tmov\tw3, 0
+.L2:
+\tmov\tx4, x0
+.L3:
+\tldr\tq1, [x1], 16       // weights
+\tld1r\t{v2.4s}, [x4]
+\tfmla\tv0.4s, v1.4s, v2.4s
+\tfmla\tv3.4s, v1.4s, v2.4s
+\tstr\tq3, [sp, 16]
+\tsubs\tw5, w5, #1
+\tbne\t.L3
+\tadd\tw3, w3, 1
+\tfmla\tv4.4s, v1.4s, v2.4s
+\tcmp\tw3, w6
+\tb.lt\t.L2
+\tret
+"""
+
+# Clang's ARMv7 style, labels with comments.
+ASM_ARMV7 = """\
+.LBB0_4:                                @ =>This Inner Loop Header: Depth=1
+\tvld1.32\t{d16, d17}, [r1]!
+\tvfma.f32\tq0, q8, q9
+\tsubs\tr2, r2, #1
+\tbne\t.LBB0_4
+"""
+
+GENERATED = """\
+namespace {
+
+// conv5
+constexpr tessel::Conv2dParams kLayer6 = [] {
+  tessel::Conv2dParams p{};
+  p.inChannels = 128; p.outChannels = 64; p.kernelH = 1; p.kernelW = 1; p.strideH = 1;
+  p.strideW = 1; p.dilationH = 1; p.dilationW = 1; p.groups = 1; p.padTop = 0; p.padLeft = 0;
+  p.alpha = 0.1f;
+  return p;
+}();
+
+void run() {
+  tessel::conv2d<tessel::Act::Leaky>(kLayer6, w + 10, w + 20,
+    tessel::ConstMapView{t5, 128, 8, 8, 0, 0, 8, 8},
+    tessel::MapView{t6, 64, 8, 8, 0, 0, 8, 8},
+    tessel::Region{0, 8, 0, 8});
+}
+"""
+
+
+class AsmLoopsTest(unittest.TestCase):
+    def test_innermost_multiply_add_loop(self):
+        loop = asm_loops.hot_loop(ASM_AARCH64)
+        self.assertEqual(len(loop.instructions), 7)
+        self.assertEqual((loop.fmas, loop.loads, loop.stores), (2, 2, 1))
+        self.assertTrue(loop.mca_input().startswith(".Lmca_loop:\n"))
+        self.assertIn("bne\t.Lmca_loop", loop.mca_input())
+
+    def test_armv7_at_comments(self):
+        loop = asm_loops.hot_loop(ASM_ARMV7)
+        self.assertEqual((loop.fmas, loop.loads, len(loop.instructions)), (1, 1, 4))
+
+    def test_no_loop(self):
+        self.assertIsNone(asm_loops.hot_loop("f:\n\tfmla\tv0.4s, v1.4s, v2.4s\n\tret\n"))
+
+
+class KernelUnitTest(unittest.TestCase):
+    def test_call_and_geometry(self):
+        calls = kernel_unit.kernel_calls(GENERATED)
+        self.assertEqual(len(calls), 1)
+        call = calls[0]
+        self.assertEqual((call.kernel, call.field("inChannels"), call.field("kernelH")),
+                         ("conv2d", 128, 1))
+        self.assertIs(kernel_unit.first_call(calls, "conv1x1"), call)
+        self.assertIsNone(kernel_unit.first_call(calls, "conv3x3"))
+
+    def test_unit_reads_its_arguments(self):
+        unit = kernel_unit.kernel_calls(GENERATED)[0].unit_source()
+        self.assertIn("constexpr tessel::Conv2dParams kLayer6", unit)
+        self.assertIn("tessel::ConstMapView{in, 128", unit)
+        self.assertIn("tessel::MapView{out, 64", unit)
+        self.assertNotIn("t5", unit)
 
 
 if __name__ == "__main__":
