@@ -22,7 +22,7 @@ cmake --build "$build" -j"$jobs" --target tessel
 echo "== tessel compile $name --budget $budget"
 "$build/tessel" compile "$network" -o "$work/generated" --budget "$budget"
 
-echo "== building the generated code"
+echo "== building the generated code (for this machine's CPU: -march=native; -DTESSEL_NATIVE=OFF for any x86-64)"
 cmake -S "$work/generated" -B "$work/generated-build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$work/generated-build" -j"$jobs" >/dev/null
 

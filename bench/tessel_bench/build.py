@@ -40,8 +40,11 @@ def build_generated(generated_dir, build_dir, config):
     except (OSError, ValueError):
         shutil.rmtree(build_dir, ignore_errors=True)
     if not os.path.exists(os.path.join(build_dir, "CMakeCache.txt")):
+        # The generated CMakeLists.txt builds host code for this machine's CPU unless told not
+        # to: the flags here decide, so that --no-native measures the baseline build.
         command = ["cmake", "-S", generated_dir, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release",
-                   f"-DCMAKE_CXX_FLAGS={config.cxx_flags}"]
+                   f"-DCMAKE_CXX_FLAGS={config.cxx_flags}",
+                   f"-DTESSEL_NATIVE={'ON' if config.native else 'OFF'}"]
         if config.cxx:
             command.append(f"-DCMAKE_CXX_COMPILER={config.cxx}")
         run_checked(command, f"configuring {generated_dir}")

@@ -200,6 +200,7 @@ TemplateValues templateValues(const Network &net, const ExecutionPlan &plan,
       {"threads", std::to_string(plan.threads)},
       {"threads_include", plan.threads > 1 ? "#include \"tessel/thread_pool.h\"\n" : ""},
       {"threads_link", threadsLink(c, plan.threads)},
+      {"build_flags", buildFlagsCMake(options.buildFlags, c)},
   };
 }
 
@@ -235,7 +236,7 @@ llvm::Error addTemplatedFiles(const TemplateValues &values, const std::string &c
       {"CMakeLists.txt",
        "CMakeLists.txt.in",
        {"version", "source", "c_name", "source_file", "weights_asm_file", "weights_file",
-        "threads_link"}},
+        "threads_link", "build_flags"}},
       {"demo.cpp", "demo.cpp.in", {"version", "source", "c_name", "header_file", "macro"}},
   };
   for (const Output &output : outputs) {

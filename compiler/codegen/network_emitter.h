@@ -4,6 +4,7 @@
 // its own, on any machine, for any target.
 #pragma once
 
+#include "codegen/build_flags.h"
 #include "codegen/file_writer.h"
 #include "ir/network.h"
 #include "schedule/execution_plan.h"
@@ -16,6 +17,7 @@ struct CodegenOptions {
   std::string sourceName; // the description's file name, quoted in comments
   std::string version;    // tessel's version, quoted in comments
   std::string symbolName; // prefix of generated symbols; default: from the network's name
+  BuildFlags buildFlags;  // the CPU CMakeLists.txt builds for; none by default
 };
 
 struct GeneratedNetwork {

@@ -1,5 +1,6 @@
 #include "pipeline/calibrate.h"
 
+#include "pipeline/board_build_flags.h"
 #include "pipeline/pipeline_error.h"
 #include "pipeline/timing_program.h"
 #include "search/latency_model.h"
@@ -85,10 +86,13 @@ llvm::Expected<TimingSettings> timingSettings(const TargetProfile &target,
   return settings;
 }
 
-// Generates the probes and the timing program into `work`.
-llvm::Expected<std::vector<ProbeVariant>> writeTimingProject(const std::string &work, bool quick) {
+// Generates the probes and the timing program into `work`, the probes built
+// for `target`'s CPU as the code `tessel compile` generates for it.
+llvm::Expected<std::vector<ProbeVariant>> writeTimingProject(const std::string &work, bool quick,
+                                                             const TargetProfile &target) {
   std::vector<GeneratedFile> files;
-  llvm::Expected<std::vector<ProbeVariant>> variants = generateProbes(work, quick, files);
+  llvm::Expected<std::vector<ProbeVariant>> variants =
+      generateProbes(work, quick, buildFlagsFor(target), files);
   if (!variants)
     return failureOf(FailureKind::Impossible, variants.takeError());
   if (llvm::Error error = addTimingProgram(*variants, files))
@@ -153,7 +157,8 @@ llvm::Expected<Calibration> calibrateIn(const std::string &work, const Calibrate
   llvm::Expected<TimingSettings> settings = timingSettings(target, options);
   if (!settings)
     return settings.takeError();
-  llvm::Expected<std::vector<ProbeVariant>> variants = writeTimingProject(work, options.quick);
+  llvm::Expected<std::vector<ProbeVariant>> variants =
+      writeTimingProject(work, options.quick, target);
   if (!variants)
     return variants.takeError();
 

@@ -4,6 +4,7 @@
 #include "codegen/identifiers.h"
 #include "codegen/network_emitter.h"
 #include "codegen/output_folder.h"
+#include "pipeline/board_build_flags.h"
 #include "pipeline/pipeline_error.h"
 #include "plan/arena_planner.h"
 #include "support/limits.h"
@@ -208,6 +209,7 @@ llvm::Expected<CompileResult> compileNetwork(const CompileOptions &options) {
   codegen.sourceName = llvm::sys::path::filename(options.networkPath).str();
   codegen.version = TESSEL_VERSION;
   codegen.symbolName = options.symbolName;
+  codegen.buildFlags = buildFlagsFor(request->target);
   // Before the search, so a name that cannot be used fails fast.
   if (llvm::Expected<std::string> symbol = generatedSymbolName(*net, codegen); !symbol)
     return failureOf(FailureKind::InvalidInput, symbol.takeError());

@@ -78,6 +78,7 @@ PlanFeatures sumFeatures(const Network &net, const ExecutionPlan &plan) {
 } // namespace
 
 llvm::Expected<std::vector<ProbeVariant>> generateProbes(const std::string &work, bool quick,
+                                                         const BuildFlags &flags,
                                                          std::vector<GeneratedFile> &files) {
   const std::string descriptions = work + "/descriptions";
   if (std::error_code error = llvm::sys::fs::create_directories(descriptions))
@@ -103,6 +104,7 @@ llvm::Expected<std::vector<ProbeVariant>> generateProbes(const std::string &work
       options.sourceName = probe.name + ".yaml";
       options.version = TESSEL_VERSION;
       options.symbolName = probe.name + "_" + scheduleLabel(text);
+      options.buildFlags = flags;
       llvm::Expected<GeneratedNetwork> generated = emitNetwork(net, std::move(*plan), options);
       if (!generated)
         return generated.takeError();

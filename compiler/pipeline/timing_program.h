@@ -4,6 +4,7 @@
 // and that program's run, which prints each probe's time.
 #pragma once
 
+#include "codegen/build_flags.h"
 #include "codegen/file_writer.h"
 #include "ir/network.h"
 #include "schedule/execution_plan.h"
@@ -36,8 +37,10 @@ struct TimingSettings {
 };
 
 // Generates every probe under every schedule into `files` (one folder per
-// variant under probes/); the descriptions go to <work>/descriptions.
+// variant under probes/), each built with `flags` as `tessel compile` would
+// build it; the descriptions go to <work>/descriptions.
 llvm::Expected<std::vector<ProbeVariant>> generateProbes(const std::string &work, bool quick,
+                                                         const BuildFlags &flags,
                                                          std::vector<GeneratedFile> &files);
 
 // The timing program (codegen_templates/calibrate_main.cpp.in) and the

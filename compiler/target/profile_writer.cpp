@@ -53,6 +53,8 @@ std::string formatCalibratedProfile(const TargetProfile &profile, const ProfileS
   text += fmt::format("triple: {}\n", spelling.triple);
   if (!profile.cpu.empty())
     text += fmt::format("cpu: {}\n", profile.cpu);
+  if (!profile.fpu.empty())
+    text += fmt::format("fpu: {}\n", profile.fpu);
   text += fmt::format("cores: {}\n", spelling.cores);
   if (spelling.threads)
     text += fmt::format("threads: {}\n", *spelling.threads);

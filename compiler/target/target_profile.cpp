@@ -131,8 +131,9 @@ TargetProfile parseRoot(const std::string &text, const std::string &fileName) {
   if (root.IsNull())
     context.fail(SourceLoc{fileName, 1, 1}, "the target profile is empty");
   AttributeMap top(root, context, "a target profile");
-  top.allowOnly({"description", "triple", "cpu", "cores", "threads", "vector_bits", "fp32_fma",
-                 "budget_counts", "default_budget", "gflops_per_core", "latency", "toolchain"},
+  top.allowOnly({"description", "triple", "cpu", "fpu", "cores", "threads", "vector_bits",
+                 "fp32_fma", "budget_counts", "default_budget", "gflops_per_core", "latency",
+                 "toolchain"},
                 "a target profile");
 
   TargetProfile profile;
@@ -141,6 +142,8 @@ TargetProfile parseRoot(const std::string &text, const std::string &fileName) {
   profile.triple = readTriple(top.require("triple"), context);
   if (std::optional<YAML::Node> cpu = top.find("cpu"))
     profile.cpu = readString(*cpu, context, "cpu");
+  if (std::optional<YAML::Node> fpu = top.find("fpu"))
+    profile.fpu = readString(*fpu, context, "fpu");
   profile.cores = readCores(top.require("cores"), context);
   profile.threads = hasThreads(profile) ? std::min(profile.cores, kMaxThreads) : 1;
   if (std::optional<YAML::Node> threads = top.find("threads")) {

@@ -5,6 +5,7 @@
 //   description: Raspberry Pi 4 Model B, 64-bit Raspberry Pi OS
 //   triple: aarch64-unknown-linux-gnu
 //   cpu: cortex-a72
+//   fpu: neon-fp-armv8    (optional; 32-bit Arm only)
 //   cores: 4
 //   threads: 4            (optional; default: cores, or 1 without an OS)
 //   vector_bits: 128
@@ -53,6 +54,7 @@ struct TargetProfile {
   std::string description;
   llvm::Triple triple; // normalized; `native` in the file means the machine running tessel
   std::string cpu;     // the -mcpu name, "" when unspecified (host)
+  std::string fpu;     // the -mfpu name (32-bit Arm), "" for the compiler's default
   int cores = 1;
   // Threads the generated code runs on unless `tessel compile --threads`
   // says otherwise. Always 1 on bare metal (no OS, no threads).

@@ -12,6 +12,8 @@
 #include "llvm/Support/FileSystem.h"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 using tessel::CompileOptions;
@@ -51,6 +53,12 @@ int64_t loweredArena(const CompileResult &result, const std::string &text) {
       tessel::planScheduleText(text, result.network, lowering);
   REQUIRE_MESSAGE(bool(plan), llvm::toString(plan.takeError()));
   return plan->arena.arenaBytes;
+}
+
+std::string readFile(const std::string &path) {
+  std::ifstream in(path);
+  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 } // namespace
@@ -152,4 +160,48 @@ TEST_CASE("a budget beyond a 32-bit board's address space is lowered, with a war
   CHECK(result.warnings == seen);
   CHECK(result.warnings[0].find("more than cortex-m33 (32-bit") != std::string::npos);
   CHECK(result.budget.budget == tessel::addressableBytes(result.target));
+}
+
+// The CPU flags each shipped profile writes into the generated CMakeLists.txt
+// (docs/deploy.md): the flags, and the preprocessor test that keeps them from
+// a compiler targeting another architecture.
+TEST_CASE("the generated CMakeLists.txt builds for the profile's CPU") {
+  struct Expected {
+    const char *target, *flags, *condition;
+  };
+  const char *kBareMetalArm = "defined(__arm__) && !defined(__linux__) && "
+                              "(!defined(__ARM_ARCH_PROFILE) || __ARM_ARCH_PROFILE == 'M')";
+  const Expected boards[] = {
+      {"rpi3", "-mcpu=cortex-a53", "defined(__aarch64__)"},
+      {"rpi4", "-mcpu=cortex-a72", "defined(__aarch64__)"},
+      {"rpi5", "-mcpu=cortex-a76", "defined(__aarch64__)"},
+      {"rpi-zero2", "-mcpu=cortex-a53 -mfpu=neon-fp-armv8",
+       "defined(__arm__) && __ARM_ARCH_PROFILE == 'A'"},
+      {"cortex-m33", "-mcpu=cortex-m33 -mthumb -mfpu=fpv5-sp-d16", kBareMetalArm},
+      {"cortex-m0plus", "-mcpu=cortex-m0plus -mthumb", kBareMetalArm},
+  };
+  for (const Expected &board : boards) {
+    CAPTURE(board.target);
+    tessel::testing::TempDir dir("tessel-cpu-flags");
+    CompileOptions options = tinyChain(dir);
+    options.targetName = board.target;
+    options.threads = 1;
+    options.schedule = "";
+    compiled(options);
+    const std::string cmake = readFile(dir.path("out") + "/CMakeLists.txt");
+    CHECK(cmake.find(std::string("target_compile_options(tiny_chain PRIVATE ") + board.flags +
+                     ")\n") != std::string::npos);
+    CHECK(cmake.find(std::string("#if !(") + board.condition + ")") != std::string::npos);
+    CHECK(cmake.find("option(TESSEL_CPU_FLAGS ") != std::string::npos);
+    CHECK(cmake.find("-march=native") == std::string::npos);
+  }
+
+  tessel::testing::TempDir dir("tessel-cpu-flags");
+  compiled(tinyChain(dir)); // host
+  const std::string cmake = readFile(dir.path("out") + "/CMakeLists.txt");
+  CHECK(cmake.find("option(TESSEL_NATIVE ") != std::string::npos);
+  CHECK(cmake.find("target_compile_options(tiny_chain PRIVATE -march=native)") !=
+        std::string::npos);
+  CHECK(cmake.find("NOT CMAKE_CROSSCOMPILING") != std::string::npos);
+  CHECK(cmake.find("-mcpu=cortex") == std::string::npos);
 }

@@ -29,6 +29,7 @@ void checkSameProfile(const TargetProfile &a, const TargetProfile &b) {
   CHECK(a.description == b.description);
   CHECK(a.triple == b.triple);
   CHECK(a.cpu == b.cpu);
+  CHECK(a.fpu == b.fpu);
   CHECK(a.cores == b.cores);
   CHECK(a.threads == b.threads);
   CHECK(a.vectorBits == b.vectorBits);
@@ -56,6 +57,7 @@ TEST_CASE("a written profile reads back equal") {
   const std::string text = "description: a \"quoted\" board\n"
                            "triple: native\n"
                            "cpu: cortex-a72\n"
+                           "fpu: neon-fp-armv8\n"
                            "cores: native\n"
                            "threads: 2\n"
                            "vector_bits: 128\n"
