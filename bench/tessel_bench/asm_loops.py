@@ -1,8 +1,11 @@
 """Finds the hot loop in GCC's or Clang's assembly for AArch64 and ARMv7 (A32).
 
 A loop is a label and a later branch back to it; an innermost loop contains no other. The hot
-loop of a micro-kernel is the innermost loop with the most fused multiply-adds (FMLA on AArch64,
-VFMA/VMLA on ARMv7): it needs no marker in the source, so the code measured is the code shipped.
+loop of a micro-kernel is the interior loop of its largest register block: among the innermost
+loops nearly as dense in vector multiply-adds (FMLA on AArch64, VFMA/VMLA on q or d registers on
+ARMv7) as the densest, the one with the most. A border loop the compiler unrolled may hold more
+multiply-adds, but among many more instructions; a smaller block's loop is about as dense but
+holds fewer. It needs no marker in the source, so the code measured is the code shipped.
 """
 
 import re
@@ -12,6 +15,7 @@ _LABEL = re.compile(r"^([.\w$]+):")
 _BRANCH = re.compile(r"^(b(\.?[a-z]{2})?|cbn?z|tbn?z)$")
 _FMA = re.compile(r"^(fmla|vfma|vmla)(\.|$)")
 _LOAD = re.compile(r"^(ld[1-4]r?|ldr\w*|ldp\w*|ldur\w*|vld[1-4]|vldr|vldm\w*|vld1r)(\.|$)")
+_SCALAR_ARMV7 = re.compile(r"^\S+\s+s\d+\s*,")
 _STORE = re.compile(r"^(st[1-4]|str\w*|stp\w*|stur\w*|vst[1-4]|vstr|vstm\w*)(\.|$)")
 
 
@@ -37,7 +41,13 @@ class Loop:
 
     @property
     def fmas(self):
-        return self.count(_FMA)
+        """Vector multiply-adds: not ARMv7's scalar `vfma.f32 s0, ...`."""
+        return sum(1 for text in self.instructions
+                   if _FMA.match(text.split()[0].lower()) and not _SCALAR_ARMV7.search(text))
+
+    @property
+    def density(self):
+        return self.fmas / len(self.instructions)
 
     @property
     def loads(self):
@@ -81,9 +91,17 @@ def innermost_loops(assembly):
     return [Loop(lines[a:b + 1]) for a, b in inner]
 
 
+# How dense in multiply-adds, relative to the densest loop, a loop must be to count as a kernel's
+# interior loop.
+DENSITY_SHARE = 0.75
+
+
 def hot_loop(assembly):
-    """The innermost loop with the most multiply-adds (the shorter one on a tie), or None."""
+    """Among the innermost loops with at least DENSITY_SHARE of the highest density of vector
+    multiply-adds, the one with the most (the denser on a tie); None without any."""
     loops = [loop for loop in innermost_loops(assembly) if loop.fmas > 0]
     if not loops:
         return None
-    return max(loops, key=lambda loop: (loop.fmas, -len(loop.instructions)))
+    densest = max(loop.density for loop in loops)
+    dense = [loop for loop in loops if loop.density >= DENSITY_SHARE * densest]
+    return max(dense, key=lambda loop: (loop.fmas, loop.density))

@@ -212,6 +212,22 @@ class AsmLoopsTest(unittest.TestCase):
         loop = asm_loops.hot_loop(ASM_ARMV7)
         self.assertEqual((loop.fmas, loop.loads, len(loop.instructions)), (1, 1, 4))
 
+    def test_sparse_unrolled_loop_loses(self):
+        unrolled = "\n".join(["\tldr\tq1, [x0]"] * 20 + ["\tfmla\tv0.4s, v1.4s, v2.4s"] * 3)
+        text = ASM_ARMV7 + ".L9:\n" + unrolled + "\n\tbne\t.L9\n"
+        loop = asm_loops.hot_loop(text)
+        self.assertEqual((loop.fmas, len(loop.instructions)), (1, 4))
+
+    def test_larger_block_of_similar_density_wins(self):
+        small = ".L7:\n\tvld1.32\t{d16, d17}, [r1]!\n\tvfma.f32\tq0, q8, q9\n\tbne\t.L7\n"
+        large = (".L8:\n" + "\tvld1.32\t{d16, d17}, [r1]!\n" * 3 +
+                 "\tvfma.f32\tq0, q8, q9\n" * 2 + "\tbne\t.L8\n")
+        self.assertEqual(asm_loops.hot_loop(small + large).fmas, 2)
+
+    def test_scalar_armv7_multiply_add_is_not_counted(self):
+        text = ".L2:\n\tvfma.f32\ts0, s1, s2\n\tbne\t.L2\n"
+        self.assertIsNone(asm_loops.hot_loop(text))
+
     def test_no_loop(self):
         self.assertIsNone(asm_loops.hot_loop("f:\n\tfmla\tv0.4s, v1.4s, v2.4s\n\tret\n"))
 
