@@ -19,6 +19,7 @@
 // window the input view holds, or on the block that computed it.
 #pragma once
 
+#include "tessel/accumulators.h"
 #include "tessel/arith.h"
 #include "tessel/feature_map.h"
 #include "tessel/simd.h"
@@ -54,18 +55,23 @@ constexpr long convWeightIndex(int kernelH, int kernelW, int inGroup, int outGro
 namespace detail {
 
 // Output pixels accumulated together by one micro-kernel call: the
-// accumulators take 24 of the 32 AVX-512 registers (12 pixels x 32 channels),
-// 12 of the 16 AVX registers and 24 of the 32 AArch64 NEON registers (6 pixels
-// x 16 channels). With 16 registers of 4 lanes (SSE, ARMv7
-// NEON) 2 pixels (8 accumulators) leave room for the weights and, without
-// FMA, the products; on SSE2 GCC measured fastest with 4 pixels, Clang with
-// 2 (3 was slower than both). Scalar
-// FPUs (Cortex-M) work on 4 pixels x 4 channels, 16 of their 32
-// single-precision registers. Overridable with -DTESSEL_CONV_PIXEL_BLOCK=...
+// accumulators take 24 of the 32 AVX-512 registers (12 pixels x 32 channels)
+// and 12 of the 16 AVX registers (6 pixels x 16 channels). On AArch64 5
+// pixels x 16 channels take 20 of the 32 NEON registers, leaving 4 for the
+// weights and 5 for the broadcast inputs: with 6 (24 accumulators) the loop
+// needs 34 and GCC spills (bench/mca.py: 5 pixels reach 97% of the
+// Cortex-A72's FMA bound with GCC and Clang). With 16 registers of 4 lanes
+// (SSE, ARMv7 NEON) 2 pixels (8 accumulators) leave room for the weights and,
+// without FMA, the products; on SSE2 GCC measured fastest with 4 pixels,
+// Clang with 2 (3 was slower than both). Scalar FPUs (Cortex-M) work on 4
+// pixels x 4 channels, 16 of their 32 single-precision registers. Overridable
+// with -DTESSEL_CONV_PIXEL_BLOCK=...
 #if defined(__AVX512F__)
 #define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 12
-#elif defined(__AVX__) || defined(__aarch64__)
+#elif defined(__AVX__)
 #define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 6
+#elif defined(__aarch64__)
+#define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 5
 #elif defined(__SSE2__) && !defined(__clang__)
 #define TESSEL_DEFAULT_CONV_PIXEL_BLOCK 4
 #elif defined(__SSE2__) || defined(__ARM_NEON)
@@ -138,7 +144,7 @@ convTap(typename Lanes<Width>::Type (&acc)[Pixels][Channels / Width], const floa
 // the pixels whose tap lies inside the map accumulate it, so every pixel sees
 // its valid taps in (ky, kx, ic) order whatever block it falls in.
 template <Act A, int Pixels, int Channels, int Width>
-inline void convBlock(const ConvRow &row, int ox, int oc) {
+TESSEL_MICRO_KERNEL inline void convBlock(const ConvRow &row, int ox, int oc) {
   using L = Lanes<Width>;
   constexpr int kGroups = Channels / Width;
   const Conv2dParams &p = *row.p;
@@ -148,12 +154,7 @@ inline void convBlock(const ConvRow &row, int ox, int oc) {
   const long wTapStepX = (long)inGroup * row.blockWidth;
   const long wTapStepY = wTapStepX * p.kernelW;
   typename L::Type acc[Pixels][kGroups];
-  for (int v = 0; v < kGroups; ++v) {
-    const typename L::Type b =
-        row.bias != nullptr ? L::load(row.bias + oc + v * Width) : L::broadcast(0.0f);
-    for (int q = 0; q < Pixels; ++q)
-      acc[q][v] = b;
-  }
+  setAccumulators<Pixels, Channels, Width>(acc, row.bias != nullptr ? row.bias + oc : nullptr);
   const int origin = ox * p.strideW - p.padLeft;
   const bool interior =
       origin >= 0 &&
@@ -186,7 +187,9 @@ inline void convBlock(const ConvRow &row, int ox, int oc) {
   }
   const long outStep = row.out.channels;
   float *out = row.out.at(row.oy, ox) + row.outChannel + oc;
+  TESSEL_UNROLL_ACCUMULATORS
   for (int q = 0; q < Pixels; ++q) {
+    TESSEL_UNROLL_ACCUMULATORS
     for (int v = 0; v < kGroups; ++v)
       L::store(out + q * outStep + v * Width, acc[q][v]);
     // While the block's outputs are still in the L1 cache.

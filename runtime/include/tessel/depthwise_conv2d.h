@@ -16,6 +16,7 @@
 // thus still sees its taps in ky, kx order.
 #pragma once
 
+#include "tessel/accumulators.h"
 #include "tessel/arith.h"
 #include "tessel/conv2d.h"
 #include "tessel/feature_map.h"
@@ -53,16 +54,13 @@ depthwiseTap(typename Lanes<Width>::Type (&acc)[Pixels][Channels / Width], const
 // Output pixels [ox, ox + Pixels) x channels [c, c + Channels) of row `oy`,
 // multiplier 1, epilogue included.
 template <Act A, int Pixels, int Channels, int Width>
-inline void depthwiseBlock(const Conv2dParams &p, const float *weights, const float *bias,
-                           const ConstMapView &in, const MapView &out, int oy, int ox, int c) {
+TESSEL_MICRO_KERNEL inline void depthwiseBlock(const Conv2dParams &p, const float *weights,
+                                               const float *bias, const ConstMapView &in,
+                                               const MapView &out, int oy, int ox, int c) {
   using L = Lanes<Width>;
   constexpr int kGroups = Channels / Width;
   typename L::Type acc[Pixels][kGroups];
-  for (int v = 0; v < kGroups; ++v) {
-    const typename L::Type b = bias != nullptr ? L::load(bias + c + v * Width) : L::broadcast(0.0f);
-    for (int q = 0; q < Pixels; ++q)
-      acc[q][v] = b;
-  }
+  setAccumulators<Pixels, Channels, Width>(acc, bias != nullptr ? bias + c : nullptr);
   const long inPixelStep = (long)p.strideW * in.channels;
   const int originY = oy * p.strideH - p.padTop;
   const int originX = ox * p.strideW - p.padLeft;
@@ -73,11 +71,12 @@ inline void depthwiseBlock(const Conv2dParams &p, const float *weights, const fl
     const int iy = originY + ky * p.dilationH;
     const float *w = weights + (long)ky * p.kernelW * p.outChannels + c;
     if (interior) { // the common case, without per-tap range arithmetic
+      // Pointers stepped from tap to tap: GCC recomputed both addresses from
+      // kx for every pixel and tap.
       const float *x = in.at(iy, originX) + c;
-      for (int kx = 0; kx < p.kernelW; ++kx)
-        depthwiseTap<Pixels, Channels, Width, true>(acc, x + (long)kx * p.dilationW * in.channels,
-                                                    inPixelStep, w + (long)kx * p.outChannels, 0,
-                                                    Pixels);
+      const long tapStep = (long)p.dilationW * in.channels;
+      for (int kx = 0; kx < p.kernelW; ++kx, x += tapStep, w += p.outChannels)
+        depthwiseTap<Pixels, Channels, Width, true>(acc, x, inPixelStep, w, 0, Pixels);
       continue;
     }
     for (int kx = 0; kx < p.kernelW; ++kx, w += p.outChannels) {
@@ -89,8 +88,10 @@ inline void depthwiseBlock(const Conv2dParams &p, const float *weights, const fl
                                                      inPixelStep, w, pixels.begin, pixels.end);
     }
   }
+  TESSEL_UNROLL_ACCUMULATORS
   for (int q = 0; q < Pixels; ++q) {
     float *o = out.at(oy, ox + q) + c;
+    TESSEL_UNROLL_ACCUMULATORS
     for (int v = 0; v < kGroups; ++v)
       L::store(o + v * Width, acc[q][v]);
     activateSpan<A>(o, Channels, p.alpha);
