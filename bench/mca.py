@@ -136,6 +136,10 @@ def main():
                                                           "to BUILD_DIR/bench/mca")
     p.add_argument("--tessel", help="use this tessel binary instead of building BUILD_DIR/tessel")
     p.add_argument("--jobs", type=int, default=2, help="jobs for building tessel")
+    p.add_argument("--runtime-include",
+                   help="compile the units against this folder of runtime headers (holding "
+                        "tessel/) instead of the generated folder's copy, e.g. an older tree's "
+                        "runtime/include to compare kernels")
     args = p.parse_args()
 
     chains = toolchains([args.only] if args.only else ["gcc", "clang"])
@@ -154,6 +158,7 @@ def main():
 
     rows, results, bounds = [], [], {}
     for label, unit, include_dir in units:
+        include_dir = args.runtime_include or include_dir
         for chain in chains:
             figures = measure(unit, include_dir, chain, bounds)
             model = f"{chain.model.mca.replace('llvm-mca-', 'mca')} {chain.model.cpu}"
@@ -169,6 +174,7 @@ def main():
     print("FMA bound (q-register multiply-adds per cycle, measured on each model): " +
           ", ".join(f"{name}: {value:g}" for name, value in bounds.items()))
     output.write_json(args.json, {"input_size": args.input_size, "fma_bounds": bounds,
+                                  "runtime_include": args.runtime_include,
                                   "compilers": {c: _version(c) for c in
                                                 sorted({t.command[0] for t in chains})},
                                   "results": results})
