@@ -59,7 +59,8 @@ std::string compileAndBuild(const std::string &work, const std::string &network,
                      " -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=" + quote(build.compiler) +
                      " " + quote("-DCMAKE_CXX_FLAGS=" + flags) + " " +
                      quote("-DCMAKE_CXX_FLAGS_RELEASE=" + build.releaseFlags) + " " +
-                     quote("-DCMAKE_EXE_LINKER_FLAGS=" + build.extraFlags)),
+                     quote("-DCMAKE_EXE_LINKER_FLAGS=" + build.extraFlags) +
+                     (build.nativeCpu ? " -DTESSEL_NATIVE=ON" : " -DTESSEL_NATIVE=OFF")),
           "configuring the generated project");
   require(runCommand(std::string(E2E_CMAKE) + " --build " + quote(buildDir)),
           "building the generated project");

@@ -27,6 +27,9 @@ struct BuildOptions {
   // with AddressSanitizer takes minutes on the unrolled kernels, and -O1 is
   // what the sanitizers' authors recommend.
   std::string releaseFlags = "-O3 -DNDEBUG";
+  // -march=native (TESSEL_NATIVE) instead of the compiler's default CPU; see
+  // VariantsBuildOptions::nativeCpu.
+  bool nativeCpu = false;
 };
 
 // `tessel compile` into <work>/gen, then configure and build <work>/build

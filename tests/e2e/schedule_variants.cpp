@@ -460,7 +460,8 @@ VariantsResult runScheduleVariants(const std::string &work,
       runCommand(std::string(E2E_CMAKE) + " -S " + quote(work) + " -B " + quote(build) +
                  (ninja ? " -G Ninja" : "") + " -DCMAKE_BUILD_TYPE= -DCMAKE_CXX_COMPILER=" +
                  quote(options.compiler) + " " + quote("-DCMAKE_CXX_FLAGS=" + flags) + " " +
-                 quote("-DCMAKE_EXE_LINKER_FLAGS=" + options.extraFlags));
+                 quote("-DCMAKE_EXE_LINKER_FLAGS=" + options.extraFlags) +
+                 (options.nativeCpu ? " -DTESSEL_NATIVE=ON" : " -DTESSEL_NATIVE=OFF"));
   endStep("configured in");
   if (configured.exitCode != 0) {
     result.batchError = "configuring the superbuild failed";

@@ -46,6 +46,11 @@ struct VariantsBuildOptions {
   std::string optimization = "-O3";
   std::string extraFlags; // compile and link flags, e.g. sanitizers
   int jobs = 2;
+  // Build the variants with -march=native (the generated CMakeLists.txt's
+  // TESSEL_NATIVE) instead of the compiler's default CPU. On AVX-512
+  // machines that doubles the build time of every kernel instantiation, so
+  // only the batches that check the widest vectors ask for it.
+  bool nativeCpu = false;
   // Compile each network's variants as one translation unit instead of
   // building the generated libraries: they then share every kernel
   // instantiation, which is most of the build time. The generated
