@@ -30,8 +30,9 @@ std::string viewExpression(const char *type, const WindowRef &window, const Shap
   requireInvariant(window.allChannels(), "code generation",
                    "the window of layer {} holds channels [{}, {}), but views hold every channel",
                    window.layer, window.c0, window.c1);
-  return fmt::format("tessel::{}{{{}, {}, {}, {}, {}, {}, {}, {}}}", type, tensorName(window.layer),
-                     map.c, map.h, map.w, window.y0, window.x0, window.h, window.w);
+  return fmt::format("tessel::{}{{{}, {}, {}, {}, {}, {}, {}, {}}}", type,
+                     tensorName(window.layer, window.copy), map.c, map.h, map.w, window.y0,
+                     window.x0, window.h, window.w);
 }
 
 std::string regionExpression(const MapRegion &r) {
@@ -64,8 +65,8 @@ std::string describe(const Network &net, int index) {
 
 } // namespace
 
-std::string tensorName(int layer) {
-  return fmt::format("t{}", layer);
+std::string tensorName(int layer, int copy) {
+  return copy == 0 ? fmt::format("t{}", layer) : fmt::format("t{}_{}", layer, copy);
 }
 
 std::string paramsName(int layer) {
@@ -105,10 +106,10 @@ std::string emitLayerCall(const Network &net, const WeightBlob &weights, const K
   for (size_t i = 0; i < call.inputs.size(); ++i) {
     pieces.inputViews.push_back(
         viewExpression("ConstMapView", call.inputs[i], net.layers[size_t(layer.inputs[i])].output));
-    pieces.inputTensors.push_back(tensorName(call.inputs[i].layer));
+    pieces.inputTensors.push_back(tensorName(call.inputs[i].layer, call.inputs[i].copy));
   }
   pieces.outputView = viewExpression("MapView", call.output, layer.output);
-  pieces.outputTensor = tensorName(call.output.layer);
+  pieces.outputTensor = tensorName(call.output.layer, call.output.copy);
   pieces.region = regionExpression(call.region);
   pieces.params = paramsName(call.layer);
   pieces.weights = weightPointer(packed.weightOffset);

@@ -13,8 +13,10 @@
 
 namespace tessel {
 
-// The C++ name of the pointer to layer `layer`'s storage ("t3").
-std::string tensorName(int layer);
+// The C++ name of the pointer to layer `layer`'s storage ("t3"), or to
+// thread `copy`'s copy of it in a group running in parts ("t3_1"; thread
+// 0's is "t3").
+std::string tensorName(int layer, int copy = 0);
 
 // Name of the constant holding the layer's kernel parameters ("kLayer3"):
 // from the index, as layer names may collide once made identifiers.

@@ -21,23 +21,28 @@ std::string shapeText(const Shape &s) {
   return fmt::format("{}x{}x{}", s.c, s.h, s.w);
 }
 
-// Layers whose storage some operation touches. A layer can go untouched when
-// every output cell it would compute lies where its consumer reads only
-// padding (e.g. a strided 1x1 convolution over padding); it then needs no
-// pointer.
-std::vector<bool> touchedStorage(const Network &net, const ExecutionPlan &plan) {
-  std::vector<bool> touched(net.layers.size(), false);
+// The storage (by layer, and by thread copy) some operation touches. A
+// layer can go untouched when every output cell it would compute lies where
+// its consumer reads only padding (e.g. a strided 1x1 convolution over
+// padding); it then needs no pointer.
+std::vector<std::vector<bool>> touchedStorage(const Network &net, const ExecutionPlan &plan) {
+  std::vector<std::vector<bool>> touched(net.layers.size());
+  for (size_t layer = 0; layer < net.layers.size(); ++layer)
+    touched[layer].assign(std::max<size_t>(1, plan.storage[layer].threadOffsets.size()), false);
+  auto touch = [&](int layer, int copy = 0) { touched[size_t(layer)][size_t(copy)] = true; };
   for (const Operation &op : plan.operations) {
     switch (op.kind) {
-    case Operation::Kind::ConvertInput: touched[0] = true; break;
-    case Operation::Kind::ConvertOutput: touched[size_t(net.outputIndex())] = true; break;
-    case Operation::Kind::ShiftRows: touched[size_t(op.shift.layer)] = true; break;
+    case Operation::Kind::ConvertInput: touch(0); break;
+    case Operation::Kind::ConvertOutput: touch(net.outputIndex()); break;
+    case Operation::Kind::ShiftRows: touch(op.shift.layer, op.shift.copy); break;
     case Operation::Kind::Kernel:
-      touched[size_t(op.call.output.layer)] = true;
+      touch(op.call.output.layer, op.call.output.copy);
       for (const WindowRef &input : op.call.inputs)
-        touched[size_t(input.layer)] = true;
+        touch(input.layer, input.copy);
       break;
-    case Operation::Kind::Comment: break;
+    case Operation::Kind::Comment:
+    case Operation::Kind::Fork:
+    case Operation::Kind::Join: break;
     }
   }
   return touched;
@@ -58,82 +63,109 @@ const char *arenaBufferText(StorageKind kind) {
 // Declarations of the tensor pointers: arena offsets, or the user's buffers.
 std::string emitTensorDeclarations(const Network &net, const ExecutionPlan &plan) {
   std::string code;
-  const std::vector<bool> touched = touchedStorage(net, plan);
+  const std::vector<std::vector<bool>> touched = touchedStorage(net, plan);
   for (size_t i = 0; i < net.layers.size(); ++i) {
-    if (!touched[i])
-      continue;
     const Layer &layer = net.layers[i];
     const LayerStorage &storage = plan.storage[i];
-    const std::string name = tensorName(int(i)), shape = shapeText(layer.output);
-    const std::string layerName = commentText(layer.name);
-    switch (storage.kind) {
-    case StorageKind::UserInput:
-      code += fmt::format("  const float *const {} = input; // {} {}, read in place\n", name,
-                          layerName, shape);
-      break;
-    case StorageKind::UserOutput:
-      code += fmt::format("  float *const {} = output; // {} {}, written in place\n", name,
-                          layerName, shape);
-      break;
-    case StorageKind::Full:
-    case StorageKind::TileBuffer:
-    case StorageKind::RowWindow:
-      code += fmt::format(
-          "  float *const {} = reinterpret_cast<float *>(arena + {}); // {} {}, {}, "
-          "{} bytes\n",
-          name, storage.offset, layerName, shape, arenaBufferText(storage.kind), storage.bytes);
-      break;
+    const std::string shape = shapeText(layer.output), layerName = commentText(layer.name);
+    for (size_t copy = 0; copy < touched[i].size(); ++copy) {
+      if (!touched[i][copy])
+        continue;
+      const std::string name = tensorName(int(i), int(copy));
+      switch (storage.kind) {
+      case StorageKind::UserInput:
+        code += fmt::format("  const float *const {} = input; // {} {}, read in place\n", name,
+                            layerName, shape);
+        break;
+      case StorageKind::UserOutput:
+        code += fmt::format("  float *const {} = output; // {} {}, written in place\n", name,
+                            layerName, shape);
+        break;
+      case StorageKind::Full:
+      case StorageKind::TileBuffer:
+      case StorageKind::RowWindow: {
+        const bool perThread = !storage.threadOffsets.empty();
+        code += fmt::format(
+            "  float *const {} = reinterpret_cast<float *>(arena + {}); // {} {}, {}{}, {} "
+            "bytes\n",
+            name, perThread ? storage.threadOffsets[copy] : storage.offset, layerName, shape,
+            arenaBufferText(storage.kind), perThread ? fmt::format(" of thread {}", copy) : "",
+            storage.bytes);
+        break;
+      }
+      }
     }
   }
   return code;
 }
 
-// The call, split across the threads when it is worth it: one case per
-// part, each the same kernel call on its own band of the region.
+// Code that runs `parts` pieces of work on `threads` threads at once: the
+// opening, the label before piece `part` (closing the piece before), and
+// the closing. Part p runs the same piece whichever thread takes it.
+std::string parallelForOpening(int threads, int parts) {
+  return fmt::format("  tessel::ThreadPool<{}>::parallelFor({}, [&](int part) {{\n"
+                     "    switch (part) {{\n",
+                     threads, parts);
+}
+std::string partLabel(int part, int parts) {
+  return std::string(part > 0 ? "      break;\n" : "") +
+         (part + 1 < parts ? fmt::format("    case {}:\n", part) : "    default:\n");
+}
+const char *const kParallelForClosing = "      break;\n    }\n  });\n";
+
+// The call, split into bands when lowering chose so: one case per band,
+// each the same kernel call on its own band of the region.
 std::string emitKernel(const Network &net, const WeightBlob &weights, const KernelCall &call,
-                       int threads) {
-  const std::vector<MapRegion> parts = threadParts(net, call, threads);
-  if (parts.size() == 1)
-    return emitLayerCall(net, weights, call, "  ");
-  std::string code = fmt::format("  tessel::ThreadPool<{}>::parallelFor({}, [&](int part) {{\n"
-                                 "    switch (part) {{\n",
-                                 threads, parts.size());
-  for (size_t i = 0; i < parts.size(); ++i) {
+                       int threads, const std::string &indent) {
+  const std::vector<MapRegion> bands = callBands(call.region, call.threads);
+  if (bands.size() == 1)
+    return emitLayerCall(net, weights, call, indent);
+  std::string code = parallelForOpening(threads, int(bands.size()));
+  for (size_t i = 0; i < bands.size(); ++i) {
     KernelCall band = call;
-    band.region = parts[i];
-    code += i + 1 < parts.size() ? fmt::format("    case {}:\n", i) : "    default:\n";
+    band.region = bands[i];
+    code += partLabel(int(i), int(bands.size()));
     code += emitLayerCall(net, weights, band, "      ");
-    code += "      break;\n";
   }
-  return code + "    }\n  });\n";
+  return code + kParallelForClosing;
 }
 
 std::string emitBody(const Network &net, const ExecutionPlan &plan, const WeightBlob &weights) {
   const Shape &in = net.layers[0].output;
   const Shape &out = net.layers[size_t(net.outputIndex())].output;
   std::string body;
+  int sectionParts = 0, part = -1; // of the parallel section being printed
   for (const Operation &op : plan.operations) {
+    if (op.part != part && op.part >= 0) // the next part of a section
+      body += partLabel(op.part, sectionParts);
+    part = op.part;
+    const std::string indent = part >= 0 ? "      " : "  ";
     switch (op.kind) {
     case Operation::Kind::ConvertInput:
       body += fmt::format("  tessel::nchwToHwc(input, {}, {}, {}, {});\n", tensorName(0), in.c,
                           in.h, in.w);
       break;
     case Operation::Kind::Kernel:
-      body += "\n" + emitKernel(net, weights, op.call, plan.threads);
+      body += "\n" + emitKernel(net, weights, op.call, plan.threads, indent);
       break;
     case Operation::Kind::ShiftRows: {
       const Shape &s = net.layers[op.shift.layer].output;
-      const int64_t rowFloats = int64_t(s.w) * s.c;
-      body += fmt::format("\n  // {}: keep the last {} rows of its window\n"
-                          "  tessel::shiftWindow({}, {}, {});\n",
-                          commentText(net.layers[op.shift.layer].name), op.shift.rows,
-                          tensorName(op.shift.layer), op.shift.by * rowFloats,
-                          op.shift.rows * rowFloats);
+      const int64_t rowFloats = int64_t(op.shift.width) * s.c;
+      body += fmt::format("\n{}// {}: keep the last {} rows of its window\n"
+                          "{}tessel::shiftWindow({}, {}, {});\n",
+                          indent, commentText(net.layers[op.shift.layer].name), op.shift.rows,
+                          indent, tensorName(op.shift.layer, op.shift.copy),
+                          op.shift.by * rowFloats, op.shift.rows * rowFloats);
       break;
     }
     case Operation::Kind::Comment:
-      body += fmt::format("\n  // ---- {}\n", commentText(op.comment));
+      body += fmt::format("\n{}// ---- {}\n", indent, commentText(op.comment));
       break;
+    case Operation::Kind::Fork:
+      sectionParts = op.fork.parts;
+      body += "\n" + parallelForOpening(plan.threads, op.fork.parts);
+      break;
+    case Operation::Kind::Join: body += kParallelForClosing; break;
     case Operation::Kind::ConvertOutput:
       body += fmt::format("\n  tessel::hwcToNchw({}, output, {}, {}, {});\n",
                           tensorName(net.outputIndex()), out.c, out.h, out.w);

@@ -7,6 +7,7 @@
 #include "pipeline/board_build_flags.h"
 #include "pipeline/pipeline_error.h"
 #include "plan/arena_planner.h"
+#include "search/latency_model.h"
 #include "support/limits.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -23,7 +24,7 @@ namespace {
 struct Request {
   TargetProfile target;
   std::optional<int64_t> askedBudget; // lowered to the target's address space
-  LoweringOptions lowering;
+  LoweringOptions lowering; // threadedLowering: calls split where the target's figures say it pays
 };
 
 // Passes each warning on as it arises and keeps it for the result.
@@ -74,9 +75,10 @@ llvm::Expected<Request> resolveRequest(const CompileOptions &options, Warnings &
     return target.takeError();
   Request request{std::move(*target), options.budgetBytes, {}};
   warn(limitBudgetToAddressSpace(request.target, request.askedBudget));
-  request.lowering.threads = options.threads.value_or(request.target.threads);
-  if (llvm::Error error = checkThreads(request.target, request.lowering.threads))
+  const int threads = options.threads.value_or(request.target.threads);
+  if (llvm::Error error = checkThreads(request.target, threads))
     return error;
+  request.lowering = threadedLowering(threads, request.target.latency);
   if (!options.symbolName.empty())
     if (const std::string problem = symbolNameProblem(cIdentifier(options.symbolName));
         !problem.empty())
@@ -105,7 +107,7 @@ llvm::Expected<ExecutionPlan> searchPlan(const Network &net, const Request &requ
     return failureOf(FailureKind::Impossible, limit.takeError());
   SearchOptions searchOptions;
   searchOptions.maxTileGrid = options.maxTileGrid;
-  searchOptions.lowering = request.lowering;
+  searchOptions.threads = request.lowering.threads;
   const auto start = std::chrono::steady_clock::now();
   llvm::Expected<SearchOutcome> outcome =
       searchSchedule(net, request.target.latency, searchOptions, limit->bytes);

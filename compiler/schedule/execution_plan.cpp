@@ -2,7 +2,12 @@
 
 #include "analysis/layer_costs.h"
 #include "schedule/group_lowering.h"
+#include "schedule/thread_split.h"
 #include "support/overloaded.h"
+
+#include "llvm/Support/ErrorHandling.h"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -17,19 +22,38 @@ WindowRef LoweringContext::wholeWindow(int layer) const {
   return WindowRef{layer, 0, 0, s.h, s.w};
 }
 
-int LoweringContext::firstMember(const GroupSchedule &group) const {
+WindowRef LoweringContext::heldWindow(int layer, const MapRegion &held) const {
+  WindowRef window{layer, held.y0, held.x0, held.height(), held.width()};
+  window.copy = copy();
+  return window;
+}
+
+namespace {
+
+// The group's first layer, or the input (0) when the plan converts the
+// input in the group, region by region.
+int firstMemberOf(const ExecutionPlan &plan, const GroupSchedule &group) {
   const StorageKind input = plan.storage[0].kind;
   const bool converted = input == StorageKind::TileBuffer || input == StorageKind::RowWindow;
   return group.first == 1 && converted ? 0 : group.first;
+}
+
+} // namespace
+
+int LoweringContext::firstMember(const GroupSchedule &group) const {
+  return firstMemberOf(plan, group);
 }
 
 void LoweringContext::addKernel(KernelCall call) {
   if (call.region.empty())
     return;
   plan.executedMacs += regionMacs(net, call.layer, call.region);
+  if (part < 0 && options.threads > 1 && options.callThreads)
+    call.threads = options.callThreads(net, call);
   Operation op;
   op.kind = Operation::Kind::Kernel;
   op.call = std::move(call);
+  op.part = part;
   plan.operations.push_back(std::move(op));
 }
 
@@ -37,7 +61,63 @@ void LoweringContext::addComment(std::string text) {
   Operation op;
   op.kind = Operation::Kind::Comment;
   op.comment = std::move(text);
+  op.part = part;
   plan.operations.push_back(std::move(op));
+}
+
+void LoweringContext::addShift(const RowShift &shift) {
+  Operation op;
+  op.kind = Operation::Kind::ShiftRows;
+  op.shift = shift;
+  op.part = part;
+  plan.operations.push_back(std::move(op));
+}
+
+void LoweringContext::beginParts(int parts, int layer) {
+  if (parts <= 1)
+    return;
+  Operation op;
+  op.kind = Operation::Kind::Fork;
+  op.fork = Fork{parts, layer};
+  plan.operations.push_back(std::move(op));
+  part = 0;
+}
+
+void LoweringContext::beginPart(int p) {
+  if (part >= 0)
+    part = p;
+}
+
+void LoweringContext::endParts() {
+  if (part < 0)
+    return;
+  Operation op;
+  op.kind = Operation::Kind::Join;
+  plan.operations.push_back(std::move(op));
+  part = -1;
+}
+
+StepRange ownBufferSteps(const GroupSchedule &group, int member) {
+  return std::visit(Overloaded{[](const LayerByLayer &) -> StepRange {
+                                 llvm_unreachable("a layers group holds no buffers of its own");
+                               },
+                               [&](const TileGrid &) {
+                                 return StepRange{std::max(member, 1), member + 1};
+                               },
+                               [&](const Stripes &) {
+                                 return StepRange{group.first, group.last};
+                               }},
+                    group.way);
+}
+
+ArenaPlan planThreadSpace(const GroupSchedule &group, int firstMember,
+                          const std::vector<int64_t> &capacity) {
+  std::vector<BufferRequest> requests;
+  for (int member = firstMember; member < group.last; ++member) {
+    const StepRange steps = ownBufferSteps(group, member);
+    requests.push_back(BufferRequest{"", capacity[size_t(member)], steps.first, steps.last});
+  }
+  return planArena(requests);
 }
 
 bool convertsInputInGroup(const Network &net, const NetworkSchedule &schedule) {
@@ -89,6 +169,30 @@ void assignStorageKinds(const Network &net, ExecutionPlan &plan) {
     plan.storage[0].kind = plan.storage[1].kind;
 }
 
+// Each thread's space for a group running in `parts` parts: one buffer
+// per thread, live throughout the group, holding the thread's copies of the
+// group's buffers where planThreadSpace puts them (offsets inside the space
+// until the arena is placed).
+void requestThreadSpaces(const Network &net, const GroupSchedule &group, int parts,
+                         const std::vector<int64_t> &capacity, ExecutionPlan &plan) {
+  const int firstMember = firstMemberOf(plan, group);
+  if (firstMember == group.last)
+    return; // a one-layer group: its parts write the output map only
+  const ArenaPlan space = planThreadSpace(group, firstMember, capacity);
+  for (int thread = 0; thread < parts; ++thread) {
+    const int buffer = int(plan.buffers.size());
+    plan.buffers.push_back(
+        BufferRequest{fmt::format("{} to {}, thread {}", net.layers[size_t(firstMember)].name,
+                                  net.layers[size_t(group.last - 1)].name, thread),
+                      space.arenaBytes, group.first, group.last});
+    for (int member = firstMember; member < group.last; ++member) {
+      LayerStorage &storage = plan.storage[size_t(member)];
+      storage.threadBuffers.push_back(buffer);
+      storage.threadOffsets.push_back(space.offsets[size_t(member - firstMember)]);
+    }
+  }
+}
+
 // Steps: 0 converts the input, i runs layer i (all of a fused group's
 // layers run interleaved during its steps), N converts the output.
 void requestBuffers(const Network &net, const std::vector<int64_t> &capacity, ExecutionPlan &plan) {
@@ -98,6 +202,7 @@ void requestBuffers(const Network &net, const std::vector<int64_t> &capacity, Ex
   for (int i = 0; i < layerCount; ++i) {
     LayerStorage &storage = plan.storage[i];
     const GroupSchedule &group = *groupOf[size_t(std::max(i, 1))];
+    const bool inParts = groupParts(net, group, plan.threads) > 1;
     int first = i, last = i;
     switch (storage.kind) {
     case StorageKind::UserInput:
@@ -114,36 +219,54 @@ void requestBuffers(const Network &net, const std::vector<int64_t> &capacity, Ex
         last = layerCount;
       break;
     case StorageKind::TileBuffer:
+    case StorageKind::RowWindow: {
       storage.bytes = capacity[i];
-      first = std::max(i, 1); // the input's tiles are converted during the group's steps
-      last = i + 1;           // tiles do not carry anything over
+      if (inParts)
+        continue; // in each thread's space (requestThreadSpaces)
+      const StepRange steps = ownBufferSteps(group, i);
+      first = steps.first;
+      last = steps.last;
       break;
-    case StorageKind::RowWindow:
-      storage.bytes = capacity[i];
-      first = group.first; // rows carry over from stripe to stripe
-      last = group.last;
-      break;
+    }
     }
     storage.buffer = int(plan.buffers.size());
     plan.buffers.push_back(BufferRequest{net.layers[i].name, storage.bytes, first, last});
   }
+  for (const GroupSchedule &group : plan.schedule.groups)
+    if (const int parts = groupParts(net, group, plan.threads); parts > 1)
+      requestThreadSpaces(net, group, parts, capacity, plan);
   plan.arena = planArena(plan.buffers);
-  for (LayerStorage &storage : plan.storage)
-    if (storage.buffer >= 0)
-      storage.offset = plan.arena.offsets[storage.buffer];
+  for (LayerStorage &storage : plan.storage) {
+    for (size_t thread = 0; thread < storage.threadBuffers.size(); ++thread)
+      storage.threadOffsets[thread] += plan.arena.offsets[size_t(storage.threadBuffers[thread])];
+    if (!storage.threadBuffers.empty()) {
+      storage.buffer = storage.threadBuffers.front();
+      storage.offset = storage.threadOffsets.front();
+    } else if (storage.buffer >= 0) {
+      storage.offset = plan.arena.offsets[size_t(storage.buffer)];
+    }
+  }
+}
+
+Operation conversion(Operation::Kind kind) {
+  Operation op;
+  op.kind = kind;
+  return op;
 }
 
 } // namespace
 
 int64_t lowerGroupAlone(const Network &net, const GroupSchedule &group, bool inputInGroup,
-                        std::vector<Operation> &operations, std::vector<int64_t> &capacity) {
+                        const LoweringOptions &options, std::vector<Operation> &operations,
+                        std::vector<int64_t> &capacity) {
   ExecutionPlan plan;
+  plan.threads = options.threads;
   plan.storage.resize(1); // firstMember reads how the input is held
   if (inputInGroup)
     plan.storage[0].kind = innerStorage(group);
   plan.operations = std::move(operations);
   plan.operations.clear();
-  LoweringContext context{net, plan, std::move(capacity), /*comments=*/false};
+  LoweringContext context{net, plan, options, std::move(capacity), /*comments=*/false};
   lowerGroup(context, group);
   operations = std::move(plan.operations);
   capacity = std::move(context.capacity);
@@ -165,13 +288,13 @@ llvm::Expected<ExecutionPlan> lowerSchedule(const Network &net, const NetworkSch
     plan.layerMacs += layerMacs(net, i);
   assignStorageKinds(net, plan);
 
-  LoweringContext context{net, plan, std::vector<int64_t>(net.layers.size(), 0), true};
+  LoweringContext context{net, plan, options, std::vector<int64_t>(net.layers.size(), 0), true};
   if (plan.storage[0].kind == StorageKind::Full)
-    plan.operations.push_back(Operation{Operation::Kind::ConvertInput, {}, {}, {}});
+    plan.operations.push_back(conversion(Operation::Kind::ConvertInput));
   for (const GroupSchedule &group : schedule.groups)
     lowerGroup(context, group);
   if (plan.storage[net.outputIndex()].kind == StorageKind::Full)
-    plan.operations.push_back(Operation{Operation::Kind::ConvertOutput, {}, {}, {}});
+    plan.operations.push_back(conversion(Operation::Kind::ConvertOutput));
   requestBuffers(net, context.capacity, plan);
   return plan;
 }

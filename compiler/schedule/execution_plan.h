@@ -13,6 +13,7 @@
 
 #include "llvm/Support/Error.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,13 @@ struct LayerStorage {
   int64_t bytes = 0; // capacity in the arena; 0 for user buffers
   int64_t offset = -1;
   int buffer = -1; // index into ExecutionPlan::buffers, -1 for user buffers
+  // A group running in parts on several threads gives each thread its own
+  // copy of its tile buffers or row windows, inside a space of the arena
+  // that is that thread's alone while the group runs: by thread, the copy's
+  // offset and the buffer (the thread's space) holding it. Thread 0's are
+  // `offset` and `buffer`. Empty for every other layer.
+  std::vector<int64_t> threadOffsets;
+  std::vector<int> threadBuffers;
 };
 
 // A window of a layer's output map that a buffer holds during one kernel
@@ -41,6 +49,8 @@ struct WindowRef {
   int y0 = 0, x0 = 0, h = 0, w = 0;
   // Channels [c0, c1) of the map; every channel unless a group splits them.
   int c0 = 0, c1 = kAllChannels;
+  // Which thread's copy of the layer's buffer (LayerStorage::threadOffsets).
+  int copy = 0;
 
   bool allChannels() const { return c0 == 0 && c1 == kAllChannels; }
 };
@@ -50,22 +60,38 @@ struct KernelCall {
   std::vector<WindowRef> inputs; // one per layer input
   WindowRef output;
   MapRegion region; // output rows and columns computed
+  // The threads computing it, one band of the region each (callBands in
+  // schedule/thread_split.h); 1: whole, on the thread that reaches it.
+  int threads = 1;
 };
 
-// Moves `rows` full-width rows of a row window `by` rows towards its start:
-// the rows the next stripe still needs, before new rows are computed after them.
+// Moves `rows` rows of a row window `by` rows towards its start: the rows
+// the next stripe still needs, before new rows are computed after them.
 struct RowShift {
   int layer = 0;
   int by = 0;
   int rows = 0;
+  int width = 0; // columns of a row in the window
+  int copy = 0;  // which thread's window (WindowRef::copy)
+};
+
+// Starts a parallel section: the operations up to the next Join run on
+// `parts` threads at once, those of part p (Operation::part) on thread p,
+// part after part in the list. The section belongs to the group whose
+// first member is `layer` (0 when the group converts the input).
+struct Fork {
+  int parts = 0;
+  int layer = 0;
 };
 
 struct Operation {
-  enum class Kind { ConvertInput, Kernel, ShiftRows, ConvertOutput, Comment };
+  enum class Kind { ConvertInput, Kernel, ShiftRows, ConvertOutput, Comment, Fork, Join };
   Kind kind = Kind::Kernel;
   KernelCall call;     // Kernel
   RowShift shift;      // ShiftRows
   std::string comment; // Comment: a tile or stripe heading
+  Fork fork;           // Fork
+  int part = -1;       // inside a parallel section: the part it belongs to
 };
 
 struct ExecutionPlan {
@@ -76,14 +102,19 @@ struct ExecutionPlan {
   std::vector<Operation> operations;
   int64_t executedMacs = 0; // what the kernel calls compute, halos included
   int64_t layerMacs = 0;    // what the `layers` schedule computes
-  // Threads the generated code runs on: each large kernel call's output
-  // region is split into `threads` bands computed in parallel (see
-  // docs/threads.md). The bands need no memory of their own.
+  // Threads the generated code runs on (docs/threads.md): groups running
+  // in parts form parallel sections (Fork ... Join), and kernel calls
+  // outside them may be split into bands (KernelCall::threads).
   int threads = 1;
 };
 
 struct LoweringOptions {
   int threads = 1; // 1 to kMaxThreads
+  // How many threads a kernel call outside a parallel section is split
+  // across (1 or `threads`): the latency model says where a split pays for
+  // its fork and join (search/latency_model.h, threadedLowering). Unset: no
+  // call is split.
+  std::function<int(const Network &, const KernelCall &)> callThreads;
 };
 
 // True when NCHW and HWC order the elements of `shape` identically.
@@ -104,7 +135,23 @@ bool convertsInputInGroup(const Network &normalized, const NetworkSchedule &sche
 // operations execute. Lets the search lower a group without the rest of the
 // network.
 int64_t lowerGroupAlone(const Network &normalized, const GroupSchedule &group, bool inputInGroup,
-                        std::vector<Operation> &operations, std::vector<int64_t> &capacity);
+                        const LoweringOptions &options, std::vector<Operation> &operations,
+                        std::vector<int64_t> &capacity);
+
+// The steps during which the buffer a fused group holds `member`'s output
+// in is live on one thread: a tile buffer from its layer's step to the
+// next (tiles carry nothing over), a row window throughout the group.
+struct StepRange {
+  int first = 0, last = 0;
+};
+StepRange ownBufferSteps(const GroupSchedule &fused, int member);
+
+// One thread's space in a group running in parts: the group's buffers of
+// members firstMember..last-1 (`capacity` indexed by layer) placed by the
+// planner with their one-thread lifetimes. Each thread gets a space of
+// this size, live throughout the group, since the threads run at once.
+ArenaPlan planThreadSpace(const GroupSchedule &fused, int firstMember,
+                          const std::vector<int64_t> &capacity);
 
 llvm::Expected<ExecutionPlan> lowerSchedule(const Network &normalized,
                                             const NetworkSchedule &schedule,

@@ -9,15 +9,31 @@ namespace tessel {
 struct LoweringContext {
   const Network &net;
   ExecutionPlan &plan;
-  std::vector<int64_t> capacity; // bytes each tile buffer or row window must hold
+  const LoweringOptions &options;
+  std::vector<int64_t> capacity; // bytes each tile buffer or row window must hold (any thread's)
   bool comments = true;          // tile and stripe headings, for the generated code only
+  int part = -1;                 // the part of the parallel section being lowered; -1 outside
 
   WindowRef wholeWindow(int layer) const;
+  // The window of the layer's map that its buffer holds: `held`'s rows and
+  // columns, in the copy the operations being lowered use.
+  WindowRef heldWindow(int layer, const MapRegion &held) const;
   // The group's first layer, or the input (0) when the group converts the
   // input region by region (convertsInputInGroup).
   int firstMember(const GroupSchedule &group) const;
+  // The copy of the group's buffers the operations being lowered use: the
+  // part's own in a parallel section.
+  int copy() const { return std::max(part, 0); }
   void addKernel(KernelCall call);
   void addComment(std::string text);
+  void addShift(const RowShift &shift);
+
+  // A parallel section of `parts` parts for the group whose first member is
+  // `layer` (nothing when `parts` is 1): beginPart(p) before the operations
+  // of part p, endParts() after the last.
+  void beginParts(int parts, int layer);
+  void beginPart(int p);
+  void endParts();
 };
 
 void lowerLayersGroup(LoweringContext &context, const GroupSchedule &group);

@@ -41,13 +41,29 @@ const char *groupKindName(const GroupSchedule &g) {
                     g.way);
 }
 
+namespace {
+
+const char *threadUseSuffix(ThreadUse use) {
+  switch (use) {
+  case ThreadUse::Parts: return "";
+  case ThreadUse::Split: return "/split";
+  }
+  return "";
+}
+
+} // namespace
+
 std::string groupKindText(const GroupSchedule &g) {
-  return std::visit(
-      Overloaded{
-          [](const LayerByLayer &) { return std::string("layers"); },
-          [](const TileGrid &grid) { return fmt::format("tile{}x{}", grid.rows, grid.cols); },
-          [](const Stripes &stripes) { return fmt::format("stream{}", stripes.rows); }},
-      g.way);
+  return std::visit(Overloaded{[](const LayerByLayer &) { return std::string("layers"); },
+                               [](const TileGrid &grid) {
+                                 return fmt::format("tile{}x{}{}", grid.rows, grid.cols,
+                                                    threadUseSuffix(grid.threads));
+                               },
+                               [](const Stripes &stripes) {
+                                 return fmt::format("stream{}{}", stripes.rows,
+                                                    threadUseSuffix(stripes.threads));
+                               }},
+                    g.way);
 }
 
 namespace {
@@ -64,17 +80,31 @@ llvm::Expected<GroupSchedule> parseGroup(llvm::StringRef item) {
     return scheduleError(fmt::format("'{}' is not a layer range like 0-7", range.str()));
   group.first = first + 1;
   group.last = last + 1;
+  ThreadUse threads = ThreadUse::Parts;
+  if (auto [base, use] = kind.split('/'); base.size() < kind.size()) {
+    if (use.trim() != "split")
+      return scheduleError(fmt::format("'{}': unknown thread use '{}' (expected /split)",
+                                       item.trim().str(), use.trim().str()));
+    if (base.trim() == "layers")
+      return scheduleError(fmt::format("'{}': /split is for tile and stream groups (a layers "
+                                       "group always splits its large calls)",
+                                       item.trim().str()));
+    kind = base.trim();
+    threads = ThreadUse::Split;
+  }
   if (kind == "layers") {
     group.way = LayerByLayer{};
   } else if (kind.consume_front("tile")) {
     auto [rows, cols] = kind.split('x');
     TileGrid grid;
+    grid.threads = threads;
     if (rows.getAsInteger(10, grid.rows) || cols.getAsInteger(10, grid.cols) || grid.rows < 1 ||
         grid.cols < 1)
       return scheduleError(fmt::format("'{}' is not a grid like tile5x5", item.trim().str()));
     group.way = grid;
   } else if (kind.consume_front("stream")) {
     Stripes stripes;
+    stripes.threads = threads;
     if (kind.getAsInteger(10, stripes.rows) || stripes.rows < 1)
       return scheduleError(
           fmt::format("'{}' is not a stripe height like stream4", item.trim().str()));

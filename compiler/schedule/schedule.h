@@ -9,10 +9,17 @@
 //                rolling window of the rows its consumer still needs, so no
 //                row is computed twice
 //
+// On several threads (--threads N) a tile or stream group runs in parts by
+// default: each thread takes whole tiles (or a column band of the stream)
+// through the whole group with buffers of its own, and the threads join
+// once, at the group's end. `/split` runs the tiles or stripes one after
+// another instead and splits each large kernel call across the threads,
+// which needs no memory of its own (docs/threads.md).
+//
 // Text form, for users and tests (layer numbers as `tessel info` prints
 // them, the input not counted; ranges inclusive; layers not named run as
 // `layers`):
-//   "0-7:tile5x5, 8-15:stream4"     "3:layers, 4-9:tile2x3"
+//   "0-7:tile5x5, 8-15:stream4"     "3:layers, 4-9:tile2x3/split"
 #pragma once
 
 #include "ir/network.h"
@@ -28,12 +35,20 @@ namespace tessel {
 // The ways a group runs, one type per kind with that kind's parameters.
 // Code that treats kinds differently visits GroupWay (support/overloaded.h),
 // so a new kind does not compile until every such place handles it.
+// How a tile or stream group uses the generated code's threads.
+enum class ThreadUse {
+  Parts, // each thread runs whole tiles (or a column band of the stream), with its own buffers
+  Split, // the tiles or stripes in turn, each large kernel call split across the threads: `/split`
+};
+
 struct LayerByLayer {}; // `layers`
 struct TileGrid {       // `tile RxC`
   int rows = 1, cols = 1;
+  ThreadUse threads = ThreadUse::Parts;
 };
 struct Stripes { // `stream H`
   int rows = 1;  // output rows per stripe
+  ThreadUse threads = ThreadUse::Parts;
 };
 using GroupWay = std::variant<LayerByLayer, TileGrid, Stripes>;
 
@@ -63,7 +78,7 @@ llvm::Expected<NetworkSchedule> parseSchedule(const std::string &text, const Net
 // Checks a schedule built in code by the same rules.
 llvm::Error validateSchedule(const NetworkSchedule &schedule, const Network &normalized);
 
-// One group's way of running: "layers", "tile5x5", "stream4".
+// One group's way of running: "layers", "tile5x5", "stream4/split".
 std::string groupKindText(const GroupSchedule &group);
 
 // The kind alone: "layers", "tile", "stream".

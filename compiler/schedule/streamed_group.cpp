@@ -2,7 +2,14 @@
 // Every inner layer keeps a rolling window of its rows: before computing the
 // rows a stripe newly needs, the rows still needed move to the window's
 // start and older rows are dropped, so no row is ever computed twice.
+//
+// On several threads the group's output columns are cut into one band per
+// thread (groupParts), and each thread streams its band top to bottom with
+// windows of its own, holding the columns its band needs of each layer: the
+// columns a band's receptive field shares with its neighbour are computed by
+// both.
 #include "schedule/group_lowering.h"
+#include "schedule/thread_split.h"
 
 #include <fmt/format.h>
 
@@ -28,12 +35,13 @@ struct StripeNeeds {
   std::vector<int> keepFrom;
 };
 
-// Lowers a group stripe by stripe, keeping every inner layer's window.
+// Lowers a group stripe by stripe over output columns [x0, x1), keeping
+// every inner layer's window.
 class StreamLowering {
 public:
-  StreamLowering(LoweringContext &context, const GroupSchedule &group)
+  StreamLowering(LoweringContext &context, const GroupSchedule &group, const AxisRange &columns)
       : context_(context), net_(context.net), first_(context.firstMember(group)), last_(group.last),
-        windows_(size_t(last_ - first_ + 1)) {}
+        windows_(size_t(last_ - first_ + 1)), columns_(traceColumns(columns)) {}
 
   // Computes the rows of every layer the group's output rows `stripe` need.
   void lowerStripe(const RowRange &stripe) {
@@ -48,6 +56,33 @@ public:
 private:
   size_t place(int layer) const { return size_t(layer - first_); }
   Window &window(int layer) { return windows_[place(layer)]; }
+  // Rows [y0, y1) of the layer's columns.
+  MapRegion rowsOf(int layer, int y0, int y1) const {
+    const AxisRange &c = columns_[place(layer)];
+    return MapRegion{y0, y1, int(c.begin), int(c.end)};
+  }
+
+  // The columns of each layer that the group's output columns need: every
+  // column when they are all of them (one thread), else traced back.
+  std::vector<AxisRange> traceColumns(const AxisRange &output) const {
+    std::vector<AxisRange> columns(windows_.size());
+    for (int i = last_; i >= first_; --i) {
+      const int width = net_.layers[size_t(i)].output.w;
+      if (output.size() == net_.layers[size_t(last_)].output.w) {
+        columns[place(i)] = AxisRange{0, width};
+      } else if (i == last_) {
+        columns[place(i)] = output;
+      } else {
+        const Shape &reader = net_.layers[size_t(i + 1)].output;
+        const AxisRange &read = columns[place(i + 1)];
+        const MapRegion need =
+            inputNeed(net_, i + 1, 0, MapRegion{0, reader.h, int(read.begin), int(read.end)})
+                .region;
+        columns[place(i)] = read.size() > 0 ? AxisRange{need.x0, need.x1} : AxisRange{0, 0};
+      }
+    }
+    return columns;
+  }
 
   // From the last layer backwards.
   StripeNeeds traceBack(const RowRange &stripe) {
@@ -61,8 +96,7 @@ private:
         needs.keepFrom[place(i - 1)] = below.start;
         continue;
       }
-      const int width = net_.layers[i].output.w;
-      InputNeed need = inputNeed(net_, i, 0, MapRegion{rows.begin, rows.end, 0, width});
+      InputNeed need = inputNeed(net_, i, 0, rowsOf(i, rows.begin, rows.end));
       // Rows are computed in order, without gaps, so every row below
       // `computed` exists. Later stripes read no row above the first window's
       // first tap (row begin * stride - padding, which only grows), so rows
@@ -79,14 +113,13 @@ private:
   void computeRows(int i, const RowRange &rows, int keepFrom) {
     KernelCall call;
     call.layer = i;
-    call.region = MapRegion{rows.begin, rows.end, 0, net_.layers[i].output.w};
+    call.region = rowsOf(i, rows.begin, rows.end);
     if (i == first_) {
       for (int input : net_.layers[i].inputs)
         call.inputs.push_back(context_.wholeWindow(input));
     } else {
       const Window &below = window(i - 1);
-      call.inputs.push_back(WindowRef{i - 1, below.start, 0, below.computed - below.start,
-                                      net_.layers[i - 1].output.w});
+      call.inputs.push_back(context_.heldWindow(i - 1, rowsOf(i - 1, below.start, below.computed)));
     }
     call.output = i == last_ ? context_.wholeWindow(i) : advanceWindow(i, rows, keepFrom);
     context_.addKernel(std::move(call));
@@ -96,41 +129,54 @@ private:
   // ones to its start, and makes room for `rows` after them.
   WindowRef advanceWindow(int i, const RowRange &rows, int keepFrom) {
     const Shape &shape = net_.layers[i].output;
+    const int width = int(columns_[place(i)].size());
     Window &own = window(i);
     const int newStart = std::min(keepFrom, own.computed);
     const int kept = own.computed - newStart;
-    if (newStart > own.start && kept > 0) {
-      Operation shift;
-      shift.kind = Operation::Kind::ShiftRows;
-      shift.shift = RowShift{i, newStart - own.start, kept};
-      context_.plan.operations.push_back(shift);
-    }
+    if (newStart > own.start && kept > 0)
+      context_.addShift(RowShift{i, newStart - own.start, kept, width, context_.copy()});
     own.start = newStart;
     own.computed = rows.end;
-    int64_t bytes = int64_t(own.computed - own.start) * shape.w * shape.c * 4;
+    int64_t bytes = int64_t(own.computed - own.start) * width * shape.c * 4;
     context_.capacity[i] = std::max(context_.capacity[i], bytes);
-    return WindowRef{i, own.start, 0, own.computed - own.start, shape.w};
+    return context_.heldWindow(i, rowsOf(i, own.start, own.computed));
   }
 
   LoweringContext &context_;
   const Network &net_;
   const int first_, last_;
   std::vector<Window> windows_;
+  const std::vector<AxisRange> columns_; // of each layer, by place
 };
 
 } // namespace
 
 void lowerStreamedGroup(LoweringContext &context, const GroupSchedule &group,
                         const Stripes &stripes) {
-  const int outputRows = context.net.layers[group.last].output.h;
-  StreamLowering lowering(context, group);
-  for (int stripeStart = 0; stripeStart < outputRows; stripeStart += stripes.rows) {
-    const RowRange stripe{stripeStart, std::min(stripeStart + stripes.rows, outputRows)};
-    if (context.comments)
-      context.addComment(fmt::format("stripe of {} rows: output rows [{}, {})", stripes.rows,
-                                     stripe.begin, stripe.end));
-    lowering.lowerStripe(stripe);
+  const Shape &out = context.net.layers[group.last].output;
+  const int parts = groupParts(context.net, group, context.plan.threads);
+  const std::vector<AxisRange> bands = balancedSplit(out.w, parts);
+  if (context.comments && parts > 1)
+    context.addComment(fmt::format("{} column bands on {} threads, each streamed with its own "
+                                   "row windows",
+                                   parts, parts));
+  context.beginParts(parts, context.firstMember(group));
+  for (int part = 0; part < parts; ++part) {
+    context.beginPart(part);
+    StreamLowering lowering(context, group, bands[size_t(part)]);
+    for (int stripeStart = 0; stripeStart < out.h; stripeStart += stripes.rows) {
+      const RowRange stripe{stripeStart, std::min(stripeStart + stripes.rows, out.h)};
+      if (context.comments)
+        context.addComment(
+            parts > 1 ? fmt::format("stripe of {} rows: output rows [{}, {}), columns [{}, {})",
+                                    stripes.rows, stripe.begin, stripe.end,
+                                    bands[size_t(part)].begin, bands[size_t(part)].end)
+                      : fmt::format("stripe of {} rows: output rows [{}, {})", stripes.rows,
+                                    stripe.begin, stripe.end));
+      lowering.lowerStripe(stripe);
+    }
   }
+  context.endParts();
 }
 
 } // namespace tessel

@@ -1,31 +1,17 @@
 #include "schedule/thread_split.h"
 
-#include "analysis/layer_costs.h"
 #include "ops/op_table.h"
+#include "support/overloaded.h"
 
 #include <algorithm>
 
 namespace tessel {
-namespace {
 
-// Below this much work (MACs, or elements moved for layers without
-// multiplications) a kernel call runs on one thread: waking the others and
-// waiting for them would cost about as much as it saves.
-constexpr int64_t kMinParallelWork = int64_t(1) << 15;
-
-} // namespace
-
-std::vector<MapRegion> threadParts(const Network &net, const KernelCall &call, int threads) {
-  const MapRegion &r = call.region;
-  const Layer &layer = net.layers[call.layer];
-  const int64_t area = int64_t(r.height()) * r.width();
-  const int64_t work = std::max(regionMacs(net, call.layer, r), area * layer.output.c);
-  if (threads <= 1 || !describeOp(layer.op).splitsAcrossThreads || work < kMinParallelWork)
-    return {r};
+std::vector<MapRegion> callBands(const MapRegion &r, int threads) {
   const bool byRows = r.height() >= threads || r.height() >= r.width();
-  const int parts = std::min(threads, byRows ? r.height() : r.width());
+  const int bands = std::max(1, std::min(threads, byRows ? r.height() : r.width()));
   std::vector<MapRegion> regions;
-  for (const AxisRange &band : balancedSplit(byRows ? r.height() : r.width(), parts)) {
+  for (const AxisRange &band : balancedSplit(byRows ? r.height() : r.width(), bands)) {
     MapRegion part = r;
     if (byRows) {
       part.y0 = r.y0 + int(band.begin);
@@ -37,6 +23,24 @@ std::vector<MapRegion> threadParts(const Network &net, const KernelCall &call, i
     regions.push_back(part);
   }
   return regions;
+}
+
+bool callsSplit(const Network &net, int layer) {
+  return describeOp(net.layers[size_t(layer)].op).splitsAcrossThreads;
+}
+
+int groupParts(const Network &net, const GroupSchedule &group, int threads) {
+  const Shape &out = net.layers[size_t(group.last)].output;
+  auto parts = [&](ThreadUse use, int most) { return use == ThreadUse::Parts ? most : 1; };
+  return std::visit(
+      Overloaded{[](const LayerByLayer &) { return 1; },
+                 [&](const TileGrid &grid) {
+                   return parts(grid.threads, std::min(threads, grid.rows * grid.cols));
+                 },
+                 [&](const Stripes &stripes) {
+                   return parts(stripes.threads, std::min(threads, std::max(out.w, 1)));
+                 }},
+      group.way);
 }
 
 } // namespace tessel

@@ -1,7 +1,10 @@
 // A `tile RxC` group: a balanced grid over the group's output; each tile is
 // traced back through the group so every layer computes exactly the region
-// its consumer reads, into a tile buffer holding just that region.
+// its consumer reads, into a tile buffer holding just that region. On
+// several threads the tiles, in row-major order, are cut into one run per
+// thread (groupParts), each computed with that thread's own tile buffers.
 #include "schedule/group_lowering.h"
+#include "schedule/thread_split.h"
 
 #include <fmt/format.h>
 
@@ -20,43 +23,59 @@ std::vector<MapRegion> traceTile(const Network &net, int first, int last, const 
   return regions;
 }
 
+// Every layer's call for one tile, in the buffers of the context's copy.
+void lowerTile(LoweringContext &context, const GroupSchedule &group, const MapRegion &tile) {
+  const Network &net = context.net;
+  const int first = context.firstMember(group);
+  const std::vector<MapRegion> regions = traceTile(net, first, group.last, tile);
+  for (int i = first; i <= group.last; ++i) {
+    const MapRegion &region = regions[size_t(i - first)];
+    KernelCall call;
+    call.layer = i;
+    call.region = region;
+    if (i == first) {
+      for (int input : net.layers[i].inputs)
+        call.inputs.push_back(context.wholeWindow(input));
+    } else {
+      call.inputs.push_back(context.heldWindow(i - 1, regions[size_t(i - 1 - first)]));
+    }
+    if (i == group.last) {
+      call.output = context.wholeWindow(i);
+    } else {
+      call.output = context.heldWindow(i, region);
+      int64_t bytes = int64_t(region.height()) * region.width() * net.layers[i].output.c * 4;
+      context.capacity[i] = std::max(context.capacity[i], bytes);
+    }
+    context.addKernel(std::move(call));
+  }
+}
+
 } // namespace
 
 void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group, const TileGrid &grid) {
-  const Network &net = context.net;
-  const int first = context.firstMember(group);
-  const Shape &out = net.layers[group.last].output;
+  const Shape &out = context.net.layers[group.last].output;
   const std::vector<AxisRange> rows = balancedSplit(out.h, grid.rows);
   const std::vector<AxisRange> cols = balancedSplit(out.w, grid.cols);
-  for (int r = 0; r < grid.rows; ++r)
-    for (int c = 0; c < grid.cols; ++c) {
-      MapRegion tile{int(rows[r].begin), int(rows[r].end), int(cols[c].begin), int(cols[c].end)};
+  const int tiles = grid.rows * grid.cols;
+  const int parts = groupParts(context.net, group, context.plan.threads);
+  const std::vector<AxisRange> runs = balancedSplit(tiles, parts);
+  if (context.comments && parts > 1)
+    context.addComment(
+        fmt::format("{} tiles on {} threads, each with its own tile buffers", tiles, parts));
+  context.beginParts(parts, context.firstMember(group));
+  for (int part = 0; part < parts; ++part) {
+    context.beginPart(part);
+    for (int64_t t = runs[size_t(part)].begin; t < runs[size_t(part)].end; ++t) {
+      const int r = int(t) / grid.cols, c = int(t) % grid.cols;
+      const MapRegion tile{int(rows[r].begin), int(rows[r].end), int(cols[c].begin),
+                           int(cols[c].end)};
       if (context.comments)
         context.addComment(fmt::format("tile ({}, {}) of {}x{}: {}", r, c, grid.rows, grid.cols,
                                        formatRegion(tile)));
-      const std::vector<MapRegion> regions = traceTile(net, first, group.last, tile);
-      for (int i = first; i <= group.last; ++i) {
-        const MapRegion &region = regions[size_t(i - first)];
-        KernelCall call;
-        call.layer = i;
-        call.region = region;
-        if (i == first) {
-          for (int input : net.layers[i].inputs)
-            call.inputs.push_back(context.wholeWindow(input));
-        } else {
-          const MapRegion &held = regions[size_t(i - 1 - first)];
-          call.inputs.push_back(WindowRef{i - 1, held.y0, held.x0, held.height(), held.width()});
-        }
-        if (i == group.last) {
-          call.output = context.wholeWindow(i);
-        } else {
-          call.output = WindowRef{i, region.y0, region.x0, region.height(), region.width()};
-          int64_t bytes = int64_t(region.height()) * region.width() * net.layers[i].output.c * 4;
-          context.capacity[i] = std::max(context.capacity[i], bytes);
-        }
-        context.addKernel(std::move(call));
-      }
+      lowerTile(context, group, tile);
     }
+  }
+  context.endParts();
 }
 
 } // namespace tessel

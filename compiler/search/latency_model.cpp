@@ -5,6 +5,7 @@
 #include "schedule/thread_split.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace tessel {
 
@@ -15,7 +16,9 @@ KernelClass kernelClassOf(const Network &net, int layer) {
 std::optional<OperationFeatures> featuresOf(const Network &net, const Operation &op) {
   OperationFeatures f;
   switch (op.kind) {
-  case Operation::Kind::Comment: return std::nullopt;
+  case Operation::Kind::Comment:
+  case Operation::Kind::Fork:
+  case Operation::Kind::Join: return std::nullopt;
   case Operation::Kind::ConvertInput:
   case Operation::Kind::ConvertOutput: {
     const Shape &s =
@@ -29,8 +32,8 @@ std::optional<OperationFeatures> featuresOf(const Network &net, const Operation 
   case Operation::Kind::ShiftRows: {
     const Shape &s = net.layers[size_t(op.shift.layer)].output;
     f.kind = KernelClass::Copy;
-    f.work = double(op.shift.rows) * s.w * s.c;
-    f.pixels = double(op.shift.rows) * s.w;
+    f.work = double(op.shift.rows) * op.shift.width * s.c;
+    f.pixels = double(op.shift.rows) * op.shift.width;
     f.rows = op.shift.rows;
     return f;
   }
@@ -57,45 +60,130 @@ double predictSeconds(const OperationFeatures &f, const LatencyProfile &profile)
                  c.nsPerCall * f.calls);
 }
 
-double predictOperationSeconds(const Network &net, const Operation &op, int threads,
+namespace {
+
+// The slowest of the call's bands on `threads` threads, plus the fork and
+// join; infinity when it makes a single band.
+double splitSeconds(const Network &net, const KernelCall &call, int threads,
+                    const LatencyProfile &profile) {
+  const std::vector<MapRegion> bands = callBands(call.region, threads);
+  if (bands.size() < 2)
+    return std::numeric_limits<double>::infinity();
+  double slowest = 0;
+  for (const MapRegion &band : bands)
+    slowest = std::max(slowest, predictSeconds(kernelFeatures(net, call.layer, band), profile));
+  return slowest + 1e-9 * profile.nsPerForkJoin;
+}
+
+} // namespace
+
+double predictOperationSeconds(const Network &net, const Operation &op,
                                const LatencyProfile &profile) {
-  if (op.kind == Operation::Kind::Kernel && threads > 1) {
-    const std::vector<MapRegion> parts = threadParts(net, op.call, threads);
-    if (parts.size() > 1) { // the threads join after the slowest band
-      double slowest = 0;
-      for (const MapRegion &part : parts)
-        slowest =
-            std::max(slowest, predictSeconds(kernelFeatures(net, op.call.layer, part), profile));
-      return slowest + 1e-9 * profile.nsPerForkJoin;
-    }
-  }
+  if (op.kind == Operation::Kind::Kernel && op.call.threads > 1)
+    return splitSeconds(net, op.call, op.call.threads, profile);
   std::optional<OperationFeatures> f = featuresOf(net, op);
   return f ? predictSeconds(*f, profile) : 0.0;
 }
 
+int callThreadsThatPay(const Network &net, const KernelCall &call, int threads,
+                       const LatencyProfile &profile) {
+  if (threads <= 1 || !callsSplit(net, call.layer))
+    return 1;
+  const double whole = predictSeconds(kernelFeatures(net, call.layer, call.region), profile);
+  return splitSeconds(net, call, threads, profile) < whole ? threads : 1;
+}
+
+LoweringOptions threadedLowering(int threads, const LatencyProfile &profile) {
+  LoweringOptions options;
+  options.threads = threads;
+  options.callThreads = [threads, profile](const Network &net, const KernelCall &call) {
+    return callThreadsThatPay(net, call, threads, profile);
+  };
+  return options;
+}
+
+double predictCallSeconds(const Network &net, int layer, const MapRegion &region, int threads,
+                          const LatencyProfile &profile) {
+  Operation op;
+  op.call.layer = layer;
+  op.call.region = region;
+  op.call.threads = callThreadsThatPay(net, op.call, threads, profile);
+  return predictOperationSeconds(net, op, profile);
+}
+
+void TimeTally::add(double seconds, int part) {
+  if (part < 0)
+    total_ += seconds;
+  else
+    parts_[size_t(part)] += seconds;
+}
+
+void TimeTally::join() {
+  const double slowest = *std::max_element(parts_.begin(), parts_.end());
+  total_ += slowest + 1e-9 * profile_.nsPerForkJoin;
+  parts_.clear();
+}
+
+double TimeTally::addOperation(const Network &net, const Operation &op) {
+  switch (op.kind) {
+  case Operation::Kind::Fork: fork(op.fork.parts); return 0;
+  case Operation::Kind::Join: join(); return 0;
+  default: {
+    const double seconds = predictOperationSeconds(net, op, profile_);
+    add(seconds, op.part);
+    return seconds;
+  }
+  }
+}
+
+namespace {
+
+// The layer an operation outside a parallel section counts for: the
+// input's conversion counts as the input layer's work, the output's as no
+// layer's (-1).
+int layerOf(const Operation &op) {
+  switch (op.kind) {
+  case Operation::Kind::ConvertInput: return 0;
+  case Operation::Kind::Kernel: return op.call.layer;
+  case Operation::Kind::ShiftRows: return op.shift.layer;
+  case Operation::Kind::Fork: return op.fork.layer;
+  case Operation::Kind::ConvertOutput:
+  case Operation::Kind::Comment:
+  case Operation::Kind::Join: break;
+  }
+  return -1;
+}
+
+// The operations `counts` picks, and the whole sections whose Fork it picks.
+template <typename Counts>
+double tallyPlan(const Network &net, const ExecutionPlan &plan, const LatencyProfile &profile,
+                 const Counts &counts) {
+  TimeTally tally(profile);
+  bool section = false; // inside a section that counts
+  for (const Operation &op : plan.operations) {
+    if (op.kind == Operation::Kind::Fork)
+      section = counts(op);
+    if (op.part >= 0 || op.kind == Operation::Kind::Join ? section : counts(op))
+      tally.addOperation(net, op);
+    if (op.kind == Operation::Kind::Join)
+      section = false;
+  }
+  return tally.seconds();
+}
+
+} // namespace
+
 double predictPlanSeconds(const Network &net, const ExecutionPlan &plan,
                           const LatencyProfile &profile) {
-  double seconds = 0;
-  for (const Operation &op : plan.operations)
-    seconds += predictOperationSeconds(net, op, plan.threads, profile);
-  return seconds;
+  return tallyPlan(net, plan, profile, [](const Operation &) { return true; });
 }
 
 double predictLayersSeconds(const Network &net, const ExecutionPlan &plan,
                             const LatencyProfile &profile, int layerFirst, int layerLast) {
-  double seconds = 0;
-  for (const Operation &op : plan.operations) {
-    int layer = -1;
-    if (op.kind == Operation::Kind::ConvertInput)
-      layer = 0; // the input's conversion counts as the input layer's work
-    else if (op.kind == Operation::Kind::Kernel)
-      layer = op.call.layer;
-    else if (op.kind == Operation::Kind::ShiftRows)
-      layer = op.shift.layer;
-    if (layer >= layerFirst && layer <= layerLast)
-      seconds += predictOperationSeconds(net, op, plan.threads, profile);
-  }
-  return seconds;
+  return tallyPlan(net, plan, profile, [&](const Operation &op) {
+    const int layer = layerOf(op);
+    return layer >= layerFirst && layer <= layerLast;
+  });
 }
 
 } // namespace tessel

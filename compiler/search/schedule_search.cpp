@@ -4,6 +4,7 @@
 
 #include "analysis/layer_costs.h"
 #include "plan/arena_planner.h"
+#include "schedule/thread_split.h"
 #include "support/overloaded.h"
 
 #include "llvm/Support/ErrorHandling.h"
@@ -33,20 +34,27 @@ NetworkSchedule withSingleGroup(const Network &net, const GroupSchedule &group) 
   return schedule;
 }
 
-// The fused ways of running layers first..last the options allow.
+// The fused ways of running layers first..last the options allow: on
+// several threads, each tile grid and stripe height in parts and `/split`.
 std::vector<GroupSchedule> fusedKinds(const Network &net, int first, int last,
                                       const SearchOptions &options) {
   const Shape &out = net.layers[size_t(last)].output;
+  const int threads = options.threads;
   std::vector<GroupSchedule> kinds;
+  auto add = [&](GroupWay parts, GroupWay split) {
+    kinds.push_back(GroupSchedule{first, last, parts});
+    if (groupParts(net, kinds.back(), threads) > 1) // else it splits its calls already
+      kinds.push_back(GroupSchedule{first, last, split});
+  };
   for (int rows = 1; rows <= std::min(options.maxTileGrid, out.h); ++rows)
     for (int cols = 1; cols <= std::min(options.maxTileGrid, out.w); ++cols) {
       if (rows * cols == 1)
         continue; // one tile is the `layers` schedule with extra steps
-      kinds.push_back(GroupSchedule{first, last, TileGrid{rows, cols}});
+      add(TileGrid{rows, cols, ThreadUse::Parts}, TileGrid{rows, cols, ThreadUse::Split});
     }
   for (int stripe : options.stripeRows)
     if (stripe < out.h)
-      kinds.push_back(GroupSchedule{first, last, Stripes{stripe}});
+      add(Stripes{stripe, ThreadUse::Parts}, Stripes{stripe, ThreadUse::Split});
   return kinds;
 }
 
@@ -157,54 +165,74 @@ std::vector<int64_t> macsBeforeEach(const Network &net) {
   return macsBefore;
 }
 
-// A call computing each layer's whole map (the input's: a tile's conversion).
+// A call computing each layer's whole map (the input's: a tile's
+// conversion) on `threads` threads.
 std::vector<double> wholeCallSecondsEach(const Network &net, int threads,
                                          const LatencyProfile &profile) {
   std::vector<double> seconds(net.layers.size(), 0);
   for (size_t layer = 0; layer < net.layers.size(); ++layer)
-    if (layer == 0 || isSpatiallyTileable(net.layers[layer].op)) {
-      Operation call;
-      call.call.layer = int(layer);
-      call.call.region = wholeMap(net.layers[layer].output);
-      seconds[layer] = predictOperationSeconds(net, call, threads, profile);
-    }
+    if (layer == 0 || isSpatiallyTileable(net.layers[layer].op))
+      seconds[layer] =
+          predictCallSeconds(net, int(layer), wholeMap(net.layers[layer].output), threads, profile);
   return seconds;
 }
 
-// The steps during which a fused group's buffer for `member` is live (the
-// lifetimes requestBuffers gives).
-struct StepRange {
-  int first = 0, last = 0;
+// How a candidate runs on the threads: in `parts` parts, each of its calls
+// on `callThreads` threads (split where that pays).
+struct KindThreads {
+  int parts = 1;
+  int callThreads = 1;
 };
-StepRange ownBufferSteps(const GroupSchedule &group, int member) {
-  return std::visit(Overloaded{[](const LayerByLayer &) -> StepRange {
-                                 llvm_unreachable("a layers group holds no buffers of its own");
-                               },
-                               [&](const TileGrid &) {
-                                 return StepRange{std::max(member, 1), member + 1};
-                               },
-                               [&](const Stripes &) {
-                                 return StepRange{group.first, group.last};
-                               }},
-                    group.way);
-}
+
+// Adds a tile group's times as its plan's operations run: whatever comes
+// before the tiles, then the tiles in order, each run of tiles in its own
+// part when the group runs in parts (lowerTiledGroup's runs).
+class TileTally {
+public:
+  TileTally(const LatencyProfile &profile, double before, size_t tiles, int parts)
+      : tally_(profile), parts_(parts) {
+    tally_.add(before);
+    if (parts_ > 1) {
+      tally_.fork(parts);
+      const std::vector<AxisRange> runs = balancedSplit(int(tiles), parts);
+      for (int part = 0; part < parts; ++part)
+        partOfTile_.insert(partOfTile_.end(), size_t(runs[size_t(part)].size()), part);
+    }
+  }
+  void startTile(size_t tile) { part_ = parts_ > 1 ? partOfTile_[tile] : -1; }
+  void add(double seconds) { tally_.add(seconds, part_); }
+  double seconds() {
+    if (parts_ > 1)
+      tally_.join();
+    return tally_.seconds();
+  }
+
+private:
+  TimeTally tally_;
+  int parts_;
+  std::vector<int> partOfTile_;
+  int part_ = -1;
+};
 
 // A lowered candidate, and for a tile group the own bytes it peaks at
-// after its first step, its first layer's tile buffer and its calls.
+// after its first step, its first layer's tile buffer, each member's
+// buffer (the sizes a thread's space holds) and its calls.
 struct LoweredCandidate {
   GroupEstimate estimate;
   FirstLayerCalls firstCalls;
   int64_t peakAfterFirst = 0; // own buffers only
   int64_t firstBuffer = 0;
-  std::vector<double> callSeconds; // of each operation, in order
-  std::vector<size_t> tileStarts;  // where each tile's operations start
+  std::vector<int64_t> memberBytes; // by layer
+  std::vector<double> callSeconds;  // of each kernel call, in order
+  std::vector<size_t> tileStarts;   // where each tile's calls start
 };
 
 // Per kind, the candidate starting one layer higher: its peak, the own
-// bytes after its first step, its first layer's tile buffer, and whether
-// beatenBySplit's whole-map condition held for it.
+// bytes after its first step, its first layer's tile buffer, each member's
+// buffer, and whether beatenBySplit's whole-map condition held for it.
 struct Above {
   int64_t peak = 0, peakAfterFirst = 0, firstBuffer = 0;
+  std::vector<int64_t> memberBytes; // by layer (0 for the layers before the first)
   bool whole = false;
   // While `whole`, the lowest candidate lowered (the anchor): its first
   // layer, MACs, and each call's seconds. Every tile of a candidate
@@ -260,18 +288,20 @@ struct GrownLayer {
 class GroupByGroup {
 public:
   GroupByGroup(const Network &net, const LatencyProfile &profile, const SearchOptions &options,
-               const ExecutionPlan &base, std::vector<std::vector<GroupEstimate>> &endingAt)
-      : net_(net), profile_(profile), options_(options), base_(base),
-        threads_(options.lowering.threads), endingAt_(endingAt), consumers_(net.allConsumers()),
+               const LoweringOptions &lowering, const ExecutionPlan &base,
+               std::vector<std::vector<GroupEstimate>> &endingAt)
+      : net_(net), profile_(profile), options_(options), lowering_(lowering), base_(base),
+        threads_(lowering.threads), endingAt_(endingAt), consumers_(net.allConsumers()),
         crossing_(crossingBytes(base, int(net.layers.size()))), macsBefore_(macsBeforeEach(net)),
         wholeCallSeconds_(wholeCallSecondsEach(net, threads_, profile)),
+        wholeCallSecondsAlone_(wholeCallSecondsEach(net, 1, profile)),
         wholeNeeded_(net.layers.size(), -1), capacity_(net.layers.size(), 0),
         byFirst_(net.layers.size()) {
     inputBytes_ = base.storage[0].kind == StorageKind::Full ? mapBytes(0) : 0;
     inputConvertible_ = inputBytes_ > 0 && consumers_[0] == std::vector<int>{1};
     Operation convertInput;
     convertInput.kind = Operation::Kind::ConvertInput;
-    convertInputSeconds_ = predictOperationSeconds(net, convertInput, threads_, profile);
+    convertInputSeconds_ = predictOperationSeconds(net, convertInput, profile);
   }
 
   // Adds the fused candidates ending at `last` that no split beats, in the
@@ -294,6 +324,11 @@ public:
   }
 
 private:
+  KindThreads kindThreads(const GroupSchedule &group) const {
+    const int parts = groupParts(net_, group, threads_);
+    return KindThreads{parts, parts > 1 ? 1 : threads_};
+  }
+
   // Each tile grid on the last layer alone, to grow downwards.
   std::vector<Above> startAbove(const std::vector<GroupSchedule> &kinds, int last) const {
     std::vector<Above> above(kinds.size());
@@ -302,11 +337,13 @@ private:
       if (const TileGrid *grid = std::get_if<TileGrid>(&kinds[kind].way)) {
         Above &a = above[kind];
         a.growing = true;
+        a.memberBytes.assign(net_.layers.size(), 0);
+        const int callThreads = kindThreads(kinds[kind]).callThreads;
         for (const AxisRange &rows : balancedSplit(out.h, grid->rows))
           for (const AxisRange &cols : balancedSplit(out.w, grid->cols)) {
             a.regions.push_back(
                 MapRegion{int(rows.begin), int(rows.end), int(cols.begin), int(cols.end)});
-            a.calls.push_back({callSeconds(last, a.regions.back())});
+            a.calls.push_back({callSeconds(last, a.regions.back(), callThreads)});
             a.macs += regionMacs(net_, last, a.regions.back());
           }
       }
@@ -356,9 +393,12 @@ private:
     const int64_t buffer = mapBytes(first);
     const int64_t ownFirst = buffer + (inputInGroup ? inputBytes_ : 0);
     const int64_t peakAfterFirst = std::max(a.peakAfterFirst, buffer + a.firstBuffer);
+    a.memberBytes[size_t(first)] = buffer;
+    const int64_t own = kindThreads(group).parts > 1
+                            ? threadSpacesBytes(group, inputInGroup, a.memberBytes, inputBytes_)
+                            : std::max(ownFirst, peakAfterFirst);
     const int64_t peak =
-        std::max(stepZeroBytes(first, inputInGroup),
-                 aroundBytes(group, inputInGroup) + std::max(ownFirst, peakAfterFirst));
+        std::max(stepZeroBytes(first, inputInGroup), aroundBytes(group, inputInGroup) + own);
     const bool beaten = peak >= a.peak && peak >= firstAlonePeak(first); // beatenBySplit
     a.growing = false;
     a.peak = peak;
@@ -388,6 +428,7 @@ private:
     a.peak = c.estimate.peakBytes;
     a.peakAfterFirst = c.peakAfterFirst;
     a.firstBuffer = c.firstBuffer;
+    a.memberBytes = std::move(c.memberBytes);
     a.whole = firstMapWhole(group, c.firstCalls);
     a.anchor = group.first;
     a.anchorMacs = c.estimate.macs;
@@ -402,15 +443,15 @@ private:
     GroupEstimate &estimate = c.estimate;
     estimate.group = group;
     // All of the group's MACs: the input's conversion calls have none.
-    estimate.macs = lowerGroupAlone(net_, group, inputInGroup, operations_, capacity_);
+    estimate.macs = lowerGroupAlone(net_, group, inputInGroup, lowering_, operations_, capacity_);
     // The same sum as predictLayersSeconds over a whole schedule's plan.
-    double seconds = inputConversionSeconds(group.first, inputInGroup);
+    TimeTally tally(profile_);
+    tally.add(inputConversionSeconds(group.first, inputInGroup));
     const bool tiles = std::holds_alternative<TileGrid>(group.way);
     int previousLayer = std::numeric_limits<int>::max();
     for (const Operation &op : operations_) {
-      const double call = predictOperationSeconds(net_, op, threads_, profile_);
-      seconds += call;
-      if (!tiles)
+      const double call = tally.addOperation(net_, op);
+      if (!tiles || op.kind != Operation::Kind::Kernel)
         continue;
       // A tile's calls go up through the group's layers; the next tile's
       // start again below the output (which every tile computes a part of).
@@ -419,7 +460,7 @@ private:
       previousLayer = op.call.layer;
       c.callSeconds.push_back(call);
     }
-    estimate.seconds = seconds;
+    estimate.seconds = tally.seconds();
     estimate.layerMacs = layerMacsOf(group.first, group.last);
     c.firstCalls = firstLayerCalls(net_, operations_, group, inputInGroup);
     measureOwnBytes(group, inputInGroup, c);
@@ -428,10 +469,13 @@ private:
 
   // Bytes live at steps first..last, from the capacities lowering left.
   void measureOwnBytes(const GroupSchedule &group, bool inputInGroup, LoweredCandidate &c) {
+    const int firstMember = inputInGroup ? 0 : group.first;
     std::vector<int64_t> own(size_t(group.last - group.first + 1), 0);
-    for (int member = inputInGroup ? 0 : group.first; member < group.last; ++member) {
+    c.memberBytes.assign(net_.layers.size(), 0);
+    for (int member = firstMember; member < group.last; ++member) {
       const int64_t bytes = alignUp(capacity_[size_t(member)]);
       capacity_[size_t(member)] = 0; // for the next candidate
+      c.memberBytes[size_t(member)] = bytes;
       if (member == group.first)
         c.firstBuffer = bytes;
       const StepRange steps = ownBufferSteps(group, member);
@@ -440,6 +484,9 @@ private:
     }
     for (size_t step = 1; step < own.size(); ++step)
       c.peakAfterFirst = std::max(c.peakAfterFirst, own[step]);
+    if (kindThreads(group).parts > 1) // every thread's space throughout the group
+      own.assign(own.size(),
+                 threadSpacesBytes(group, inputInGroup, c.memberBytes, c.memberBytes[0]));
     const int64_t around = aroundBytes(group, inputInGroup);
     c.estimate.peakBytes = stepZeroBytes(group.first, inputInGroup);
     for (int64_t bytes : own)
@@ -453,31 +500,37 @@ private:
   GroupEstimate growTiles(const GroupSchedule &group, bool inputInGroup, Above &a,
                           FirstLayerCalls &firstCalls) {
     const int first = group.first;
-    const GrownLayer grown = growRegions(first, inputInGroup, a);
+    const KindThreads threads = kindThreads(group);
+    const GrownLayer grown = growRegions(first, inputInGroup, threads.callThreads, a);
     firstCalls = grown.firstCalls;
     const int64_t buffer = alignUp(grown.bytes);
     a.peakAfterFirst = std::max(a.peakAfterFirst, buffer + a.firstBuffer);
     a.firstBuffer = buffer;
+    a.memberBytes[size_t(first)] = buffer;
+    const int64_t own =
+        threads.parts > 1
+            ? threadSpacesBytes(group, inputInGroup, a.memberBytes, grown.inputRegionBytes)
+            : std::max(buffer + alignUp(grown.inputRegionBytes), a.peakAfterFirst);
     GroupEstimate estimate;
     estimate.group = group;
     estimate.macs = a.macs;
     estimate.layerMacs = layerMacsOf(first, group.last);
     estimate.peakBytes =
-        std::max(stepZeroBytes(first, inputInGroup),
-                 aroundBytes(group, inputInGroup) +
-                     std::max(buffer + alignUp(grown.inputRegionBytes), a.peakAfterFirst));
-    double seconds = inputConversionSeconds(first, inputInGroup);
+        std::max(stepZeroBytes(first, inputInGroup), aroundBytes(group, inputInGroup) + own);
+    TileTally tally(profile_, inputConversionSeconds(first, inputInGroup), a.calls.size(),
+                    threads.parts);
     for (size_t tile = 0; tile < a.calls.size(); ++tile) {
+      tally.startTile(tile);
       if (inputInGroup && !grown.inputRegions[tile].empty())
-        seconds += callSeconds(0, grown.inputRegions[tile]);
+        tally.add(callSeconds(0, grown.inputRegions[tile], threads.callThreads));
       for (auto call = a.calls[tile].rbegin(); call != a.calls[tile].rend(); ++call)
-        seconds += *call;
+        tally.add(*call);
     }
-    estimate.seconds = seconds;
+    estimate.seconds = tally.seconds();
     return estimate;
   }
 
-  GrownLayer growRegions(int first, bool inputInGroup, Above &a) {
+  GrownLayer growRegions(int first, bool inputInGroup, int callThreads, Above &a) {
     const Shape &firstMap = net_.layers[size_t(first)].output, &inputMap = net_.layers[0].output;
     GrownLayer grown;
     for (size_t tile = 0; tile < a.regions.size(); ++tile) {
@@ -487,7 +540,7 @@ private:
           std::max(grown.bytes, int64_t(region.height()) * region.width() * firstMap.c * 4);
       grown.firstCalls.whole = grown.firstCalls.whole && region == wholeMap(firstMap);
       if (!region.empty()) { // addKernel leaves out empty calls
-        a.calls[tile].push_back(callSeconds(first, region));
+        a.calls[tile].push_back(callSeconds(first, region, callThreads));
         a.macs += regionMacs(net_, first, region);
         ++grown.firstCalls.calls;
       }
@@ -509,29 +562,41 @@ private:
     GroupEstimate estimate;
     estimate.group = group;
     estimate.peakBytes = peak;
-    double seconds = inputConversionSeconds(group.first, inputInGroup);
+    const KindThreads threads = kindThreads(group);
+    const std::vector<double> &whole =
+        threads.callThreads > 1 ? wholeCallSeconds_ : wholeCallSecondsAlone_;
+    TileTally tally(profile_, inputConversionSeconds(group.first, inputInGroup),
+                    a.anchorTiles.size(), threads.parts);
     for (size_t tile = 0; tile < a.anchorTiles.size(); ++tile) {
+      tally.startTile(tile);
       if (inputInGroup)
-        seconds += wholeCallSeconds_[0];
+        tally.add(whole[0]);
       for (int layer = group.first; layer < a.anchor; ++layer)
-        seconds += wholeCallSeconds_[size_t(layer)];
+        tally.add(whole[size_t(layer)]);
       const size_t end =
           tile + 1 < a.anchorTiles.size() ? a.anchorTiles[tile + 1] : a.anchorSeconds.size();
       for (size_t call = a.anchorTiles[tile]; call < end; ++call)
-        seconds += a.anchorSeconds[call];
+        tally.add(a.anchorSeconds[call]);
     }
-    estimate.seconds = seconds;
+    estimate.seconds = tally.seconds();
     const int64_t wholeMacs = layerMacsOf(group.first, a.anchor - 1);
     estimate.macs = a.anchorMacs + int64_t(a.anchorTiles.size()) * wholeMacs;
     estimate.layerMacs = layerMacsOf(group.first, group.last);
     return estimate;
   }
 
-  double callSeconds(int layer, const MapRegion &region) const {
-    Operation call;
-    call.call.layer = layer;
-    call.call.region = region;
-    return predictOperationSeconds(net_, call, threads_, profile_);
+  double callSeconds(int layer, const MapRegion &region, int callThreads) const {
+    return predictCallSeconds(net_, layer, region, callThreads, profile_);
+  }
+
+  // The bytes of every thread's space of a group running in parts, from
+  // its members' buffers (`memberBytes`, by layer; the input's region
+  // buffer apart, when the group converts the input).
+  int64_t threadSpacesBytes(const GroupSchedule &group, bool inputInGroup,
+                            std::vector<int64_t> memberBytes, int64_t inputRegionBytes) const {
+    memberBytes[0] = inputInGroup ? inputRegionBytes : 0;
+    const ArenaPlan space = planThreadSpace(group, inputInGroup ? 0 : group.first, memberBytes);
+    return kindThreads(group).parts * space.arenaBytes;
   }
 
   // Whether a layer reads all of its input's map to compute its own.
@@ -570,15 +635,17 @@ private:
   const Network &net_;
   const LatencyProfile &profile_;
   const SearchOptions &options_;
+  const LoweringOptions &lowering_;
   const ExecutionPlan &base_; // layer by layer
   const int threads_;
   std::vector<std::vector<GroupEstimate>> &endingAt_;
   const std::vector<std::vector<int>> consumers_;
-  const std::vector<int64_t> crossing_;   // crossingBytes
-  const std::vector<int64_t> macsBefore_; // macsBeforeEach
-  const std::vector<double> wholeCallSeconds_;
-  int64_t inputBytes_ = 0;        // the input's map, when the plan converts it
-  bool inputConvertible_ = false; // whether a group can convert it tile by tile
+  const std::vector<int64_t> crossing_;             // crossingBytes
+  const std::vector<int64_t> macsBefore_;           // macsBeforeEach
+  const std::vector<double> wholeCallSeconds_;      // on the threads, split where that pays
+  const std::vector<double> wholeCallSecondsAlone_; // on one thread (inside a part)
+  int64_t inputBytes_ = 0;                          // the input's map, when the plan converts it
+  bool inputConvertible_ = false;                   // whether a group can convert it tile by tile
   double convertInputSeconds_ = 0;
   std::vector<signed char> wholeNeeded_;            // wholeNeeded, once known
   std::vector<Operation> operations_;               // lowering's, reused
@@ -592,11 +659,11 @@ llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
                                                        const LatencyProfile &profile,
                                                        const SearchOptions &options) {
   ScheduleSearch search(net, profile);
-  search.lowering_ = options.lowering;
+  search.lowering_ = threadedLowering(options.threads, profile);
   const int layerCount = int(net.layers.size());
   search.endingAt_.assign(size_t(layerCount), {});
 
-  llvm::Expected<ExecutionPlan> base = lowerSchedule(net, layerByLayer(net), options.lowering);
+  llvm::Expected<ExecutionPlan> base = lowerSchedule(net, layerByLayer(net), search.lowering_);
   if (!base)
     return base.takeError();
   const std::vector<int64_t> baseLive = liveBytesPerStep(*base, layerCount);
@@ -635,7 +702,7 @@ void ScheduleSearch::prepareExhaustive(const SearchOptions &options) {
       for (size_t kind = 0; kind < kinds.size(); ++kind) {
         const GroupSchedule &group = kinds[kind];
         llvm::Expected<ExecutionPlan> plan =
-            lowerSchedule(net, withSingleGroup(net, group), options.lowering);
+            lowerSchedule(net, withSingleGroup(net, group), lowering_);
         if (!plan) {
           llvm::consumeError(plan.takeError());
           continue;
@@ -661,7 +728,7 @@ void ScheduleSearch::prepareExhaustive(const SearchOptions &options) {
 // Lowers each candidate on its own, without the rest of the network
 // (GroupByGroup).
 void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const ExecutionPlan &base) {
-  GroupByGroup preparation(*net_, *profile_, options, base, endingAt_);
+  GroupByGroup preparation(*net_, *profile_, options, lowering_, base, endingAt_);
   for (int last = 2; last < int(net_->layers.size()); ++last)
     preparation.addCandidatesEndingAt(last);
 }
@@ -777,7 +844,7 @@ llvm::Expected<SearchOutcome> searchSchedule(const Network &net, const LatencyPr
                                    "the search found no schedule for the network");
   outcome.choice = chosen->choice;
   llvm::Expected<ExecutionPlan> plan =
-      lowerSchedule(net, outcome.choice.schedule, options.lowering);
+      lowerSchedule(net, outcome.choice.schedule, threadedLowering(options.threads, profile));
   if (!plan)
     return plan.takeError();
   outcome.plan = std::move(*plan);

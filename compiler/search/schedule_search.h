@@ -25,7 +25,10 @@ namespace tessel {
 struct SearchOptions {
   int maxTileGrid = 6;                        // tile R x C with R, C <= this
   std::vector<int> stripeRows = {1, 2, 4, 8}; // stream H candidates
-  LoweringOptions lowering;                   // e.g. the thread count
+  // Threads of the generated code: the search lowers with
+  // threadedLowering(threads, profile) and, on several threads, tries each
+  // tile grid and stripe height in parts and `/split`.
+  int threads = 1;
   // Lower every candidate inside a whole schedule, one by one: the plain
   // preparation, slow on deep networks, kept as the reference the default
   // one is tested against (both give the same candidates and figures).

@@ -156,14 +156,14 @@ TEST_CASE("a plan records its thread count; bands need no memory of their own") 
   const ExecutionPlan one = llvm::cantFail(lowerSchedule(net, layerByLayer(net)));
   CHECK(one.threads == 1);
   const ExecutionPlan three =
-      llvm::cantFail(lowerSchedule(net, layerByLayer(net), LoweringOptions{3}));
+      llvm::cantFail(lowerSchedule(net, layerByLayer(net), LoweringOptions{3, {}}));
   CHECK(three.threads == 3);
   CHECK(three.arena.arenaBytes == one.arena.arenaBytes);
   CHECK(three.buffers.size() == one.buffers.size());
   CHECK(three.operations.size() == one.operations.size());
   for (int threads : {0, kMaxThreads + 1}) {
     llvm::Expected<ExecutionPlan> rejected =
-        lowerSchedule(net, layerByLayer(net), LoweringOptions{threads});
+        lowerSchedule(net, layerByLayer(net), LoweringOptions{threads, {}});
     REQUIRE_FALSE(bool(rejected));
     CHECK(llvm::toString(rejected.takeError()).find("thread count must be in [1, 64]") !=
           std::string::npos);

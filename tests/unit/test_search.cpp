@@ -5,8 +5,10 @@
 #include "frontend/load_network.h"
 #include "frontend/splitmix64.h"
 #include "normalize/normalize.h"
+#include "schedule/thread_split.h"
 #include "search/latency_model.h"
 #include "search/schedule_search.h"
+#include "shipped_network.h"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -22,19 +24,9 @@
 #include <vector>
 
 using namespace tessel;
+using tessel::testing::loadShipped;
 
 namespace {
-
-Network loadShipped(const std::string &name, std::optional<int> size = std::nullopt) {
-  LoadOptions options;
-  if (size)
-    options.inputSize = std::make_pair(*size, *size);
-  llvm::Expected<Network> net =
-      loadNetwork(std::string(TESSEL_SOURCE_DIR) + "/networks/" + name + ".yaml", options);
-  if (!net)
-    FAIL(llvm::toString(net.takeError()));
-  return normalize(*net);
-}
 
 // A latency profile whose figures differ per class, so that the search has
 // real trade-offs to make.
@@ -45,31 +37,41 @@ LatencyProfile testProfile() {
   return profile;
 }
 
-ExecutionPlan lower(const Network &net, const NetworkSchedule &schedule) {
-  llvm::Expected<ExecutionPlan> plan = lowerSchedule(net, schedule);
+// The plan the search reasons with on `threads` threads (and the one code
+// is generated from).
+ExecutionPlan lower(const Network &net, const NetworkSchedule &schedule, int threads = 1) {
+  llvm::Expected<ExecutionPlan> plan =
+      lowerSchedule(net, schedule, threadedLowering(threads, testProfile()));
   if (!plan)
     FAIL(formatSchedule(schedule), ": ", llvm::toString(plan.takeError()));
   return std::move(*plan);
 }
 
-// The fused ways the brute force tries, as the search's options allow.
+// The fused ways the brute force tries, as the search's options allow: on
+// several threads each in parts and `/split`.
 std::vector<GroupSchedule> fusedKinds(const Network &net, int first, int last, int maxGrid,
-                                      const std::vector<int> &stripes) {
+                                      const std::vector<int> &stripes, int threads = 1) {
   std::vector<GroupSchedule> kinds;
   const Shape &out = net.layers[size_t(last)].output;
   for (int r = 1; r <= maxGrid; ++r)
     for (int c = 1; c <= maxGrid; ++c)
-      if (r * c > 1 && r <= out.h && c <= out.w)
-        kinds.push_back(GroupSchedule{first, last, TileGrid{r, c}});
+      if (r * c > 1 && r <= out.h && c <= out.w) {
+        kinds.push_back(GroupSchedule{first, last, TileGrid{r, c, ThreadUse::Parts}});
+        if (threads > 1)
+          kinds.push_back(GroupSchedule{first, last, TileGrid{r, c, ThreadUse::Split}});
+      }
   for (int h : stripes)
-    if (h < out.h)
-      kinds.push_back(GroupSchedule{first, last, Stripes{h}});
+    if (h < out.h) {
+      kinds.push_back(GroupSchedule{first, last, Stripes{h, ThreadUse::Parts}});
+      if (threads > 1 && out.w > 1)
+        kinds.push_back(GroupSchedule{first, last, Stripes{h, ThreadUse::Split}});
+    }
   return kinds;
 }
 
 // Every valid schedule of the network under those kinds.
 std::vector<NetworkSchedule> allSchedules(const Network &net, int maxGrid,
-                                          const std::vector<int> &stripes) {
+                                          const std::vector<int> &stripes, int threads = 1) {
   std::vector<NetworkSchedule> found;
   NetworkSchedule partial;
   const int layerCount = int(net.layers.size());
@@ -85,7 +87,7 @@ std::vector<NetworkSchedule> allSchedules(const Network &net, int maxGrid,
     extend(first + 1);
     partial.groups.pop_back();
     for (int last = first + 1; last < layerCount; ++last)
-      for (const GroupSchedule &g : fusedKinds(net, first, last, maxGrid, stripes)) {
+      for (const GroupSchedule &g : fusedKinds(net, first, last, maxGrid, stripes, threads)) {
         partial.groups.push_back(g);
         extend(last + 1);
         partial.groups.pop_back();
@@ -102,123 +104,164 @@ std::string arenaLine(const std::string &header) {
 
 } // namespace
 
-TEST_CASE("the peak the search reasons with is the arena the generated code declares") {
+namespace {
+
+struct ShippedCase {
+  const char *network;
+  std::optional<int> size;
+};
+
+// The search's figures for the schedules of its Pareto front and for random
+// ones are those of the plans lowered on `threads` threads: its peak is the
+// planner's lower bound, its front's arenas the planned ones, and the header
+// the generated code compiles against declares that arena.
+void checkPeaksAreArenas(const ShippedCase &c, int threads) {
+  CAPTURE(c.network);
+  CAPTURE(threads);
   const LatencyProfile profile = testProfile();
   SearchOptions options;
   options.maxTileGrid = 4;
-  struct Case {
-    const char *network;
-    std::optional<int> size;
-  };
-  const Case cases[] = {{"tiny-chain", {}},      {"tiny-depthwise", {}}, {"tiny-residual", {}},
-                        {"tiny-standalone", {}}, {"yolov2-16", 96},      {"yolov2-tiny", 64},
-                        {"vgg16", 32},           {"resnet18", 64},       {"mobilenet-v2", 64}};
-  for (const Case &c : cases) {
-    CAPTURE(c.network);
-    const Network net = loadShipped(c.network, c.size);
-    llvm::Expected<ScheduleSearch> search = ScheduleSearch::prepare(net, profile, options);
-    REQUIRE(static_cast<bool>(search));
-    llvm::Expected<std::vector<ParetoPoint>> front = search->paretoFront();
-    REQUIRE(static_cast<bool>(front));
-    REQUIRE(!front->empty());
+  options.threads = threads;
+  const Network net = loadShipped(c.network, c.size);
+  llvm::Expected<ScheduleSearch> search = ScheduleSearch::prepare(net, profile, options);
+  REQUIRE(static_cast<bool>(search));
+  llvm::Expected<std::vector<ParetoPoint>> front = search->paretoFront();
+  REQUIRE(static_cast<bool>(front));
+  REQUIRE(!front->empty());
 
-    // Schedules to check: the whole Pareto front and random ones.
-    std::vector<NetworkSchedule> schedules;
-    for (const ParetoPoint &point : *front)
-      schedules.push_back(point.choice.schedule);
-    SplitMix64 random(0x5EA4C4 + uint64_t(net.layers.size()));
-    const int layerCount = int(net.layers.size());
-    for (int attempt = 0; attempt < 60; ++attempt) {
-      NetworkSchedule schedule;
-      for (int first = 1; first < layerCount;) {
-        const int last = std::min(layerCount - 1, first + int(random.next() % 4));
-        std::vector<GroupSchedule> kinds = fusedKinds(net, first, last, 4, {1, 2, 4, 8});
-        if (last == first || kinds.empty() || random.next() % 3 == 0) {
-          schedule.groups.push_back(GroupSchedule{first, first, LayerByLayer{}});
-          ++first;
-          continue;
-        }
-        schedule.groups.push_back(kinds[random.next() % kinds.size()]);
-        first = last + 1;
+  // Schedules to check: the whole Pareto front and random ones.
+  std::vector<NetworkSchedule> schedules;
+  for (const ParetoPoint &point : *front)
+    schedules.push_back(point.choice.schedule);
+  SplitMix64 random(0x5EA4C4 + uint64_t(net.layers.size()));
+  const int layerCount = int(net.layers.size());
+  for (int attempt = 0; attempt < 60; ++attempt) {
+    NetworkSchedule schedule;
+    for (int first = 1; first < layerCount;) {
+      const int last = std::min(layerCount - 1, first + int(random.next() % 4));
+      std::vector<GroupSchedule> kinds = fusedKinds(net, first, last, 4, {1, 2, 4, 8}, threads);
+      if (last == first || kinds.empty() || random.next() % 3 == 0) {
+        schedule.groups.push_back(GroupSchedule{first, first, LayerByLayer{}});
+        ++first;
+        continue;
       }
-      if (llvm::Error error = validateSchedule(schedule, net))
-        llvm::consumeError(std::move(error));
-      else
-        schedules.push_back(schedule);
+      schedule.groups.push_back(kinds[random.next() % kinds.size()]);
+      first = last + 1;
     }
+    if (llvm::Error error = validateSchedule(schedule, net))
+      llvm::consumeError(std::move(error));
+    else
+      schedules.push_back(schedule);
+  }
 
-    for (size_t i = 0; i < schedules.size(); ++i) {
-      CAPTURE(formatSchedule(schedules[i]));
-      const ExecutionPlan plan = lower(net, schedules[i]);
-      const ScheduleChoice described = describeSchedule(net, plan, profile);
-      CHECK(described.peakBytes == plan.arena.lowerBoundBytes);
-      CHECK(described.seconds == doctest::Approx(predictPlanSeconds(net, plan, profile)));
-      if (i < front->size()) {
-        CHECK((*front)[i].arenaBytes == plan.arena.arenaBytes);
-        CHECK((*front)[i].choice.peakBytes == plan.arena.lowerBoundBytes);
-        CHECK((*front)[i].choice.seconds == doctest::Approx(described.seconds));
-      }
-      if (i % 8 == 0) { // the header the generated code compiles against
-        const int64_t arena = plan.arena.arenaBytes;
-        llvm::Expected<GeneratedNetwork> generated = emitNetwork(net, plan, CodegenOptions{});
-        REQUIRE(static_cast<bool>(generated));
-        CHECK(arenaLine(generated->files.front().contents) ==
-              fmt::format("_ARENA_BYTES {}u", arena));
-      }
+  for (size_t i = 0; i < schedules.size(); ++i) {
+    CAPTURE(formatSchedule(schedules[i]));
+    const ExecutionPlan plan = lower(net, schedules[i], threads);
+    const ScheduleChoice described = describeSchedule(net, plan, profile);
+    CHECK(described.peakBytes == plan.arena.lowerBoundBytes);
+    CHECK(described.seconds == doctest::Approx(predictPlanSeconds(net, plan, profile)));
+    if (i < front->size()) {
+      CHECK((*front)[i].arenaBytes == plan.arena.arenaBytes);
+      CHECK((*front)[i].choice.peakBytes == plan.arena.lowerBoundBytes);
+      CHECK((*front)[i].choice.seconds == doctest::Approx(described.seconds));
+    }
+    if (i % 8 == 0) { // the header the generated code compiles against
+      const int64_t arena = plan.arena.arenaBytes;
+      llvm::Expected<GeneratedNetwork> generated = emitNetwork(net, plan, CodegenOptions{});
+      REQUIRE(static_cast<bool>(generated));
+      CHECK(arenaLine(generated->files.front().contents) == fmt::format("_ARENA_BYTES {}u", arena));
     }
   }
 }
 
-TEST_CASE("the dynamic program finds what brute force over every schedule finds") {
+} // namespace
+
+TEST_CASE("the peak the search reasons with is the arena the generated code declares") {
+  const ShippedCase cases[] = {
+      {"tiny-chain", {}},      {"tiny-depthwise", {}}, {"tiny-residual", {}},
+      {"tiny-standalone", {}}, {"yolov2-16", 96},      {"yolov2-tiny", 64},
+      {"vgg16", 32},           {"resnet18", 64},       {"mobilenet-v2", 64}};
+  for (const ShippedCase &c : cases)
+    checkPeaksAreArenas(c, 1);
+}
+
+// Groups running in parts give each thread its own tile buffers or row
+// windows: N copies, which the peak counts exactly.
+TEST_CASE("on several threads the peak the search reasons with is the arena declared") {
+  const ShippedCase cases[] = {
+      {"tiny-chain", {}}, {"tiny-residual", {}}, {"yolov2-16", 64}, {"mobilenet-v2", 32}};
+  for (const ShippedCase &c : cases)
+    for (int threads : {2, 3})
+      checkPeaksAreArenas(c, threads);
+}
+
+namespace {
+
+// The search's choice under every peak limit is as fast as the fastest of
+// all schedules (on `threads` threads) within it.
+void checkAgainstBruteForce(const std::string &name, int threads) {
+  CAPTURE(name);
+  CAPTURE(threads);
   const LatencyProfile profile = testProfile();
   SearchOptions options;
   options.maxTileGrid = 2;
   options.stripeRows = {1, 2};
-  for (const std::string name : {"tiny-chain", "tiny-depthwise", "tiny-residual"}) {
-    CAPTURE(name);
-    const Network net = loadShipped(name);
-    const std::vector<NetworkSchedule> schedules = allSchedules(net, 2, {1, 2});
-    REQUIRE(schedules.size() > 10);
-    struct Measured {
-      double seconds;
-      int64_t peak;
-    };
-    std::vector<Measured> measured;
-    for (const NetworkSchedule &schedule : schedules) {
-      const ExecutionPlan plan = lower(net, schedule);
-      measured.push_back({predictPlanSeconds(net, plan, profile), plan.arena.lowerBoundBytes});
-    }
-    llvm::Expected<ScheduleSearch> search = ScheduleSearch::prepare(net, profile, options);
-    REQUIRE(static_cast<bool>(search));
-    std::vector<int64_t> limits;
-    for (const Measured &m : measured)
-      limits.push_back(m.peak);
-    std::sort(limits.begin(), limits.end());
-    limits.erase(std::unique(limits.begin(), limits.end()), limits.end());
-    limits.push_back(limits.front() - 1); // below every schedule: nothing fits
-    for (int64_t limit : limits) {
-      CAPTURE(limit);
-      double best = std::numeric_limits<double>::infinity();
-      std::string bestSchedule;
-      for (size_t i = 0; i < measured.size(); ++i)
-        if (measured[i].peak <= limit && measured[i].seconds < best) {
-          best = measured[i].seconds;
-          bestSchedule = formatSchedule(schedules[i]);
-        }
-      CAPTURE(bestSchedule);
-      std::optional<ScheduleChoice> choice = search->fastestWithin(limit);
-      if (best == std::numeric_limits<double>::infinity()) {
-        CHECK(!choice);
-        continue;
-      }
-      REQUIRE(choice);
-      CAPTURE(formatSchedule(choice->schedule));
-      CHECK(choice->seconds == doctest::Approx(best).epsilon(1e-9));
-      CHECK(choice->peakBytes <= limit);
-      const ExecutionPlan plan = lower(net, choice->schedule);
-      CHECK(plan.arena.lowerBoundBytes == choice->peakBytes);
-    }
+  options.threads = threads;
+  const Network net = loadShipped(name);
+  const std::vector<NetworkSchedule> schedules = allSchedules(net, 2, {1, 2}, threads);
+  REQUIRE(schedules.size() > 10);
+  struct Measured {
+    double seconds;
+    int64_t peak;
+  };
+  std::vector<Measured> measured;
+  for (const NetworkSchedule &schedule : schedules) {
+    const ExecutionPlan plan = lower(net, schedule, threads);
+    measured.push_back({predictPlanSeconds(net, plan, profile), plan.arena.lowerBoundBytes});
   }
+  llvm::Expected<ScheduleSearch> search = ScheduleSearch::prepare(net, profile, options);
+  REQUIRE(static_cast<bool>(search));
+  std::vector<int64_t> limits;
+  for (const Measured &m : measured)
+    limits.push_back(m.peak);
+  std::sort(limits.begin(), limits.end());
+  limits.erase(std::unique(limits.begin(), limits.end()), limits.end());
+  limits.push_back(limits.front() - 1); // below every schedule: nothing fits
+  for (int64_t limit : limits) {
+    CAPTURE(limit);
+    double best = std::numeric_limits<double>::infinity();
+    std::string bestSchedule;
+    for (size_t i = 0; i < measured.size(); ++i)
+      if (measured[i].peak <= limit && measured[i].seconds < best) {
+        best = measured[i].seconds;
+        bestSchedule = formatSchedule(schedules[i]);
+      }
+    CAPTURE(bestSchedule);
+    std::optional<ScheduleChoice> choice = search->fastestWithin(limit);
+    if (best == std::numeric_limits<double>::infinity()) {
+      CHECK(!choice);
+      continue;
+    }
+    REQUIRE(choice);
+    CAPTURE(formatSchedule(choice->schedule));
+    CHECK(choice->seconds == doctest::Approx(best).epsilon(1e-9));
+    CHECK(choice->peakBytes <= limit);
+    const ExecutionPlan plan = lower(net, choice->schedule, threads);
+    CHECK(plan.arena.lowerBoundBytes == choice->peakBytes);
+  }
+}
+
+} // namespace
+
+TEST_CASE("the dynamic program finds what brute force over every schedule finds") {
+  for (const std::string name : {"tiny-chain", "tiny-depthwise", "tiny-residual"})
+    checkAgainstBruteForce(name, 1);
+}
+
+// Every tile grid and stripe height in parts and `/split`.
+TEST_CASE("on two threads the dynamic program finds what brute force finds") {
+  for (const std::string name : {"tiny-chain", "tiny-residual"})
+    checkAgainstBruteForce(name, 2);
 }
 
 TEST_CASE("more than two groups where they are better under the budget") {
@@ -463,7 +506,7 @@ TEST_CASE("the default preparation gives what lowering every candidate in a whol
       if (net.layers.empty())
         continue;
       CAPTURE(index);
-      options.lowering.threads = 1 + index % 2;
+      options.threads = 1 + index % 2;
       checkAgainstExhaustive(net, options, profile);
       ++checked;
     }
@@ -489,4 +532,44 @@ TEST_CASE("the default preparation gives what lowering every candidate in a whol
       checkAgainstExhaustive(normalize(*net), options, profile);
     }
   }
+}
+
+// On several threads a group running in parts holds a copy of its buffers
+// per thread: the schedule chosen under a budget still fits it. Calls are
+// split only where that pays, and every group may also run `/split`, so
+// under any peak limit two threads are never predicted slower than one.
+TEST_CASE("on two threads the search holds to budgets and is never slower than one thread") {
+  const LatencyProfile profile = testProfile();
+  const Network net = loadShipped("yolov2-16", 160);
+  SearchOptions one, two;
+  one.maxTileGrid = two.maxTileGrid = 4;
+  two.threads = 2;
+  llvm::Expected<ScheduleSearch> searchOne = ScheduleSearch::prepare(net, profile, one);
+  llvm::Expected<ScheduleSearch> searchTwo = ScheduleSearch::prepare(net, profile, two);
+  REQUIRE(static_cast<bool>(searchOne));
+  REQUIRE(static_cast<bool>(searchTwo));
+  const int64_t layersArena = lower(net, layerByLayer(net)).arena.arenaBytes;
+  int inParts = 0;
+  for (int divisor = 1; divisor <= 32; divisor *= 2) {
+    CAPTURE(divisor);
+    const int64_t budget = layersArena / divisor;
+    std::optional<ScheduleChoice> alone = searchOne->fastestWithin(budget);
+    std::optional<ScheduleChoice> threaded = searchTwo->fastestWithin(budget);
+    CHECK(alone.has_value() <= threaded.has_value());
+    if (alone && threaded)
+      CHECK(threaded->seconds <= alone->seconds);
+
+    llvm::Expected<SearchOutcome> outcome = searchSchedule(net, profile, two, budget);
+    REQUIRE(static_cast<bool>(outcome));
+    if (!outcome->fits)
+      break;
+    CAPTURE(formatSchedule(outcome->choice.schedule));
+    CHECK(outcome->plan.arena.arenaBytes <= budget);
+    CHECK(outcome->plan.threads == 2);
+    CHECK(lower(net, outcome->choice.schedule, 2).arena.arenaBytes ==
+          outcome->plan.arena.arenaBytes);
+    for (const GroupSchedule &group : outcome->choice.schedule.groups)
+      inParts += groupParts(net, group, 2) > 1;
+  }
+  CHECK(inParts > 0); // the search does run some groups in parts
 }
