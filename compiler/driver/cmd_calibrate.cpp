@@ -81,6 +81,10 @@ void printFitTable(const Calibration &calibration) {
                                     time.measuredSeconds * 100);
   llvm::outs() << fmt::format("mean absolute relative error: {:.1f}% over {} probes\n",
                               calibration.meanRelativeError * 100, calibration.probes.size());
+  if (calibration.forkJoinThreads > 0)
+    llvm::outs() << fmt::format("a fork and join on {} threads: {:.2f} us\n",
+                                calibration.forkJoinThreads,
+                                calibration.profile.latency.nsPerForkJoin * 1e-3);
 }
 
 } // namespace

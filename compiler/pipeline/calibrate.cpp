@@ -5,6 +5,7 @@
 #include "pipeline/timing_program.h"
 #include "search/latency_model.h"
 #include "support/embedded_files.h"
+#include "support/limits.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -13,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 
@@ -86,6 +88,13 @@ llvm::Expected<TimingSettings> timingSettings(const TargetProfile &target,
   return settings;
 }
 
+// The threads a fork and join is timed on: the board's default thread
+// count, or its cores when that is 1 (code for it may still be generated
+// with --threads); at least 2.
+int forkJoinThreads(const TargetProfile &target) {
+  return std::clamp(target.threads > 1 ? target.threads : target.cores, 2, kMaxThreads);
+}
+
 // Generates the probes and the timing program into `work`, the probes built
 // for `target`'s CPU as the code `tessel compile` generates for it.
 llvm::Expected<std::vector<ProbeVariant>> writeTimingProject(const std::string &work, bool quick,
@@ -95,7 +104,7 @@ llvm::Expected<std::vector<ProbeVariant>> writeTimingProject(const std::string &
       generateProbes(work, quick, buildFlagsFor(target), files);
   if (!variants)
     return failureOf(FailureKind::Impossible, variants.takeError());
-  if (llvm::Error error = addTimingProgram(*variants, files))
+  if (llvm::Error error = addTimingProgram(*variants, forkJoinThreads(target), files))
     return failureOf(FailureKind::Impossible, std::move(error));
   if (llvm::Error error = writeFilesAtomically(work, files))
     return failureOf(FailureKind::CannotWrite, std::move(error));
@@ -135,6 +144,10 @@ llvm::Expected<Calibration> fitCalibration(BaseProfile base, const TimingSetting
   if (!fitted)
     return failureOf(FailureKind::Impossible, fitted.takeError());
   Calibration calibration;
+  if (timings.forkJoinThreads > 0) { // measured, not fitted: no probe runs on several threads
+    fitted->nsPerForkJoin = timings.forkJoinSeconds * 1e9;
+    calibration.forkJoinThreads = timings.forkJoinThreads;
+  }
   double errorSum = 0;
   for (const ProbeVariant &v : variants) {
     const ProbeTime time{v.symbol, timings.seconds.at(v.symbol),

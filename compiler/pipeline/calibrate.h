@@ -40,6 +40,7 @@ struct Calibration {
   ProfileSpelling spelling;
   std::vector<ProbeTime> probes;
   double meanRelativeError = 0; // of the predicted times, absolute
+  int forkJoinThreads = 0;      // the fork and join (latency fork_join_ns) timed on; 0: not timed
   std::string outputFile;       // where writeCalibration() writes the profile
 };
 

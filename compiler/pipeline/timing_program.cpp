@@ -75,6 +75,18 @@ PlanFeatures sumFeatures(const Network &net, const ExecutionPlan &plan) {
   return total;
 }
 
+// What the timing program's CMakeLists.txt adds for the fork-join
+// measurement: the runtime's headers (every probe carries a copy) and
+// threads.
+std::string threadPoolUse(const std::vector<ProbeVariant> &variants, int forkJoinThreads) {
+  if (forkJoinThreads <= 1 || variants.empty())
+    return "";
+  return fmt::format("target_include_directories(calibrate PRIVATE probes/{}/runtime)\n"
+                     "find_package(Threads REQUIRED)\n"
+                     "target_link_libraries(calibrate PRIVATE Threads::Threads)\n",
+                     variants.front().symbol);
+}
+
 } // namespace
 
 llvm::Expected<std::vector<ProbeVariant>> generateProbes(const std::string &work, bool quick,
@@ -118,7 +130,7 @@ llvm::Expected<std::vector<ProbeVariant>> generateProbes(const std::string &work
   return variants;
 }
 
-llvm::Error addTimingProgram(const std::vector<ProbeVariant> &variants,
+llvm::Error addTimingProgram(const std::vector<ProbeVariant> &variants, int forkJoinThreads,
                              std::vector<GeneratedFile> &files) {
   std::string includes, probes, subdirectories, libraries;
   int64_t arenaBytes = 1, inputElements = 1, outputElements = 1;
@@ -132,14 +144,15 @@ llvm::Error addTimingProgram(const std::vector<ProbeVariant> &variants,
     outputElements =
         std::max(outputElements, v.net.layers[size_t(v.net.outputIndex())].output.elements());
   }
-  llvm::Expected<std::string> main =
-      fillTemplate("calibrate_main.cpp.in", {{"version", TESSEL_VERSION},
-                                             {"includes", includes},
-                                             {"probes", probes},
-                                             {"arena_alignment", std::to_string(kArenaAlignment)},
-                                             {"arena_bytes", std::to_string(arenaBytes)},
-                                             {"input_elements", std::to_string(inputElements)},
-                                             {"output_elements", std::to_string(outputElements)}});
+  llvm::Expected<std::string> main = fillTemplate(
+      "calibrate_main.cpp.in", {{"version", TESSEL_VERSION},
+                                {"includes", includes},
+                                {"probes", probes},
+                                {"arena_alignment", std::to_string(kArenaAlignment)},
+                                {"arena_bytes", std::to_string(arenaBytes)},
+                                {"input_elements", std::to_string(inputElements)},
+                                {"output_elements", std::to_string(outputElements)},
+                                {"fork_join_threads", std::to_string(forkJoinThreads)}});
   if (!main)
     return main.takeError();
   files.push_back({"main.cpp", std::move(*main)});
@@ -148,8 +161,9 @@ llvm::Error addTimingProgram(const std::vector<ProbeVariant> &variants,
                                "cmake_minimum_required(VERSION 3.16)\n"
                                "project(tessel_calibrate LANGUAGES CXX ASM)\n{}"
                                "add_executable(calibrate main.cpp)\n"
-                               "target_link_libraries(calibrate PRIVATE{})\n",
-                               TESSEL_VERSION, subdirectories, libraries)});
+                               "target_link_libraries(calibrate PRIVATE{})\n{}",
+                               TESSEL_VERSION, subdirectories, libraries,
+                               threadPoolUse(variants, forkJoinThreads))});
   return llvm::Error::success();
 }
 
@@ -233,6 +247,11 @@ llvm::Expected<Timings> runTimingProgram(const std::string &work, const std::str
       if (value.trim().getAsDouble(seconds) || !(seconds > 0))
         return runFailure(fmt::format("the timing program printed a bad line '{}'", line.str()));
       timings.seconds[name.str()] = seconds;
+    } else if (line.consume_front("forkjoin ")) {
+      auto [threads, value] = line.split(' ');
+      if (threads.getAsInteger(10, timings.forkJoinThreads) ||
+          value.trim().getAsDouble(timings.forkJoinSeconds) || !(timings.forkJoinSeconds >= 0))
+        return runFailure(fmt::format("the timing program printed a bad line '{}'", line.str()));
     } else if (line.startswith("done ")) {
       done = true;
     }

@@ -44,8 +44,10 @@ llvm::Expected<std::vector<ProbeVariant>> generateProbes(const std::string &work
                                                          std::vector<GeneratedFile> &files);
 
 // The timing program (codegen_templates/calibrate_main.cpp.in) and the
-// CMakeLists.txt that builds it with every probe's library.
-llvm::Error addTimingProgram(const std::vector<ProbeVariant> &variants,
+// CMakeLists.txt that builds it with every probe's library. With
+// `forkJoinThreads` above 1 it also times a fork and join of the runtime's
+// thread pool on that many threads.
+llvm::Error addTimingProgram(const std::vector<ProbeVariant> &variants, int forkJoinThreads,
                              std::vector<GeneratedFile> &files);
 
 // Configures and builds <work>/build; returns the program's path.
@@ -55,6 +57,8 @@ llvm::Expected<std::string> buildTimingProgram(const std::string &work, const Ta
 struct Timings {
   std::string compilerVersion;
   std::map<std::string, double> seconds; // per probe variant
+  int forkJoinThreads = 0;               // 0: not measured
+  double forkJoinSeconds = 0;            // what a fork and join adds to a split call
 };
 
 llvm::Expected<Timings> runTimingProgram(const std::string &work, const std::string &program,
