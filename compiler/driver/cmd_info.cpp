@@ -1,7 +1,8 @@
 // `tessel info NET.yaml`: what the network costs and the memory it plans.
 // `--json` describes the network as loaded instead, and `--write-weights`
 // saves its parameters as a weights file: together they hand the network to
-// another tool (bench/ rebuilds it in ONNX Runtime this way).
+// another tool (bench/ rebuilds it in ONNX Runtime this way). `--threads N`
+// plans the arena of the code for N threads.
 #include "driver/layer_table.h"
 #include "driver/network_json.h"
 #include "driver/network_loading.h"
@@ -9,6 +10,7 @@
 #include "frontend/weight_file.h"
 #include "normalize/normalize.h"
 #include "reference/tensor_file.h"
+#include "support/limits.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
@@ -27,12 +29,27 @@ static cl::opt<std::string>
                  cl::desc("Also save the network's parameters as a weights file (raw float32 "
                           "in the order docs/network-format.md gives)"),
                  cl::sub(infoCommand()));
+static cl::opt<int> Threads("threads", cl::init(1), cl::value_desc("N"),
+                            cl::desc("Plan the arena for code running on N threads (as `tessel "
+                                     "compile --threads N`: tile and stream groups running in "
+                                     "parts give each thread its own buffers)"),
+                            cl::sub(infoCommand()));
 
 int runInfoCommand() {
   if (Json && ScheduleOption.getNumOccurrences() > 0)
     return reportError(llvm::createStringError(llvm::inconvertibleErrorCode(),
                                                "--json describes the network, not a schedule: "
                                                "leave out --schedule"),
+                       kExitUsage);
+  if (Json && Threads.getNumOccurrences() > 0)
+    return reportError(llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                               "--json describes the network, not the code for "
+                                               "some threads: leave out --threads"),
+                       kExitUsage);
+  if (Threads < 1 || Threads > kMaxThreads)
+    return reportError(llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                               "--threads must be in [1, %d], got %d", kMaxThreads,
+                                               int(Threads)),
                        kExitUsage);
   llvm::Expected<Network> net = loadCommandLineNetwork();
   if (!net)
@@ -45,7 +62,9 @@ int runInfoCommand() {
     return kExitOk;
   }
   const Network normalized = normalize(*net);
-  llvm::Expected<ExecutionPlan> plan = planCommandLineSchedule(normalized);
+  LoweringOptions lowering;
+  lowering.threads = Threads;
+  llvm::Expected<ExecutionPlan> plan = planCommandLineSchedule(normalized, lowering);
   if (!plan)
     return reportError(plan.takeError(), kExitUsage);
   llvm::outs() << formatLayerTable(normalized, *plan);

@@ -385,7 +385,7 @@ VariantsResult runScheduleVariants(const std::string &work,
       }
       if (options.checkInfoArena) {
         CommandResult info =
-            runCommand(tessel + " info " + quote(net.network) + sizeArg + scheduleArg);
+            runCommand(tessel + " info " + quote(net.network) + sizeArg + scheduleArg + threadsArg);
         const long long planned = numberAfter(info.output, "\narena: ");
         const long long declared =
             numberAfter(readFile(work + "/" + id + "/" + id + ".h"), upper(id) + "_ARENA_BYTES ");
