@@ -11,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -241,33 +242,42 @@ TEST_CASE("mobilenet-v2 at 64x64: schedules of the chain segments match layers b
 // thread, rows or (when a tile has few rows) columns. Every element is
 // computed the same way in any band, so the output must equal one thread's
 // byte for byte; 3 threads split most regions unevenly.
-static void expectThreadsMatchOne(int threads) {
-  const std::string suffix = ", " + std::to_string(threads) + " threads";
-  std::vector<e2e::NetworkVariants> batch = {
-      shipped("tiny-chain.yaml", "", {"0-7:layers", "0-7:tile2x2", "0-7:stream2"}),
-      shipped("tiny-residual.yaml", "", {"0-11:layers", "8-9:tile2x2, 10:stream1"}),
-      shipped("tiny-depthwise.yaml", "", {"0-7:layers", "0-3:tile2x3, 4-7:stream1"}),
-      shipped("yolov2-16.yaml", "96x96",
-              {"0-15:layers", "0-15:tile3x3", "0-7:stream2, 8-15:tile2x1"}),
-      shipped("mobilenet-v2.yaml", "64x64", {"0-5:tile2x2, 6-8:stream1"})};
+// The batch's networks on `threads` threads (the `layers` references stay
+// on one), labelled so.
+static std::vector<e2e::NetworkVariants> onThreads(std::vector<e2e::NetworkVariants> batch,
+                                                   int threads) {
   for (e2e::NetworkVariants &net : batch) {
-    net.label += suffix;
+    net.label += ", " + std::to_string(threads) + (threads == 1 ? " thread" : " threads");
     net.threads = threads;
   }
+  return batch;
+}
+
+// The generated C++ of variant `id` in a batch's work folder.
+static std::string generatedCode(const std::string &work, const std::string &id) {
+  std::ifstream in(work + "/" + id + "/" + id + ".cpp", std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+static void expectThreadsMatchOne(int threads) {
+  const std::vector<e2e::NetworkVariants> batch =
+      onThreads({shipped("tiny-chain.yaml", "", {"0-7:layers", "0-7:tile2x2", "0-7:stream2"}),
+                 shipped("tiny-residual.yaml", "", {"0-11:layers", "8-9:tile2x2, 10:stream1"}),
+                 shipped("tiny-depthwise.yaml", "", {"0-7:layers", "0-3:tile2x3, 4-7:stream1"}),
+                 shipped("yolov2-16.yaml", "96x96",
+                         {"0-15:layers", "0-15:tile3x3", "0-7:stream2, 8-15:tile2x1"}),
+                 shipped("mobilenet-v2.yaml", "64x64", {"0-5:tile2x2, 6-8:stream1"})},
+                threads);
   e2e::VariantsBuildOptions options;
   options.oneUnitPerNetwork = true;
   options.beforeBuild = [threads](const std::string &work) {
-    // The comparison means something only if calls are split: yolov2-16
-    // (network n3) splits its tiled variant in row bands and, on 3 threads,
-    // its layers variant too.
-    auto source = [&](const std::string &id) {
-      std::ifstream in(work + "/" + id + "/" + id + ".cpp", std::ios::binary);
-      return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    };
+    // The comparison means something only if work is spread: yolov2-16
+    // (network n3) runs its tiled variant in parts and, on 3 threads,
+    // splits calls of its layers variant.
     const std::string pool = "tessel::ThreadPool<" + std::to_string(threads) + ">::parallelFor(";
-    CHECK(source(threads == 2 ? "n3_v2" : "n3_v1").find(pool + std::to_string(threads) + ", ") !=
-          std::string::npos);
-    CHECK(source("n3_v0").find("parallelFor") == std::string::npos); // the reference
+    CHECK(generatedCode(work, threads == 2 ? "n3_v2" : "n3_v1")
+              .find(pool + std::to_string(threads) + ", ") != std::string::npos);
+    CHECK(generatedCode(work, "n3_v0").find("parallelFor") == std::string::npos); // the reference
   };
   expectBitIdentical("schedules-threads-" + std::to_string(threads), batch, options);
 }
@@ -277,6 +287,100 @@ TEST_CASE("2 threads match one thread bit for bit") {
 }
 TEST_CASE("3 threads match one thread bit for bit") {
   expectThreadsMatchOne(3);
+}
+
+// Tile and stream groups in parts (whole tiles, or a column band of a
+// stream, per thread, each thread with its own tile buffers or row windows)
+// and `/split` (the tiles or stripes in turn, large calls split in bands),
+// on 1, 2 and 3 threads: every output element is computed by the same
+// operations in the same order, so the output must equal `layers` on one
+// thread byte for byte.
+static void expectPartsMatchLayers(int threads) {
+  const std::vector<e2e::NetworkVariants> batch = onThreads(
+      {shipped("tiny-chain.yaml", "",
+               {"0-7:tile2x2", "0-7:tile2x2/split", "0-3:tile3x3, 4-7:stream1", "0-7:stream2",
+                "0-7:stream1/split", "0-2:stream8, 3-7:tile2x1/split"}),
+       shipped("tiny-depthwise.yaml", "",
+               {"0-7:tile5x5", "0-7:stream2", "0-2:stream8/split, 3-7:tile3x3"}),
+       shipped("tiny-residual.yaml", "", {"8-9:tile2x2, 10:stream1", "7-9:stream2, 11:stream3"}),
+       shipped("tiny-upsample.yaml", "", {"1-3:tile2x2, 5-7:stream1", "1-3:stream2, 5-7:tile3x3"}),
+       shipped("tiny-standalone.yaml", "", {"0-4:tile6x6, 5-10:stream4"})},
+      threads);
+  e2e::VariantsBuildOptions options;
+  options.oneUnitPerNetwork = true;
+  options.beforeBuild = [threads](const std::string &work) {
+    // One fork and join for the whole tiled group, none for the reference.
+    const std::string code = generatedCode(work, "n0_v1");
+    size_t forks = 0;
+    for (size_t at = code.find("parallelFor("); at != std::string::npos;
+         at = code.find("parallelFor(", at + 1))
+      ++forks;
+    CHECK(forks == (threads > 1 ? 1u : 0u));
+  };
+  expectBitIdentical("schedules-parts-" + std::to_string(threads), batch, options);
+}
+
+TEST_CASE("groups in parts and /split on 1 thread match layers bit for bit") {
+  expectPartsMatchLayers(1);
+}
+TEST_CASE("groups in parts and /split on 2 threads match layers bit for bit") {
+  expectPartsMatchLayers(2);
+}
+TEST_CASE("groups in parts and /split on 3 threads match layers bit for bit") {
+  expectPartsMatchLayers(3);
+}
+
+// ThreadSanitizer reports two threads touching the same bytes without an
+// order between them; the driver stops at the first report.
+static e2e::VariantsResult runUnderThreadSanitizer(const std::string &name,
+                                                   const std::vector<e2e::NetworkVariants> &batch,
+                                                   const e2e::VariantsBuildOptions &base = {}) {
+  e2e::VariantsBuildOptions options = base;
+  options.optimization = "-O1";
+  options.extraFlags = "-fsanitize=thread";
+  setenv("TSAN_OPTIONS", "halt_on_error=1", 1);
+  return e2e::runScheduleVariants(e2e::freshWorkDir(name), batch, options);
+}
+
+TEST_CASE("groups in parts run without data races under ThreadSanitizer") {
+  std::vector<e2e::NetworkVariants> batch = onThreads(
+      {shipped("tiny-chain.yaml", "", {"0-7:tile2x2", "0-3:stream2, 4-7:tile2x1", "0-7:layers"})},
+      2);
+  for (const e2e::NetworkVariants &net : onThreads(
+           {shipped("tiny-depthwise.yaml", "", {"0-7:tile5x5", "0-3:stream3, 4-7:tile2x3"})}, 3))
+    batch.push_back(net);
+  const e2e::VariantsResult result = runUnderThreadSanitizer("schedules-tsan", batch);
+  INFO(result.describeFailures(batch) << "driver output:\n" << result.log);
+  CHECK(result.allPassed());
+  CHECK(result.passed == 5);
+}
+
+// The check above means something: code whose second thread uses the first
+// thread's tile buffer for conv0 fails it, while the intact code passes.
+TEST_CASE("ThreadSanitizer catches two threads sharing a tile buffer") {
+  e2e::VariantsBuildOptions options;
+  options.beforeBuild = [](const std::string &work) {
+    editFile(work + "/n0_v2/n0_v2.cpp", [](std::string &text) {
+      auto offsetOf = [&](const std::string &pointer) {
+        const std::string declaration = "float *const " + pointer + " = ";
+        const size_t at = text.find(declaration);
+        REQUIRE(at != std::string::npos);
+        return text.substr(at, text.find(';', at) - at);
+      };
+      const std::string own = offsetOf("t1_1"), shared = offsetOf("t1");
+      text.replace(text.find(own), own.size(),
+                   "float *const t1_1 = " + shared.substr(shared.find(" = ") + 3));
+    });
+  };
+  const std::vector<e2e::NetworkVariants> batch =
+      onThreads({shipped("tiny-chain.yaml", "", {"0-7:tile2x2", "0-7:tile2x2"})}, 2);
+  const e2e::VariantsResult result =
+      runUnderThreadSanitizer("schedules-tsan-shared", batch, options);
+  INFO(result.describeFailures(batch) << "driver output:\n" << result.log);
+  CHECK(result.passed == 1);
+  REQUIRE(result.failures.size() == 1);
+  CHECK(result.failures[0].schedule == 1);
+  CHECK(result.failures[0].message.find("ThreadSanitizer: data race") != std::string::npos);
 }
 
 // The driver runs every variant once more in a heap arena of exactly the
