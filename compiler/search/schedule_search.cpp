@@ -101,15 +101,20 @@ FirstLayerCalls firstLayerCalls(const Network &net, const std::vector<Operation>
   return first;
 }
 
-// Whether a fused group's first layer computes its whole map (and the
-// input's, when the group converts it) as beatenBySplit needs: once
-// (stream), or in every tile.
-bool firstMapWhole(const GroupSchedule &group, const FirstLayerCalls &firstCalls) {
-  return std::visit(
-      Overloaded{[](const LayerByLayer &) { return false; },
-                 [&](const TileGrid &) { return firstCalls.whole; },
-                 [&](const Stripes &) { return firstCalls.whole && firstCalls.calls == 1; }},
-      group.way);
+// Whether a fused group running in `parts` parts computes its first
+// layer's whole map (and the input's, when the group converts it) as
+// beatenBySplit needs: once (stream on one thread), or in every tile (each
+// part then makes the whole-map calls at least once).
+bool firstMapWhole(const GroupSchedule &group, const FirstLayerCalls &firstCalls, int parts) {
+  return std::visit(Overloaded{[](const LayerByLayer &) { return false; },
+                               [&](const TileGrid &grid) {
+                                 return firstCalls.whole &&
+                                        (parts == 1 || firstCalls.calls == grid.rows * grid.cols);
+                               },
+                               [&](const Stripes &) {
+                                 return firstCalls.whole && firstCalls.calls == 1 && parts == 1;
+                               }},
+                    group.way);
 }
 
 // Whether fused group c = first..last is never better than its first layer
@@ -121,18 +126,21 @@ bool firstMapWhole(const GroupSchedule &group, const FirstLayerCalls &firstCalls
 //    region its consumer reads, traced back from the group's output,
 //    whatever runs before; c's whole-map calls of the first layer (and the
 //    input's conversion) are the calls running it on its own makes.
-//  - stream: the first layer (and the input) runs once, so both make the
+//  - stream (not in parts): the first layer (and the input) runs once, so both make the
 //    same calls: the same time (summed in another order, so up to rounding). Its row window then
 //    holds its whole map throughout c's steps, where rest holds the same map as its input, and the
 //    other bytes live at each step are the same or fewer, so neither rest nor the layer on its own
 //    peaks higher than c.
 //  - tile: every tile repeats the whole-map calls, at least two where one
-//    does: strictly slower. A tile buffer is live for two steps only, so
-//    rest (holding the whole map throughout) may peak higher: compared.
+//    does: strictly slower. In parts, the part with rest's slowest tiles
+//    also makes the whole-map calls (on one thread, where the split makes
+//    them once, split if that pays): not faster. A tile buffer is live for
+//    two steps only, so rest (holding the whole map throughout) may peak
+//    higher: compared.
 // Both preparations apply this same rule, so they give the same candidates.
-bool beatenBySplit(const GroupEstimate &c, const FirstLayerCalls &firstCalls, int64_t restPeak,
-                   int64_t firstAlonePeak) {
-  if (c.group.last - c.group.first < 2 || !firstMapWhole(c.group, firstCalls))
+bool beatenBySplit(const GroupEstimate &c, const FirstLayerCalls &firstCalls, int parts,
+                   int64_t restPeak, int64_t firstAlonePeak) {
+  if (c.group.last - c.group.first < 2 || !firstMapWhole(c.group, firstCalls, parts))
     return false;
   return std::visit(Overloaded{[](const LayerByLayer &) { return false; },
                                [&](const TileGrid &) {
@@ -411,9 +419,11 @@ private:
   void addGrownTiles(const GroupSchedule &group, bool inputInGroup, Above &a) {
     FirstLayerCalls firstCalls;
     GroupEstimate estimate = growTiles(group, inputInGroup, a, firstCalls);
-    const bool beaten = beatenBySplit(estimate, firstCalls, a.peak, firstAlonePeak(group.first));
+    const int parts = kindThreads(group).parts;
+    const bool beaten =
+        beatenBySplit(estimate, firstCalls, parts, a.peak, firstAlonePeak(group.first));
     a.peak = estimate.peakBytes;
-    a.whole = firstMapWhole(group, firstCalls);
+    a.whole = firstMapWhole(group, firstCalls, parts);
     if (a.whole) // the anchor for the candidates below
       a.anchorGrownTiles(group.first);
     if (!beaten)
@@ -422,14 +432,15 @@ private:
 
   void addLowered(const GroupSchedule &group, bool inputInGroup, Above &a) {
     LoweredCandidate c = lower(group, inputInGroup);
+    const int parts = kindThreads(group).parts;
     const bool beaten =
-        beatenBySplit(c.estimate, c.firstCalls, a.peak, firstAlonePeak(group.first));
+        beatenBySplit(c.estimate, c.firstCalls, parts, a.peak, firstAlonePeak(group.first));
     a = Above{};
     a.peak = c.estimate.peakBytes;
     a.peakAfterFirst = c.peakAfterFirst;
     a.firstBuffer = c.firstBuffer;
     a.memberBytes = std::move(c.memberBytes);
-    a.whole = firstMapWhole(group, c.firstCalls);
+    a.whole = firstMapWhole(group, c.firstCalls, parts);
     a.anchor = group.first;
     a.anchorMacs = c.estimate.macs;
     a.anchorSeconds = std::move(c.callSeconds);
@@ -720,7 +731,8 @@ void ScheduleSearch::prepareExhaustive(const SearchOptions &options) {
     const auto rest = evaluated.find({first + 1, last, kind});
     const int64_t restPeak = rest == evaluated.end() ? 0 : rest->second.estimate.peakBytes;
     const int64_t firstAlonePeak = endingAt_[size_t(first)].front().peakBytes;
-    if (!beatenBySplit(candidate.estimate, candidate.firstCalls, restPeak, firstAlonePeak))
+    const int parts = groupParts(net, candidate.estimate.group, options.threads);
+    if (!beatenBySplit(candidate.estimate, candidate.firstCalls, parts, restPeak, firstAlonePeak))
       endingAt_[size_t(last)].push_back(candidate.estimate);
   }
 }
