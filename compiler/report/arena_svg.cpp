@@ -69,9 +69,12 @@ std::string frame(const Network &net, const ExecutionPlan &plan, const ArenaLayo
 // its layer's storage is.
 std::string bufferRects(const ExecutionPlan &plan, const ArenaLayout &layout) {
   std::vector<int> ownerOf(plan.buffers.size(), -1);
-  for (size_t layer = 0; layer < plan.storage.size(); ++layer)
+  for (size_t layer = 0; layer < plan.storage.size(); ++layer) {
     if (plan.storage[layer].buffer >= 0)
       ownerOf[size_t(plan.storage[layer].buffer)] = int(layer);
+    for (int space : plan.storage[layer].threadBuffers) // each thread's, in a group in parts
+      ownerOf[size_t(space)] = int(layer);
+  }
   std::string out;
   for (size_t i = 0; i < plan.buffers.size(); ++i) {
     const BufferRequest &b = plan.buffers[i];
