@@ -82,9 +82,11 @@ void printFitTable(const Calibration &calibration) {
   llvm::outs() << fmt::format("mean absolute relative error: {:.1f}% over {} probes\n",
                               calibration.meanRelativeError * 100, calibration.probes.size());
   if (calibration.forkJoinThreads > 0)
-    llvm::outs() << fmt::format("a fork and join on {} threads: {:.2f} us\n",
+    llvm::outs() << fmt::format("a fork and join on {} threads: {:.2f} us; the threads side by "
+                                "side run at {:.2f} of one thread's speed\n",
                                 calibration.forkJoinThreads,
-                                calibration.profile.latency.nsPerForkJoin * 1e-3);
+                                calibration.profile.latency.nsPerForkJoin * 1e-3,
+                                calibration.profile.latency.parallelEfficiency);
 }
 
 } // namespace

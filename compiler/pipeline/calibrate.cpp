@@ -146,6 +146,7 @@ llvm::Expected<Calibration> fitCalibration(BaseProfile base, const TimingSetting
   Calibration calibration;
   if (timings.forkJoinThreads > 0) { // measured, not fitted: no probe runs on several threads
     fitted->nsPerForkJoin = timings.forkJoinSeconds * 1e9;
+    fitted->parallelEfficiency = timings.parallelEfficiency;
     calibration.forkJoinThreads = timings.forkJoinThreads;
   }
   double errorSum = 0;

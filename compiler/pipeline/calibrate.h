@@ -40,8 +40,10 @@ struct Calibration {
   ProfileSpelling spelling;
   std::vector<ProbeTime> probes;
   double meanRelativeError = 0; // of the predicted times, absolute
-  int forkJoinThreads = 0;      // the fork and join (latency fork_join_ns) timed on; 0: not timed
-  std::string outputFile;       // where writeCalibration() writes the profile
+  // The threads the fork and join (fork_join_ns) and their speed side by
+  // side (parallel_efficiency) were timed on; 0: not timed.
+  int forkJoinThreads = 0;
+  std::string outputFile; // where writeCalibration() writes the profile
 };
 
 llvm::Expected<Calibration> calibrateTarget(const CalibrateOptions &options);

@@ -248,9 +248,12 @@ llvm::Expected<Timings> runTimingProgram(const std::string &work, const std::str
         return runFailure(fmt::format("the timing program printed a bad line '{}'", line.str()));
       timings.seconds[name.str()] = seconds;
     } else if (line.consume_front("forkjoin ")) {
-      auto [threads, value] = line.split(' ');
-      if (threads.getAsInteger(10, timings.forkJoinThreads) ||
-          value.trim().getAsDouble(timings.forkJoinSeconds) || !(timings.forkJoinSeconds >= 0))
+      llvm::SmallVector<llvm::StringRef, 3> fields;
+      line.split(fields, ' ', -1, /*KeepEmpty=*/false);
+      if (fields.size() != 3 || fields[0].getAsInteger(10, timings.forkJoinThreads) ||
+          fields[1].getAsDouble(timings.forkJoinSeconds) ||
+          fields[2].getAsDouble(timings.parallelEfficiency) || !(timings.forkJoinSeconds >= 0) ||
+          !(timings.parallelEfficiency > 0 && timings.parallelEfficiency <= 1))
         return runFailure(fmt::format("the timing program printed a bad line '{}'", line.str()));
     } else if (line.startswith("done ")) {
       done = true;

@@ -58,7 +58,8 @@ struct Timings {
   std::string compilerVersion;
   std::map<std::string, double> seconds; // per probe variant
   int forkJoinThreads = 0;               // 0: not measured
-  double forkJoinSeconds = 0;            // what a fork and join adds to a split call
+  double forkJoinSeconds = 0;            // what a fork and join adds to parts on the threads
+  double parallelEfficiency = 1;         // the threads' speed side by side against one alone
 };
 
 llvm::Expected<Timings> runTimingProgram(const std::string &work, const std::string &program,

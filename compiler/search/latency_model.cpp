@@ -62,8 +62,9 @@ double predictSeconds(const OperationFeatures &f, const LatencyProfile &profile)
 
 namespace {
 
-// The slowest of the call's bands on `threads` threads, plus the fork and
-// join; infinity when it makes a single band.
+// The slowest of the call's bands on `threads` threads, at the speed
+// threads run side by side, plus the fork and join; infinity when it makes
+// a single band.
 double splitSeconds(const Network &net, const KernelCall &call, int threads,
                     const LatencyProfile &profile) {
   const std::vector<MapRegion> bands = callBands(call.region, threads);
@@ -72,7 +73,7 @@ double splitSeconds(const Network &net, const KernelCall &call, int threads,
   double slowest = 0;
   for (const MapRegion &band : bands)
     slowest = std::max(slowest, predictSeconds(kernelFeatures(net, call.layer, band), profile));
-  return slowest + 1e-9 * profile.nsPerForkJoin;
+  return slowest / profile.parallelEfficiency + 1e-9 * profile.nsPerForkJoin;
 }
 
 } // namespace
@@ -120,7 +121,7 @@ void TimeTally::add(double seconds, int part) {
 
 void TimeTally::join() {
   const double slowest = *std::max_element(parts_.begin(), parts_.end());
-  total_ += slowest + 1e-9 * profile_.nsPerForkJoin;
+  total_ += slowest / profile_.parallelEfficiency + 1e-9 * profile_.nsPerForkJoin;
   parts_.clear();
 }
 

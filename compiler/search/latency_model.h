@@ -40,9 +40,9 @@ double predictOperationSeconds(const Network &normalized, const Operation &op,
                                const LatencyProfile &profile);
 
 // The threads a kernel call outside a parallel section should be split
-// across on a `threads`-thread build: all of them when its slowest band plus
-// one fork and join (the profile's fork_join_ns) is faster than the whole
-// call, else 1.
+// across on a `threads`-thread build: all of them when its slowest band (at
+// the profile's parallel_efficiency) plus one fork and join (fork_join_ns)
+// is faster than the whole call, else 1.
 int callThreadsThatPay(const Network &normalized, const KernelCall &call, int threads,
                        const LatencyProfile &profile);
 
@@ -57,10 +57,9 @@ double predictCallSeconds(const Network &normalized, int layer, const MapRegion 
                           int threads, const LatencyProfile &profile);
 
 // Adds up predicted times the way the generated code spends them: one
-// operation after another, and a parallel section as its slowest part plus
-// one fork and join. Every prediction of a plan, and the search's sums
-// built without one, add through this in the plan's order, so they agree to
-// the bit.
+// operation after another, and a parallel section as its slowest part (at
+// the profile's parallel_efficiency) plus one fork and join. Every prediction of a plan, and the
+// search's sums built without one, add through this in the plan's order, so they agree to the bit.
 class TimeTally {
 public:
   explicit TimeTally(const LatencyProfile &profile) : profile_(profile) {}

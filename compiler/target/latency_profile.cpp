@@ -75,7 +75,7 @@ LatencyProfile defaultLatencyProfile(double gflopsPerCore) {
 LatencyProfile readLatencyProfile(const YAML::Node &node, const ReadContext &context,
                                   LatencyProfile base) {
   AttributeMap section(node, context, "'latency'");
-  std::vector<llvm::StringRef> allowed = {"source", "fork_join_ns"};
+  std::vector<llvm::StringRef> allowed = {"source", "fork_join_ns", "parallel_efficiency"};
   for (const ClassInfo &info : kClasses)
     allowed.push_back(info.name);
   section.allowOnly(allowed, "latency");
@@ -89,6 +89,13 @@ LatencyProfile readLatencyProfile(const YAML::Node &node, const ReadContext &con
     if (!(base.nsPerForkJoin >= 0) || !std::isfinite(base.nsPerForkJoin))
       context.fail(*forkJoin, fmt::format("'fork_join_ns' must be a non-negative number, got {}",
                                           describeValue(*forkJoin)));
+  }
+  if (std::optional<YAML::Node> efficiency = section.find("parallel_efficiency")) {
+    base.parallelEfficiency = readNumber(*efficiency, context, "parallel_efficiency");
+    if (!(base.parallelEfficiency > 0 && base.parallelEfficiency <= 1))
+      context.fail(*efficiency,
+                   fmt::format("'parallel_efficiency' must be a number in (0, 1], got {}",
+                               describeValue(*efficiency)));
   }
   for (const ClassInfo &info : kClasses) {
     std::optional<YAML::Node> entry = section.find(info.name);
@@ -125,6 +132,7 @@ std::string formatLatencyProfile(const LatencyProfile &profile) {
     text += "}\n";
   }
   text += fmt::format("  fork_join_ns: {:.6g}\n", profile.nsPerForkJoin);
+  text += fmt::format("  parallel_efficiency: {:.6g}\n", profile.parallelEfficiency);
   return text;
 }
 

@@ -16,7 +16,9 @@
 //     source: calibrated on ...
 //     conv3x3: {ns_per_work: 0.031, ns_per_pixel: 0.8, ns_per_row: 25, ns_per_call: 150}
 //     ...
-//     fork_join_ns: 4000   (a kernel call split over several threads)
+//     fork_join_ns: 4000          (starting the other threads on a piece of work and joining)
+//     parallel_efficiency: 1      (how fast threads run their parts side by side, against one
+//                                  thread alone: 1 when each has a core of its own)
 #pragma once
 
 #include "ops/kernel_class.h"
@@ -47,7 +49,12 @@ struct KernelCost {
 struct LatencyProfile {
   std::array<KernelCost, kKernelClassCount> kernels{};
   double nsPerForkJoin = 4000; // waking the other threads for one call and joining them
-  std::string source;          // where the figures come from, for reports
+  // The speed of threads running their parts at once, against one thread
+  // alone: in (0, 1], 1 when each thread has a free core; 1/N when N
+  // threads share one core with each other (or other programs take the
+  // rest). Parts on several threads take their time divided by it.
+  double parallelEfficiency = 1;
+  std::string source; // where the figures come from, for reports
   bool calibrated = false;
 
   const KernelCost &cost(KernelClass kind) const { return kernels[size_t(kind)]; }

@@ -57,6 +57,8 @@ TEST_CASE("a quick calibration writes a profile that compile accepts") {
   CHECK(std::isfinite(profile->latency.nsPerForkJoin));
   CHECK(profile->latency.nsPerForkJoin >= 0);
   CHECK(profile->latency.nsPerForkJoin != tessel::LatencyProfile{}.nsPerForkJoin);
+  CHECK(profile->latency.parallelEfficiency > 0);
+  CHECK(profile->latency.parallelEfficiency <= 1);
   for (int kind = 0; kind < tessel::kKernelClassCount; ++kind) {
     const tessel::KernelCost &cost = profile->latency.kernels[size_t(kind)];
     INFO(tessel::kernelClassName(tessel::KernelClass(kind)));

@@ -21,6 +21,7 @@ void checkSameKernelCosts(const tessel::LatencyProfile &a, const tessel::Latency
     CHECK(a.kernels[i].nsPerCall == doctest::Approx(b.kernels[i].nsPerCall).epsilon(1e-5));
   }
   CHECK(a.nsPerForkJoin == doctest::Approx(b.nsPerForkJoin).epsilon(1e-5));
+  CHECK(a.parallelEfficiency == doctest::Approx(b.parallelEfficiency).epsilon(1e-5));
   CHECK(a.source == b.source);
 }
 

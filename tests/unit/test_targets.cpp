@@ -220,6 +220,18 @@ TEST_CASE("latency figures: defaults from the core's throughput, or the profile'
              "unknown attribute 'ns_per_mac'");
   checkError(kValidProfile + "latency: {conv3x3: {ns_per_call: -5}}\n", "9:34",
              "'ns_per_call' must be a non-negative number");
+
+  // What threads cost: a fork and join, and their speed side by side.
+  const TargetProfile threaded = *tessel::parseTargetProfile(
+      kValidProfile + "latency: {fork_join_ns: 25000, parallel_efficiency: 0.5}\n", "board.yaml",
+      "board");
+  CHECK(threaded.latency.nsPerForkJoin == doctest::Approx(25000));
+  CHECK(threaded.latency.parallelEfficiency == doctest::Approx(0.5));
+  CHECK(plain.latency.parallelEfficiency == 1); // free cores unless measured otherwise
+  checkError(kValidProfile + "latency: {parallel_efficiency: 0}\n", "9:32",
+             "'parallel_efficiency' must be a number in (0, 1]");
+  checkError(kValidProfile + "latency: {parallel_efficiency: 1.5}\n", "9:32",
+             "'parallel_efficiency' must be a number in (0, 1]");
 }
 
 TEST_CASE("the budget counts the arena, or the arena and the weights") {

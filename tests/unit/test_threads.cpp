@@ -4,6 +4,7 @@
 // parallel section predicted as its slowest part plus one fork and join.
 #include "schedule/thread_split.h"
 #include "search/latency_model.h"
+#include "search/schedule_search.h"
 #include "shipped_network.h"
 
 #include <doctest/doctest.h>
@@ -19,9 +20,10 @@ using tessel::testing::loadShipped;
 
 namespace {
 
-LatencyProfile profileWithForkJoin(double nanoseconds) {
+LatencyProfile profileWithForkJoin(double nanoseconds, double parallelEfficiency = 1) {
   LatencyProfile profile = defaultLatencyProfile(10.0);
   profile.nsPerForkJoin = nanoseconds;
+  profile.parallelEfficiency = parallelEfficiency;
   return profile;
 }
 
@@ -261,4 +263,25 @@ TEST_CASE("a parallel section takes its slowest part plus one fork and join") {
   CHECK(parts[1] > 0);
   CHECK(predictPlanSeconds(net, plan, profile) ==
         doctest::Approx(outside + std::max(parts[0], parts[1]) + 4e-6));
+}
+
+// When the threads bring nothing (two threads run side by side at half
+// speed, as when other programs hold the second core), nothing pays for a
+// fork and join: the search's code on two threads is one thread's. With free
+// cores it spreads work.
+TEST_CASE("the search spreads work over the threads only where the profile says it pays") {
+  const Network net = loadShipped("yolov2-16", 96);
+  SearchOptions options;
+  options.maxTileGrid = 3;
+  options.threads = 2;
+  auto forks = [&](const LatencyProfile &profile) {
+    llvm::Expected<SearchOutcome> outcome = searchSchedule(net, profile, options, std::nullopt);
+    REQUIRE(bool(outcome));
+    int count = countOf(outcome->plan, Operation::Kind::Fork);
+    for (const Operation &op : outcome->plan.operations)
+      count += op.kind == Operation::Kind::Kernel && op.call.threads > 1;
+    return count;
+  };
+  CHECK(forks(profileWithForkJoin(4000, 0.5)) == 0);
+  CHECK(forks(profileWithForkJoin(4000, 1)) > 0);
 }
