@@ -1,7 +1,8 @@
 // Randomized differential test of the schedule contract: random chain
 // networks (random_network.h), each compiled under `layers` and 1-3 random
-// schedules, built together in superbuilds (schedule_variants.h) and compared
-// byte for byte.
+// schedules, on 1, 2 or 3 threads, built together in superbuilds
+// (schedule_variants.h) and compared with `layers` on one thread byte for
+// byte.
 //
 // A case is one schedule compared with `layers`. The run is reproducible:
 // network k of a run is drawn from the seed mix(TESSEL_RANDOM_SEED, k), the
@@ -108,6 +109,11 @@ RandomCase drawCase(std::uint64_t runSeed, int index, const std::string &folder,
     const tessel::Network normalized = tessel::normalize(*loaded);
     const int wanted = random.uniform(0, 9) < 2 ? 1 : random.uniform(2, 3);
     drawn.variants = {name, path, "", e2e::randomSchedules(random, normalized, wanted)};
+    // A third of the networks run on 2 threads and a third on 3 (their groups
+    // in parts), from the seed, so the draws stay those of earlier runs.
+    drawn.variants.threads = 1 + int(drawn.seed % 3);
+    if (drawn.variants.threads > 1)
+      drawn.variants.label += " on " + std::to_string(drawn.variants.threads) + " threads";
     for (const std::string &schedule : drawn.variants.schedules) {
       llvm::Expected<tessel::NetworkSchedule> parsed = tessel::parseSchedule(schedule, normalized);
       INFO("seed " << drawn.seed << ", schedule '" << schedule << "', network:\n" << drawn.yaml);
