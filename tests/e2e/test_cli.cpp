@@ -133,10 +133,17 @@ TEST_CASE("info prints the planned arena, equal to what compile declares") {
   e2e::CommandResult header =
       e2e::runCommand("grep -h '_ARENA_BYTES ' " + e2e::quote(work) + "/gen/*.h");
   CHECK(header.output.find("_ARENA_BYTES " + arenaBytes + "u") != std::string::npos);
+
+  // --threads N plans the code for N threads (the schedule tests compare its arena with what
+  // compile --threads N declares); the same range as compile.
+  const std::string net = " " + e2e::quote(e2e::networkPath("tiny-residual.yaml"));
+  CHECK(tessel("info --threads 2" + net).exitCode == 0);
+  CHECK(tessel("info --threads 0" + net).exitCode == 2);
+  CHECK(tessel("info --threads 65" + net).exitCode == 2);
 }
 
 TEST_CASE(
-    "info --write-weights saves what a weights file gives back; --json describes the layers") {
+    "info --write-weights saves what a weights file gives back, and --json describes the layers") {
   const std::string work = e2e::freshWorkDir("cli-info-weights");
   const std::string network = e2e::networkPath("tiny-standalone.yaml");
   e2e::CommandResult json = tessel("info --json " + e2e::quote(network) + " --write-weights " +
@@ -166,6 +173,7 @@ TEST_CASE(
   CHECK(e2e::readText(work + "/a.bin") == e2e::readText(work + "/b.bin"));
 
   CHECK(tessel("info --json --schedule '' " + e2e::quote(network)).exitCode == 2);
+  CHECK(tessel("info --json --threads 2 " + e2e::quote(network)).exitCode == 2);
 }
 
 TEST_CASE("run rejects an input file of the wrong size and writes nothing") {

@@ -148,7 +148,7 @@ TEST_CASE("layers plan reads a vector output in place") {
   CHECK(plan.arena.arenaBytes == 8 * 16 * 16 * 4);
 }
 
-TEST_CASE("a plan records its thread count; bands need no memory of their own") {
+TEST_CASE("a plan records its thread count, and bands need no memory of their own") {
   Network net;
   net.layers.push_back(makeLayer("input", OpKind::Input, {}, {3, 8, 8}));
   net.layers.push_back(makeLayer("a", OpKind::Conv2d, {0}, {4, 8, 8}));
