@@ -45,6 +45,9 @@ struct ConvAttrs {
 
 struct BatchNormAttrs {
   float epsilon = 1e-5f;
+  // libdarknet divides by sqrt(variance) + epsilon instead of
+  // sqrt(variance + epsilon); the Darknet frontend sets this.
+  bool epsilonAfterSqrt = false;
 };
 
 // A 2x2 window with stride 2, the pooling layers' defaults.
