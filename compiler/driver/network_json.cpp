@@ -54,6 +54,7 @@ llvm::json::Object attributesJson(const Layer &layer) {
                    attributes["units"] = fc.outFeatures;
                    attributes["bias"] = fc.bias;
                  },
+                 [&](const ReorgAttrs &reorg) { attributes["stride"] = reorg.stride; },
                  [&](const UpsampleAttrs &upsample) {
                    attributes["scale"] = llvm::json::Array{upsample.scaleH, upsample.scaleW};
                  },

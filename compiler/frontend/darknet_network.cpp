@@ -7,6 +7,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
 
 #include <fmt/format.h>
@@ -278,12 +279,11 @@ private:
       return previousTensor();
     }
     if (type == "reorg")
-      throw ParseError{section.loc, fmt::format("reorg{}", index),
-                       "[reorg] is not supported yet"};
+      return reorg(section, index);
     throw ParseError{section.loc, "",
                      fmt::format("unsupported section [{}]; supported: net, convolutional, "
                                  "connected, maxpool, avgpool, route, shortcut, upsample, "
-                                 "softmax, dropout, region, yolo",
+                                 "reorg, softmax, dropout, region, yolo",
                                  section.type)};
   }
 
@@ -464,6 +464,22 @@ private:
     llvm::StringMap<SourceLoc> locations;
     locations["scale"] = reader.where("stride");
     return add(std::move(up), std::move(locations));
+  }
+
+  int reorg(const CfgSection &section, int index) {
+    SectionReader reader(section, fmt::format("reorg{}", index));
+    const int stride = reader.positive("stride", 1);
+    for (llvm::StringRef variant : {"reverse", "flatten", "extra"})
+      if (reader.integer(variant, 0) != 0)
+        reader.fail(reader.where(variant),
+                    fmt::format("'{}' is not supported: only the forward reorg of YOLOv2",
+                                variant.str()));
+    reader.rejectUnknownKeys();
+    Layer reorg = newLayer(reader, OpKind::Reorg, {previousTensor()});
+    reorg.reorg().stride = stride;
+    llvm::StringMap<SourceLoc> locations;
+    locations["stride"] = reader.where("stride");
+    return add(std::move(reorg), std::move(locations));
   }
 
   int softmax(const CfgSection &section, int index) {

@@ -74,7 +74,7 @@ llvm::Expected<Network> loadDarknetNetwork(const std::string &path, const LoadOp
   }
   network.weightsFile = *options.weightsPath;
   if (llvm::Error error = darknet::readDarknetWeights(network, *options.weightsPath))
-    return std::move(error);
+    return error;
   return std::move(network);
 }
 
