@@ -46,9 +46,9 @@ cl::SubCommand &calibrateCommand() {
 static cl::OptionCategory SharedCategory("Network options");
 
 cl::opt<std::string> NetworkPath(cl::Positional, cl::Required,
-                                 cl::desc("<network.yaml or darknet.cfg>"),
-                                 cl::sub(infoCommand()), cl::sub(runCommand()),
-                                 cl::sub(compileCommand()), cl::cat(SharedCategory));
+                                 cl::desc("<network.yaml or darknet.cfg>"), cl::sub(infoCommand()),
+                                 cl::sub(runCommand()), cl::sub(compileCommand()),
+                                 cl::cat(SharedCategory));
 
 cl::opt<std::string> WeightsOption("weights", cl::value_desc("file"),
                                    cl::desc("The Darknet .weights file of a .cfg network "

@@ -9,7 +9,9 @@
 namespace tessel::darknet {
 namespace {
 
-bool isBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool isBlank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 // libdarknet strips every blank of a line, not only the leading and
 // trailing ones ("saturation = 1.5" is "saturation=1.5").
@@ -51,12 +53,13 @@ llvm::Expected<std::vector<CfgSection>> parseCfg(llvm::StringRef text,
     }
     const size_t equals = stripped.find('=');
     if (equals == std::string::npos || equals == 0)
-      return makeDiagnostic(lineLoc, "",
-                            fmt::format("expected 'key=value' or a '[section]' header, got '{}'",
-                                        stripped));
+      return makeDiagnostic(
+          lineLoc, "",
+          fmt::format("expected 'key=value' or a '[section]' header, got '{}'", stripped));
     if (sections.empty())
-      return makeDiagnostic(lineLoc, "", "an option before the first section; the file must "
-                                         "start with [net]");
+      return makeDiagnostic(lineLoc, "",
+                            "an option before the first section; the file must "
+                            "start with [net]");
     const size_t equalsInLine = line.find('=');
     const size_t valueStart = line.find_if_not(isBlank, equalsInLine + 1);
     SourceLoc valueLoc = lineLoc;

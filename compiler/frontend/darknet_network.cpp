@@ -20,10 +20,11 @@ namespace {
 
 // Keys of [net] that only training and data augmentation read.
 const std::vector<llvm::StringRef> kTrainingKeys = {
-    "batch",     "subdivisions", "momentum", "decay",   "angle",      "saturation", "exposure",
-    "hue",       "learning_rate", "burn_in", "max_batches", "policy", "steps",       "scales",
-    "power",     "max_crop",     "min_crop", "aspect",  "time_steps", "flip",       "adam",
-    "B1",        "B2",           "eps",      "step",    "gamma",      "rate"};
+    "batch",      "subdivisions", "momentum",      "decay",    "angle",       "saturation",
+    "exposure",   "hue",          "learning_rate", "burn_in",  "max_batches", "policy",
+    "steps",      "scales",       "power",         "max_crop", "min_crop",    "aspect",
+    "time_steps", "flip",         "adam",          "B1",       "B2",          "eps",
+    "step",       "gamma",        "rate"};
 
 // The options of one section: typed reads with libdarknet's defaults, every
 // key read is remembered so that the rest can be reported as unknown.
@@ -35,8 +36,7 @@ public:
     for (const CfgOption &option : section.options)
       if (!seen.try_emplace(option.key, &option).second)
         fail(option.keyLoc, fmt::format("'{}' is given twice in [{}] (first at line {})",
-                                        option.key, section.type,
-                                        seen[option.key]->keyLoc.line));
+                                        option.key, section.type, seen[option.key]->keyLoc.line));
   }
 
   const std::string &layer() const { return layer_; }
@@ -183,9 +183,9 @@ public:
       throw ParseError{SourceLoc{fileName_, 1, 1}, "",
                        "the .cfg has no sections; it must start with [net]"};
     if (canonicalType(sections.front().type) != "net")
-      throw ParseError{sections.front().loc, "",
-                       fmt::format("the first section must be [net], got [{}]",
-                                   sections.front().type)};
+      throw ParseError{
+          sections.front().loc, "",
+          fmt::format("the first section must be [net], got [{}]", sections.front().type)};
     Network &network = description_.network;
     network.name = networkNameOf(fileName_);
     network.loc = SourceLoc{fileName_};
@@ -221,9 +221,9 @@ private:
   void readNet(const CfgSection &section) {
     SectionReader reader(section, "");
     Network &network = description_.network;
-    network.inputShape = Shape{reader.positive("channels", std::nullopt),
-                               reader.positive("height", std::nullopt),
-                               reader.positive("width", std::nullopt)};
+    network.inputShape =
+        Shape{reader.positive("channels", std::nullopt), reader.positive("height", std::nullopt),
+              reader.positive("width", std::nullopt)};
     reader.ignore(kTrainingKeys);
     reader.rejectUnknownKeys();
     Layer input;
@@ -435,8 +435,8 @@ private:
     const int source = resolveReference(reader, "from", from->value, index);
     for (llvm::StringRef weight : {"alpha", "beta"})
       if (reader.real(weight, 1.0) != 1.0)
-        reader.fail(reader.where(weight), fmt::format("'{}' other than 1 is not supported",
-                                                      weight.str()));
+        reader.fail(reader.where(weight),
+                    fmt::format("'{}' other than 1 is not supported", weight.str()));
     const Activation activation = readActivation(reader, "linear");
     reader.rejectUnknownKeys();
     Layer sum = newLayer(reader, OpKind::Add, {previousTensor(), source});
@@ -452,9 +452,9 @@ private:
     SectionReader reader(section, fmt::format("upsample{}", index));
     const int stride = reader.integer("stride", 2);
     if (stride < 1)
-      reader.fail(reader.where("stride"),
-                  fmt::format("only upsampling is supported: 'stride' must be at least 1, got {}",
-                              stride));
+      reader.fail(
+          reader.where("stride"),
+          fmt::format("only upsampling is supported: 'stride' must be at least 1, got {}", stride));
     if (reader.real("scale", 1.0) != 1.0)
       reader.fail(reader.where("scale"),
                   "'scale' other than 1 (a factor on every value) is not supported");
@@ -471,9 +471,9 @@ private:
     const int stride = reader.positive("stride", 1);
     for (llvm::StringRef variant : {"reverse", "flatten", "extra"})
       if (reader.integer(variant, 0) != 0)
-        reader.fail(reader.where(variant),
-                    fmt::format("'{}' is not supported: only the forward reorg of YOLOv2",
-                                variant.str()));
+        reader.fail(
+            reader.where(variant),
+            fmt::format("'{}' is not supported: only the forward reorg of YOLOv2", variant.str()));
     reader.rejectUnknownKeys();
     Layer reorg = newLayer(reader, OpKind::Reorg, {previousTensor()});
     reorg.reorg().stride = stride;

@@ -120,12 +120,10 @@ llvm::Error readDarknetWeights(Network &network, const std::string &path) {
   const std::vector<ParameterBlock> blocks = parameterBlocks(network);
   const int64_t parameters = parameterCount(network, blocks);
   const int64_t largestHeader = 20;
-  llvm::ErrorOr<BoundedFile> file =
-      readBoundedFile(path, uint64_t(parameters * 4 + largestHeader));
+  llvm::ErrorOr<BoundedFile> file = readBoundedFile(path, uint64_t(parameters * 4 + largestHeader));
   if (!file)
-    return makeDiagnostic(where, "",
-                          fmt::format("cannot read the weights file: {}",
-                                      file.getError().message()));
+    return makeDiagnostic(
+        where, "", fmt::format("cannot read the weights file: {}", file.getError().message()));
   if (file->tooLong())
     return makeDiagnostic(where, "",
                           fmt::format("the weights file has {}, but the network needs at most {} "
@@ -159,9 +157,8 @@ llvm::Error readDarknetWeights(Network &network, const std::string &path) {
       values.resize(size_t(tensor.elements));
       for (int64_t i = 0; i < tensor.elements; ++i, cursor += 4) {
         // Stored [rows][columns], kept [columns][rows].
-        const int64_t at = tensor.transposed
-                               ? (i % tensor.columns) * tensor.rows + i / tensor.columns
-                               : i;
+        const int64_t at =
+            tensor.transposed ? (i % tensor.columns) * tensor.rows + i / tensor.columns : i;
         values[size_t(at)] = readFloat(cursor);
       }
     }

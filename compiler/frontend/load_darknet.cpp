@@ -18,13 +18,16 @@
 
 namespace tessel {
 
-bool isDarknetCfg(const std::string &path) { return llvm::StringRef(path).endswith(".cfg"); }
+bool isDarknetCfg(const std::string &path) {
+  return llvm::StringRef(path).endswith(".cfg");
+}
 
 llvm::Expected<Network> loadDarknetNetwork(const std::string &path, const LoadOptions &options) {
   llvm::ErrorOr<BoundedFile> text = readBoundedFile(path, kMaxDescriptionBytes);
   if (!text)
-    return makeDiagnostic(SourceLoc{path}, "",
-                          fmt::format("cannot read the Darknet cfg: {}", text.getError().message()));
+    return makeDiagnostic(
+        SourceLoc{path}, "",
+        fmt::format("cannot read the Darknet cfg: {}", text.getError().message()));
   if (text->tooLong())
     return makeDiagnostic(SourceLoc{path}, "",
                           fmt::format("the Darknet cfg is over the limit of {} bytes ({}): it has "

@@ -1,12 +1,12 @@
 #include "frontend/load_network.h"
 
 #include "analysis/parameter_layout.h"
-#include "ops/shape_error.h"
 #include "analysis/shape_inference.h"
 #include "frontend/load_darknet.h"
 #include "frontend/parse_network.h"
 #include "frontend/random_weights.h"
 #include "frontend/weight_file.h"
+#include "ops/shape_error.h"
 #include "support/bounded_file.h"
 #include "support/byte_size.h"
 #include "support/diagnostic.h"

@@ -68,9 +68,9 @@ void checkAgainstLibdarknet(const std::string &cfgName, int height, int width) {
   const tessel::Comparison reference = compare(work + "/reference.bin", work + "/darknet.bin");
   const tessel::Comparison generated = compare(work + "/generated.bin", work + "/darknet.bin");
   MESSAGE(cfgName, " at ", height, "x", width, ": max |libdarknet| ", reference.maxAbsReference,
-          "; reference executor max error ", reference.maxAbsError, " (",
-          reference.normalizedError, " of max), generated code max error ",
-          generated.maxAbsError, " (", generated.normalizedError, " of max)");
+          "; reference executor max error ", reference.maxAbsError, " (", reference.normalizedError,
+          " of max), generated code max error ", generated.maxAbsError, " (",
+          generated.normalizedError, " of max)");
   CHECK(reference.maxAbsReference > 0.0);
   CHECK(reference.normalizedError <= kTolerance);
   CHECK(generated.normalizedError <= kTolerance);

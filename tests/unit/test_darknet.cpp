@@ -116,7 +116,9 @@ void checkError(const std::string &cfg, const std::string &position, const std::
 
 const char *const kHeader = "[net]\nwidth=8\nheight=8\nchannels=3\n\n";
 
-std::string withHeader(const std::string &sections) { return kHeader + sections; }
+std::string withHeader(const std::string &sections) {
+  return kHeader + sections;
+}
 
 const Layer &named(const Network &network, const std::string &name) {
   const int index = network.indexOf(name);
@@ -257,16 +259,15 @@ TEST_CASE("the cfg's problems name the line and column") {
                "layer 'reorg1': reorg needs height and width divisible by the stride (3), got 8x8");
   }
   SUBCASE("a reverse reorg") {
-    checkError(withHeader("[convolutional]\nfilters=4\n\n[reorg]\nstride=2\nreverse=1\n"),
-               "11:9", "'reverse' is not supported");
+    checkError(withHeader("[convolutional]\nfilters=4\n\n[reorg]\nstride=2\nreverse=1\n"), "11:9",
+               "'reverse' is not supported");
   }
   SUBCASE("sections after the detection head") {
     checkError(withHeader("[convolutional]\n\n[region]\n\n[convolutional]\n"), "10:1",
                "[convolutional] after the detection head");
   }
   SUBCASE("a shape problem the input size causes names the key") {
-    checkError(withHeader("[convolutional]\nsize=9\n"), "7:6",
-               "layer 'conv0':");
+    checkError(withHeader("[convolutional]\nsize=9\n"), "7:6", "layer 'conv0':");
   }
 }
 
@@ -420,8 +421,7 @@ TEST_CASE("the reorg kernel matches the reference on every region") {
         for (int x = 0; x < out.w; ++x) {
           const bool inside = y >= region.y0 && y < region.y1 && x >= region.x0 && x < region.x1;
           const float value = outputHwc[size_t((y * out.w + x) * out.c + c)];
-          CHECK(double(value) ==
-                (inside ? expected[size_t((c * out.h + y) * out.w + x)] : -1.0));
+          CHECK(double(value) == (inside ? expected[size_t((c * out.h + y) * out.w + x)] : -1.0));
         }
   }
 }
