@@ -10,6 +10,7 @@
 #include "reference/run_reference.h"
 #include "tessel/reorg.h"
 
+#include "llvm/ADT/bit.h"
 #include "llvm/Support/Endian.h"
 
 #include <doctest/doctest.h>
