@@ -5,6 +5,7 @@
 
 #include "frontend/darknet_weights.h"
 #include "frontend/load_network.h"
+#include "frontend/splitmix64.h"
 #include "normalize/normalize.h"
 #include "reference/ops.h"
 #include "reference/run_reference.h"
@@ -424,5 +425,52 @@ TEST_CASE("the reorg kernel matches the reference on every region") {
           const float value = outputHwc[size_t((y * out.w + x) * out.c + c)];
           CHECK(double(value) == (inside ? expected[size_t((c * out.h + y) * out.w + x)] : -1.0));
         }
+  }
+}
+
+TEST_CASE("mutated cfgs load or fail with a located message, never crash") {
+  TempDir dir("tessel-darknet");
+  const std::string path = dir.path("net.cfg");
+  const std::vector<std::string> insertions = {"-1",
+                                               "0",
+                                               "99999999",
+                                               "x",
+                                               "=",
+                                               "[",
+                                               "]",
+                                               "\n",
+                                               "#",
+                                               " ",
+                                               "[route]\nlayers=-1,-3\n",
+                                               "[reorg]\nstride=2\n",
+                                               "[shortcut]\nfrom=-4\n",
+                                               "size=0\n",
+                                               "stride=-2\n",
+                                               "groups=3\n",
+                                               "[upsample]\nstride=3\n",
+                                               "[connected]\noutput=2\n",
+                                               "2147483648",
+                                               std::string(1, '\0')};
+  SplitMix64 random(12345);
+  auto below = [&](size_t bound) { return size_t(random.next() % bound); };
+  for (int round = 0; round < 400; ++round) {
+    std::string text = kEverySection;
+    const int edits = 1 + int(below(4));
+    for (int e = 0; e < edits; ++e) {
+      const size_t at = below(text.size());
+      if (below(2) == 0)
+        text.erase(at, 1 + below(5));
+      else
+        text.insert(at, insertions[below(insertions.size())]);
+    }
+    CAPTURE(text);
+    std::ofstream(path, std::ios::binary) << text;
+    llvm::Expected<Network> network = loadNetwork(path);
+    if (!network) {
+      const std::string message = llvm::toString(network.takeError());
+      CHECK(message.rfind(path + ":", 0) == 0);
+      continue;
+    }
+    CHECK(normalize(*network).layers.size() >= 2);
   }
 }
