@@ -176,7 +176,7 @@ std::string networkNameOf(const std::string &fileName) {
 
 class Translator {
 public:
-  Translator(const std::string &fileName) : fileName_(fileName) {}
+  explicit Translator(const std::string &fileName) : fileName_(fileName) {}
 
   DarknetDescription run(const std::vector<CfgSection> &sections) {
     if (sections.empty())
