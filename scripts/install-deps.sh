@@ -20,6 +20,7 @@ BASE_PACKAGES=(
   clang-14          # second compiler: generated code must build warning-free with it too
   libclang-rt-14-dev # sanitizer and libFuzzer runtimes for clang (tests/fuzz)
   python3           # benchmark harnesses in bench/
+  darknet           # libdarknet and its cfgs: the Darknet importer's oracle (tests/darknet)
 )
 
 # Cross toolchains and emulation, installed only with --cross.

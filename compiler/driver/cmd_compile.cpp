@@ -71,6 +71,7 @@ llvm::Expected<CompileOptions> compileOptions() {
     return inputSize.takeError();
   options.inputSize = *inputSize;
   options.networkPath = NetworkPath;
+  options.weightsPath = weightsPathOption();
   options.outputDirectory = OutputDirectory;
   options.symbolName = SymbolName;
   if (TargetName.getNumOccurrences() > 0)

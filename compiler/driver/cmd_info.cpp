@@ -7,17 +7,36 @@
 #include "driver/network_json.h"
 #include "driver/network_loading.h"
 #include "driver/options.h"
+#include "frontend/darknet_weights.h"
+#include "frontend/load_darknet.h"
 #include "frontend/weight_file.h"
 #include "normalize/normalize.h"
 #include "reference/tensor_file.h"
 #include "support/limits.h"
 
+#include "llvm/ADT/bit.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <vector>
 
 namespace cl = llvm::cl;
 
 namespace tessel::driver {
+
+// The parameters in the form the network's frontend reads back.
+static std::vector<float> weightsFileWords(const Network &net) {
+  if (!isDarknetCfg(NetworkPath))
+    return weightFileValues(net);
+  // The Darknet header's integers travel bit for bit as 32-bit words.
+  const std::vector<char> bytes = darknet::darknetWeightsFile(net);
+  std::vector<float> words(bytes.size() / sizeof(float));
+  for (size_t i = 0; i < words.size(); ++i)
+    words[i] =
+        llvm::bit_cast<float>(llvm::support::endian::read32le(bytes.data() + i * sizeof(float)));
+  return words;
+}
 
 static cl::opt<bool> Json("json",
                           cl::desc("Print the network as loaded as JSON (layers with shapes, "
@@ -27,7 +46,8 @@ static cl::opt<bool> Json("json",
 static cl::opt<std::string>
     WriteWeights("write-weights", cl::value_desc("file"),
                  cl::desc("Also save the network's parameters as a weights file (raw float32 "
-                          "in the order docs/network-format.md gives)"),
+                          "in the order docs/network-format.md gives; for a Darknet .cfg, a "
+                          "Darknet .weights file)"),
                  cl::sub(infoCommand()));
 static cl::opt<int> Threads("threads", cl::init(1), cl::value_desc("N"),
                             cl::desc("Plan the arena for code running on N threads (as `tessel "
@@ -55,7 +75,7 @@ int runInfoCommand() {
   if (!net)
     return reportError(net.takeError(), kExitInvalidInput);
   if (!WriteWeights.empty())
-    if (llvm::Error error = writeFloatFile(WriteWeights, weightFileValues(*net)))
+    if (llvm::Error error = writeFloatFile(WriteWeights, weightsFileWords(*net)))
       return reportError(std::move(error), kExitIoError);
   if (Json) {
     llvm::outs() << llvm::formatv("{0:2}", networkJson(*net)) << "\n";

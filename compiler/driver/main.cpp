@@ -45,9 +45,22 @@ cl::SubCommand &calibrateCommand() {
 
 static cl::OptionCategory SharedCategory("Network options");
 
-cl::opt<std::string> NetworkPath(cl::Positional, cl::Required, cl::desc("<network.yaml>"),
-                                 cl::sub(infoCommand()), cl::sub(runCommand()),
-                                 cl::sub(compileCommand()), cl::cat(SharedCategory));
+cl::opt<std::string> NetworkPath(cl::Positional, cl::Required,
+                                 cl::desc("<network.yaml or darknet.cfg>"), cl::sub(infoCommand()),
+                                 cl::sub(runCommand()), cl::sub(compileCommand()),
+                                 cl::cat(SharedCategory));
+
+cl::opt<std::string> WeightsOption("weights", cl::value_desc("file"),
+                                   cl::desc("The Darknet .weights file of a .cfg network "
+                                            "(default: random weights)"),
+                                   cl::sub(infoCommand()), cl::sub(runCommand()),
+                                   cl::sub(compileCommand()), cl::cat(SharedCategory));
+
+std::optional<std::string> weightsPathOption() {
+  if (WeightsOption.getNumOccurrences() == 0)
+    return std::nullopt;
+  return WeightsOption.getValue();
+}
 
 cl::opt<std::string> InputSizeOption("input-size", cl::value_desc("HxW"),
                                      cl::desc("Override the network's input height and width"),

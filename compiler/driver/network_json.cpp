@@ -40,7 +40,11 @@ llvm::json::Object attributesJson(const Layer &layer) {
                    attributes["groups"] = conv.groups;
                    attributes["bias"] = conv.bias;
                  },
-                 [&](const BatchNormAttrs &norm) { attributes["epsilon"] = double(norm.epsilon); },
+                 [&](const BatchNormAttrs &norm) {
+                   attributes["epsilon"] = double(norm.epsilon);
+                   if (norm.epsilonAfterSqrt) // Darknet's form, from a .cfg
+                     attributes["epsilon_after_sqrt"] = true;
+                 },
                  [&](const PoolAttrs &pool) {
                    addWindow(attributes, pool.window);
                    attributes["ceil_mode"] = pool.window.ceilMode;
@@ -50,6 +54,7 @@ llvm::json::Object attributesJson(const Layer &layer) {
                    attributes["units"] = fc.outFeatures;
                    attributes["bias"] = fc.bias;
                  },
+                 [&](const ReorgAttrs &reorg) { attributes["stride"] = reorg.stride; },
                  [&](const UpsampleAttrs &upsample) {
                    attributes["scale"] = llvm::json::Array{upsample.scaleH, upsample.scaleW};
                  },

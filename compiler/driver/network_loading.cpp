@@ -9,6 +9,7 @@ namespace {
 LoadOptions commandLineLoadOptions(std::optional<std::pair<int, int>> inputSize) {
   LoadOptions options;
   options.inputSize = inputSize;
+  options.weightsPath = weightsPathOption();
   return options;
 }
 

@@ -23,6 +23,11 @@ extern llvm::cl::opt<std::string> NetworkPath;
 // --input-size HxW: run the network at another input resolution.
 extern llvm::cl::opt<std::string> InputSizeOption;
 
+// --weights FILE: the Darknet .weights file of a .cfg network.
+extern llvm::cl::opt<std::string> WeightsOption;
+// WeightsOption when given.
+std::optional<std::string> weightsPathOption();
+
 // --schedule "0-7:tile5x5, 8-15:stream4" (see schedule/schedule.h).
 extern llvm::cl::opt<std::string> ScheduleOption;
 

@@ -1,11 +1,12 @@
 #include "frontend/load_network.h"
 
 #include "analysis/parameter_layout.h"
-#include "ops/shape_error.h"
 #include "analysis/shape_inference.h"
+#include "frontend/load_darknet.h"
 #include "frontend/parse_network.h"
 #include "frontend/random_weights.h"
 #include "frontend/weight_file.h"
+#include "ops/shape_error.h"
 #include "support/bounded_file.h"
 #include "support/byte_size.h"
 #include "support/diagnostic.h"
@@ -77,6 +78,12 @@ llvm::Error loadWeights(NetworkDescription &description, const std::string &desc
 }
 
 llvm::Expected<Network> load(const std::string &path, const LoadOptions &options) {
+  if (isDarknetCfg(path))
+    return loadDarknetNetwork(path, options);
+  if (options.weightsPath)
+    return makeDiagnostic(SourceLoc{path}, "",
+                          "--weights is for Darknet .cfg networks; a YAML description names its "
+                          "weights file in 'weights: {file: PATH}'");
   llvm::ErrorOr<BoundedFile> text = readBoundedFile(path, kMaxDescriptionBytes);
   if (!text)
     return makeDiagnostic(

@@ -23,8 +23,9 @@ enum class OpKind {
   Concat,         // along channels, in input order
   Softmax,        // over all elements of its input (a vector after FC / GAP)
   Upsample,       // nearest neighbour, integer factors
+  Reorg,          // Darknet's space-to-depth, with its layout quirk
 };
-inline constexpr int kOpKindCount = 12;
+inline constexpr int kOpKindCount = 13;
 
 const char *opName(OpKind op); // "conv2d", ...
 
@@ -45,6 +46,9 @@ struct ConvAttrs {
 
 struct BatchNormAttrs {
   float epsilon = 1e-5f;
+  // libdarknet divides by sqrt(variance) + epsilon instead of
+  // sqrt(variance + epsilon); the Darknet frontend sets this.
+  bool epsilonAfterSqrt = false;
 };
 
 // A 2x2 window with stride 2, the pooling layers' defaults.
@@ -72,8 +76,14 @@ struct UpsampleAttrs {
   int scaleH = 2, scaleW = 2;
 };
 
+// Darknet's reorg (reorg_cpu with reverse=0): C x H x W becomes
+// C*stride^2 x H/stride x W/stride, elements moved as libdarknet moves them.
+struct ReorgAttrs {
+  int stride = 2;
+};
+
 // The attributes of a layer, typed by op (ops/op_table.h says which op has which).
 using OpAttributes = std::variant<std::monostate, ConvAttrs, BatchNormAttrs, PoolAttrs,
-                                  FullyConnectedAttrs, UpsampleAttrs>;
+                                  FullyConnectedAttrs, UpsampleAttrs, ReorgAttrs>;
 
 } // namespace tessel

@@ -65,6 +65,8 @@ struct Layer {
   FullyConnectedAttrs &fc() { return attributesOf<FullyConnectedAttrs>(); }
   const UpsampleAttrs &upsample() const { return attributesOf<UpsampleAttrs>(); }
   UpsampleAttrs &upsample() { return attributesOf<UpsampleAttrs>(); }
+  const ReorgAttrs &reorg() const { return attributesOf<ReorgAttrs>(); }
+  ReorgAttrs &reorg() { return attributesOf<ReorgAttrs>(); }
 
 private:
   template <typename Attrs> const Attrs &attributesOf() const {

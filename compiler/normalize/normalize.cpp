@@ -19,10 +19,13 @@ struct ChannelAffine {
 
 ChannelAffine affineOf(const Layer &batchNorm) {
   const LayerWeights &w = batchNorm.weights;
+  const BatchNormAttrs &attrs = batchNorm.batchNorm();
   ChannelAffine affine;
   for (size_t c = 0; c < w.gamma.size(); ++c) {
-    double scale =
-        double(w.gamma[c]) / std::sqrt(double(w.variance[c]) + batchNorm.batchNorm().epsilon);
+    const double variance = double(w.variance[c]), epsilon = double(attrs.epsilon);
+    const double deviation =
+        attrs.epsilonAfterSqrt ? std::sqrt(variance) + epsilon : std::sqrt(variance + epsilon);
+    double scale = double(w.gamma[c]) / deviation;
     affine.scale.push_back(float(scale));
     affine.shift.push_back(float(double(w.beta[c]) - double(w.mean[c]) * scale));
   }

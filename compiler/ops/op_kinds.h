@@ -18,5 +18,6 @@ const OpDescription &add();
 const OpDescription &concat();
 const OpDescription &softmax();
 const OpDescription &upsample();
+const OpDescription &reorg();
 
 } // namespace tessel::ops

@@ -21,6 +21,7 @@ const OpDescription &describeOp(OpKind kind) {
   case OpKind::Concat: return ops::concat();
   case OpKind::Softmax: return ops::softmax();
   case OpKind::Upsample: return ops::upsample();
+  case OpKind::Reorg: return ops::reorg();
   }
   llvm::report_fatal_error("describeOp: not an OpKind", /*gen_crash_diag=*/false);
 }

@@ -203,6 +203,7 @@ llvm::Expected<CompileResult> compileNetwork(const CompileOptions &options) {
     return request.takeError();
   LoadOptions load;
   load.inputSize = options.inputSize;
+  load.weightsPath = options.weightsPath;
   llvm::Expected<Network> net =
       loadNormalizedNetwork(options.networkPath, load, [&](const std::string &w) { warn(w); });
   if (!net)

@@ -23,6 +23,7 @@ namespace tessel {
 
 struct CompileOptions {
   std::string networkPath;
+  std::optional<std::string> weightsPath; // a Darknet .weights file for a .cfg network
   std::string outputDirectory;
   std::string symbolName;                // "": from the network's name
   std::optional<int64_t> budgetBytes;    // none: the target's default budget

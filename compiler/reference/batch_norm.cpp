@@ -1,5 +1,6 @@
 // Batch normalization with stored statistics, exactly as the format defines
-// it: y = gamma (x - mean) / sqrt(variance + epsilon) + beta, per channel.
+// it: y = gamma (x - mean) / sqrt(variance + epsilon) + beta, per channel;
+// libdarknet's form divides by sqrt(variance) + epsilon instead.
 #include "reference/ops.h"
 #include "reference/require.h"
 
@@ -17,14 +18,17 @@ std::vector<double> batchNorm(const Layer &layer, const Tensor &input) {
           layer, "statistics must have {} values each", channels);
 
   const double epsilon = double(layer.batchNorm().epsilon);
+  const bool epsilonAfterSqrt = layer.batchNorm().epsilonAfterSqrt;
   std::vector<double> result(size_t(shape.elements()));
   for (int c = 0; c < shape.c; ++c) {
     const double gamma = w.gamma[size_t(c)], beta = w.beta[size_t(c)];
     const double mean = w.mean[size_t(c)], variance = w.variance[size_t(c)];
+    const double deviation =
+        epsilonAfterSqrt ? std::sqrt(variance) + epsilon : std::sqrt(variance + epsilon);
     for (int y = 0; y < shape.h; ++y)
       for (int x = 0; x < shape.w; ++x)
         result[size_t(flatIndex(shape, c, y, x))] =
-            gamma * (input.at(c, y, x) - mean) / std::sqrt(variance + epsilon) + beta;
+            gamma * (input.at(c, y, x) - mean) / deviation + beta;
   }
   return result;
 }

@@ -22,5 +22,6 @@ std::vector<double> softmax(const Layer &layer, const Tensor &input);
 // Output C x (H * scaleH) x (W * scaleW), each cell a copy of input cell
 // (y / scaleH, x / scaleW); scales are at least 1.
 std::vector<double> upsampleNearest(const Tensor &input, int scaleH, int scaleW);
+std::vector<double> reorgDarknet(const Tensor &input, int stride);
 
 } // namespace tessel::reference

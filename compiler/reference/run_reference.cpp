@@ -33,6 +33,7 @@ std::vector<double> runOp(const Layer &layer, const std::vector<const Tensor *> 
   case OpKind::Softmax: return softmax(layer, first);
   case OpKind::Upsample:
     return upsampleNearest(first, layer.upsample().scaleH, layer.upsample().scaleW);
+  case OpKind::Reorg: return reorgDarknet(first, layer.reorg().stride);
   case OpKind::Input: break;
   }
   require(false, layer, "only layer 0 may be the network input");

@@ -50,6 +50,44 @@ TEST_CASE("an invalid network fails with its location and writes nothing") {
   CHECK_FALSE(fs::exists(work + "/out"));
 }
 
+TEST_CASE("a Darknet cfg or weights file at fault fails with its location and writes nothing") {
+  const std::string work = e2e::freshWorkDir("cli-invalid-cfg");
+  const std::string cfg = work + "/bad.cfg";
+  const std::string weights = work + "/short.weights";
+  {
+    std::FILE *file = std::fopen(cfg.c_str(), "w");
+    REQUIRE(file != nullptr);
+    std::fputs("[net]\nwidth=8\nheight=8\nchannels=3\n\n[convolutional]\nfliters=4\n", file);
+    std::fclose(file);
+    file = std::fopen(weights.c_str(), "w");
+    REQUIRE(file != nullptr);
+    std::fputs("short", file);
+    std::fclose(file);
+  }
+  e2e::CommandResult result =
+      tessel("compile " + e2e::quote(cfg) + " -o " + e2e::quote(work + "/out"));
+  INFO(result.output);
+  CHECK(result.exitCode == 1);
+  CHECK(result.output.find("bad.cfg:7:1: layer 'conv0': unknown or unsupported key 'fliters'") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(work + "/out"));
+
+  const std::string good = work + "/good.cfg";
+  {
+    std::FILE *file = std::fopen(good.c_str(), "w");
+    REQUIRE(file != nullptr);
+    std::fputs("[net]\nwidth=8\nheight=8\nchannels=3\n\n[convolutional]\nfilters=4\n", file);
+    std::fclose(file);
+  }
+  result = tessel("compile " + e2e::quote(good) + " --weights " + e2e::quote(weights) + " -o " +
+                  e2e::quote(work + "/out"));
+  INFO(result.output);
+  CHECK(result.exitCode == 1);
+  CHECK(result.output.find("short.weights: the weights file has 5 bytes, too short for the "
+                           "header") != std::string::npos);
+  CHECK_FALSE(fs::exists(work + "/out"));
+}
+
 TEST_CASE("an impossible budget fails with exit code 3, the smallest arena, and writes nothing") {
   const std::string work = e2e::freshWorkDir("cli-budget");
   const std::string network = e2e::quote(e2e::networkPath("tiny-chain.yaml"));

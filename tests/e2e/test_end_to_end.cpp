@@ -64,6 +64,9 @@ TEST_CASE("tiny-depthwise matches the reference") {
 TEST_CASE("tiny-upsample matches the reference") {
   checkAgainstReference("tiny-upsample", "tiny-upsample.yaml", std::nullopt);
 }
+TEST_CASE("tiny-reorg matches the reference") {
+  checkAgainstReference("tiny-reorg", "tiny-reorg.yaml", std::nullopt);
+}
 TEST_CASE("tiny-standalone matches the reference") {
   checkAgainstReference("tiny-standalone", "tiny-standalone.yaml", std::nullopt);
 }

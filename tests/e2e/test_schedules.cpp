@@ -167,6 +167,17 @@ TEST_CASE("tiny-upsample: every schedule matches layers bit for bit") {
                 "1-2:tile2x2, 3:stream5, 5-6:tile2x1, 7:stream2", "1-3:tile1x1, 5-7:tile1x1"})});
 }
 
+TEST_CASE("tiny-reorg: schedules around a reorg match layers bit for bit") {
+  // Outputs: 0 16x16 (read by pool1 and the reorg, so it ends a group), 1-2
+  // 8x8, 3 the reorg (8x8, needs all of conv0: it stays whole), 4-5 8x8.
+  // Tiled and streamed groups feed it and read it.
+  expectBitIdentical(
+      "schedules-tiny-reorg",
+      {shipped("tiny-reorg.yaml", "",
+               {"0:tile2x2, 1-2:tile2x2, 4-5:tile2x2", "0:stream4, 1-2:tile2x2, 4-5:stream1",
+                "0:tile3x3, 1-2:stream2, 4:tile1x1, 5:stream3"})});
+}
+
 // yolov2-16's outputs: 0-3 48x48 then 24x24, 4-7 24x24 then 12x12, 8-15
 // 12x12 then 6x6. Two superbuilds, so each test stays short.
 TEST_CASE("yolov2-16 at 96x96: tile schedules match layers bit for bit") {

@@ -8,6 +8,7 @@
 
 #include "tessel/conv2d.h"
 #include "tessel/pool.h"
+#include "tessel/reorg.h"
 #include "tessel/upsample.h"
 
 #include <doctest/doctest.h>
@@ -134,6 +135,19 @@ TEST_CASE("upsample multiplies height and width and reads the cells it repeats")
   CHECK(need.region.c0 == 4);
   CHECK(need.region.c1 == 9);
   CHECK(isSpatiallyTileable(OpKind::Upsample));
+}
+
+TEST_CASE("reorg moves space into channels and needs its whole input") {
+  const Network network = loadShipped("tiny-reorg.yaml");
+  const int reorg = network.indexOf("reorg3");
+  REQUIRE(reorg > 0);
+  CHECK(network.layers[size_t(reorg)].output == Shape{32, 8, 8});
+  CHECK_FALSE(isSpatiallyTileable(OpKind::Reorg));
+  const std::optional<KernelParams> params =
+      describeOp(OpKind::Reorg).kernelParams(OpSite(network, reorg));
+  REQUIRE(params);
+  CHECK(params->type == "tessel::ReorgParams");
+  CHECK(params->fields.size() == memberCount<tessel::ReorgParams>());
 }
 
 TEST_CASE("concat's region rule gives each input its own channels of the range") {

@@ -9,6 +9,7 @@
 #include "tessel/feature_map.h"
 #include "tessel/layout.h"
 #include "tessel/pool.h"
+#include "tessel/reorg.h"
 #include "tessel/rolling_window.h"
 #include "tessel/status.h"
 #include "tessel/taps.h"
