@@ -348,7 +348,9 @@ static e2e::VariantsResult runUnderThreadSanitizer(const std::string &name,
                                                    const e2e::VariantsBuildOptions &base = {}) {
   e2e::VariantsBuildOptions options = base;
   options.optimization = "-O1";
-  options.extraFlags = "-fsanitize=thread";
+  // Parts fixed to threads, so that parts of different threads always run on
+  // different threads (the pool otherwise lets a free thread take any part).
+  options.extraFlags = "-fsanitize=thread -DTESSEL_THREAD_POOL_FIXED_PARTS";
   setenv("TSAN_OPTIONS", "halt_on_error=1", 1);
   return e2e::runScheduleVariants(e2e::freshWorkDir(name), batch, options);
 }
