@@ -1,6 +1,6 @@
 # Finds the compiler's dependencies, all from Debian packages:
 #   llvm-14-dev (LLVM Support: command line, errors, JSON),
-#   libfmt-dev, libyaml-cpp-dev, doctest-dev.
+#   libfmt-dev, libyaml-cpp-dev, doctest-dev, libonnx-dev and libprotobuf-dev.
 # scripts/install-deps.sh installs them.
 
 find_package(LLVM 14 CONFIG REQUIRED
@@ -19,6 +19,11 @@ else()
   llvm_map_components_to_libnames(_tessel_llvm_libs support)
   target_link_libraries(tessel::llvm_support INTERFACE ${_tessel_llvm_libs})
 endif()
+
+# The ONNX importer reads models through Debian's libonnx-dev (the generated
+# protobuf classes, target onnx_proto) on libprotobuf-dev.
+find_package(Protobuf REQUIRED)
+find_package(ONNX CONFIG REQUIRED)
 
 find_package(fmt CONFIG REQUIRED)
 find_package(yaml-cpp CONFIG REQUIRED)

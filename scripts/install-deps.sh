@@ -17,6 +17,10 @@ BASE_PACKAGES=(
   libfmt-dev        # string formatting
   libyaml-cpp-dev   # network description parser
   doctest-dev       # unit test framework
+  libonnx-dev       # ONNX's protobuf classes: the ONNX importer reads models with them
+  libprotobuf-dev   # protobuf runtime the ONNX classes use
+  libonnx-testdata  # ONNX's backend test cases: the ONNX importer's conformance suite
+  python3-onnx      # builds the shipped ONNX example (networks/onnx/) and test models
   clang-14          # second compiler: generated code must build warning-free with it too
   libclang-rt-14-dev # sanitizer and libFuzzer runtimes for clang (tests/fuzz)
   python3           # benchmark harnesses in bench/

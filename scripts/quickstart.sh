@@ -5,14 +5,17 @@
 #   3. build the generated C++ and run it on the deterministic input,
 #   4. run the reference executor on the same input and compare.
 #
-#   scripts/quickstart.sh [NETWORK.yaml] [BUDGET]     (default: yolov2-16, 64MiB)
+#   scripts/quickstart.sh [NETWORK] [BUDGET]     (default: yolov2-16, 64MiB)
+# NETWORK is a YAML description, a Darknet .cfg (seeded random weights) or an
+# ONNX model.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 network=${1:-$root/networks/yolov2-16.yaml}
 budget=${2:-64MiB}
 build=${TESSEL_BUILD_DIR:-$root/build}
 jobs=$(nproc 2>/dev/null || echo 2)
-name=$(basename "$network" .yaml)
+name=$(basename "$network")
+name=${name%.*}
 work=$build/quickstart/$name
 
 "$root/scripts/install-deps.sh"

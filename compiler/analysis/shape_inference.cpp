@@ -38,8 +38,9 @@ llvm::Error checkInputs(const ShapeSite &site) {
   return llvm::Error::success();
 }
 
-// Infers the output of one layer whose inputs are already inferred.
-llvm::Error inferLayer(Network &network, int index) {
+} // namespace
+
+llvm::Error inferLayerShape(Network &network, int index) {
   ShapeSite site(network, index);
   if (llvm::Error error = checkInputs(site))
     return error;
@@ -54,13 +55,11 @@ llvm::Error inferLayer(Network &network, int index) {
   return llvm::Error::success();
 }
 
-} // namespace
-
 llvm::Error inferShapes(Network &network) {
   if (network.layers.empty())
     return makeDiagnostic(network.loc, "", "the network has no layers");
   for (int index = 0; index < int(network.layers.size()); ++index)
-    if (llvm::Error error = inferLayer(network, index))
+    if (llvm::Error error = inferLayerShape(network, index))
       return error;
   return llvm::Error::success();
 }

@@ -15,4 +15,8 @@ namespace tessel {
 // (ops/shape_error.h).
 llvm::Error inferShapes(Network &network);
 
+// Fills Layer::output of layer `index` alone, whose inputs are inferred: for
+// frontends that need the shapes while they build the network.
+llvm::Error inferLayerShape(Network &network, int index);
+
 } // namespace tessel

@@ -20,6 +20,8 @@ const char *actTemplateArgument(ActivationKind kind) {
   case ActivationKind::Relu6: return "tessel::Act::Relu6";
   case ActivationKind::Leaky: return "tessel::Act::Leaky";
   case ActivationKind::Sigmoid: return "tessel::Act::Sigmoid";
+  case ActivationKind::HardSigmoid: return "tessel::Act::HardSigmoid";
+  case ActivationKind::HardSwish: return "tessel::Act::HardSwish";
   }
   return "tessel::Act::Linear";
 }

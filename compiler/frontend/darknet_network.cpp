@@ -1,5 +1,6 @@
 #include "frontend/darknet_network.h"
 
+#include "frontend/loading_steps.h"
 #include "support/diagnostic.h"
 #include "support/nearest_name.h"
 #include "support/parse_error.h"
@@ -8,7 +9,6 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/Path.h"
 
 #include <fmt/format.h>
 
@@ -166,14 +166,6 @@ std::string canonicalType(const std::string &type) {
   return found == aliases.end() ? type : found->second;
 }
 
-std::string networkNameOf(const std::string &fileName) {
-  std::string name = llvm::sys::path::stem(fileName).str();
-  for (char &c : name)
-    if (!llvm::isAlnum(c) && c != '_' && c != '-')
-      c = '_';
-  return name.empty() ? std::string("darknet") : name;
-}
-
 class Translator {
 public:
   explicit Translator(const std::string &fileName) : fileName_(fileName) {}
@@ -187,7 +179,7 @@ public:
           sections.front().loc, "",
           fmt::format("the first section must be [net], got [{}]", sections.front().type)};
     Network &network = description_.network;
-    network.name = networkNameOf(fileName_);
+    network.name = networkNameFromFile(fileName_, "darknet");
     network.loc = SourceLoc{fileName_};
     network.nameLoc = network.loc;
     readNet(sections.front());

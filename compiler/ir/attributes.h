@@ -24,16 +24,17 @@ enum class OpKind {
   Softmax,        // over all elements of its input (a vector after FC / GAP)
   Upsample,       // nearest neighbour, integer factors
   Reorg,          // Darknet's space-to-depth, with its layout quirk
+  Multiply,       // element-wise product with a same-shape map or per-channel factors
 };
-inline constexpr int kOpKindCount = 13;
+inline constexpr int kOpKindCount = 14;
 
 const char *opName(OpKind op); // "conv2d", ...
 
-enum class ActivationKind { Linear, Relu, Relu6, Leaky, Sigmoid };
+enum class ActivationKind { Linear, Relu, Relu6, Leaky, Sigmoid, HardSigmoid, HardSwish };
 
 struct Activation {
   ActivationKind kind = ActivationKind::Linear;
-  float alpha = 0.1f; // slope for Leaky
+  float alpha = 0.1f; // slope for Leaky and HardSigmoid
 };
 
 struct ConvAttrs {

@@ -58,6 +58,8 @@ const char *activationName(ActivationKind kind) {
   case ActivationKind::Relu6: return "relu6";
   case ActivationKind::Leaky: return "leaky";
   case ActivationKind::Sigmoid: return "sigmoid";
+  case ActivationKind::HardSigmoid: return "hard_sigmoid";
+  case ActivationKind::HardSwish: return "hard_swish";
   }
   return "?";
 }

@@ -1,4 +1,5 @@
-// The stand-alone activations (relu, relu6, sigmoid, leaky, linear): one op,
+// The stand-alone activations (relu, relu6, sigmoid, leaky, hard_sigmoid,
+// hard_swish, linear): one op,
 // spelled by the activation it applies. normalize attaches one to its
 // producer when it can.
 #include "ops/attribute_readers.h"
@@ -12,7 +13,7 @@ namespace {
 
 void parse(const AttributeMap &attrs, llvm::StringRef spelling, std::vector<Layer> &layers) {
   Activation &activation = layers.front().activation;
-  activation.kind = *activationNamed(spelling);
+  activation = withDefaultSlope(*activationNamed(spelling));
   activation.alpha = float(attrs.numberOr("alpha", activation.alpha));
 }
 
@@ -31,8 +32,13 @@ std::string emitCall(const CallPieces &call) {
 const OpDescription &activation() {
   static const OpDescription op = [] {
     OpDescription d = elementwiseOp(OpKind::Activation, "activation");
-    d.spellings = {
-        {"relu", {}}, {"relu6", {}}, {"sigmoid", {}}, {"leaky", {"alpha"}}, {"linear", {}}};
+    d.spellings = {{"relu", {}},
+                   {"relu6", {}},
+                   {"sigmoid", {}},
+                   {"leaky", {"alpha"}},
+                   {"hard_sigmoid", {"alpha"}},
+                   {"hard_swish", {}},
+                   {"linear", {}}};
     d.parse = parse;
     d.macs = macs;
     d.emitCall = emitCall;

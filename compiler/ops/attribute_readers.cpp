@@ -12,11 +12,10 @@ namespace {
 
 const std::vector<std::pair<llvm::StringRef, ActivationKind>> &activationNames() {
   static const std::vector<std::pair<llvm::StringRef, ActivationKind>> kinds = {
-      {"linear", ActivationKind::Linear},
-      {"relu", ActivationKind::Relu},
-      {"relu6", ActivationKind::Relu6},
-      {"sigmoid", ActivationKind::Sigmoid},
-      {"leaky", ActivationKind::Leaky}};
+      {"linear", ActivationKind::Linear},       {"relu", ActivationKind::Relu},
+      {"relu6", ActivationKind::Relu6},         {"sigmoid", ActivationKind::Sigmoid},
+      {"leaky", ActivationKind::Leaky},         {"hard_sigmoid", ActivationKind::HardSigmoid},
+      {"hard_swish", ActivationKind::HardSwish}};
   return kinds;
 }
 
@@ -33,19 +32,26 @@ ActivationKind readActivationKind(const YAML::Node &node, const ReadContext &con
 
 Activation readActivation(const YAML::Node &node, const ReadContext &context) {
   if (!node.IsMap())
-    return Activation{readActivationKind(node, context)};
+    return withDefaultSlope(readActivationKind(node, context));
   AttributeMap map(node, context, "'activation'");
   map.allowOnly({"type", "alpha"}, "activation");
-  Activation activation{readActivationKind(map.require("type"), context)};
+  Activation activation = withDefaultSlope(readActivationKind(map.require("type"), context));
   if (std::optional<YAML::Node> alpha = map.find("alpha")) {
-    if (activation.kind != ActivationKind::Leaky)
-      context.fail(*alpha, "'alpha' applies only to leaky");
+    if (activation.kind != ActivationKind::Leaky && activation.kind != ActivationKind::HardSigmoid)
+      context.fail(*alpha, "'alpha' applies only to leaky and hard_sigmoid");
     activation.alpha = float(readNumber(*alpha, context, "alpha"));
   }
   return activation;
 }
 
 } // namespace
+
+Activation withDefaultSlope(ActivationKind kind) {
+  Activation activation{kind};
+  if (kind == ActivationKind::HardSigmoid)
+    activation.alpha = 0.2f; // ONNX's and Keras's default
+  return activation;
+}
 
 std::optional<ActivationKind> activationNamed(llvm::StringRef name) {
   for (const auto &[kindName, kind] : activationNames())

@@ -13,6 +13,10 @@
 namespace tessel {
 
 // The activation a stand-alone activation op's spelling names ("relu", ...).
+// An activation of `kind` with its default slope (0.1 for leaky, 0.2 for
+// hard_sigmoid).
+Activation withDefaultSlope(ActivationKind kind);
+
 std::optional<ActivationKind> activationNamed(llvm::StringRef name);
 
 // `activation: NAME` or `activation: {type: leaky, alpha: 0.2}`; linear when absent.

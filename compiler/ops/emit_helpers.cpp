@@ -16,7 +16,9 @@ std::string floatLiteral(float value) {
 }
 
 std::string slopeLiteral(const Activation &activation) {
-  return floatLiteral(activation.kind == ActivationKind::Leaky ? activation.alpha : 0.0f);
+  const bool sloped =
+      activation.kind == ActivationKind::Leaky || activation.kind == ActivationKind::HardSigmoid;
+  return floatLiteral(sloped ? activation.alpha : 0.0f);
 }
 
 std::string regionKernelCall(const std::string &kernel, const std::string &leadingArguments,

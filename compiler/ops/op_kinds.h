@@ -15,6 +15,7 @@ const OpDescription &avgPool();
 const OpDescription &globalAvgPool();
 const OpDescription &fullyConnected();
 const OpDescription &add();
+const OpDescription &multiply();
 const OpDescription &concat();
 const OpDescription &softmax();
 const OpDescription &upsample();

@@ -22,6 +22,7 @@ const OpDescription &describeOp(OpKind kind) {
   case OpKind::Softmax: return ops::softmax();
   case OpKind::Upsample: return ops::upsample();
   case OpKind::Reorg: return ops::reorg();
+  case OpKind::Multiply: return ops::multiply();
   }
   llvm::report_fatal_error("describeOp: not an OpKind", /*gen_crash_diag=*/false);
 }

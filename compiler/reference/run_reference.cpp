@@ -15,7 +15,9 @@ using namespace reference;
 
 std::vector<double> runOp(const Layer &layer, const std::vector<const Tensor *> &inputs) {
   const bool variadic = layer.op == OpKind::Add || layer.op == OpKind::Concat;
-  require(variadic ? !inputs.empty() : inputs.size() == 1, layer, "has {} inputs", inputs.size());
+  const size_t expected = layer.op == OpKind::Multiply ? 2 : 1;
+  require(variadic ? !inputs.empty() : inputs.size() == expected, layer, "has {} inputs",
+          inputs.size());
   const Tensor &first = *inputs.front();
   switch (layer.op) {
   case OpKind::Conv2d: return conv2d(layer, first);
@@ -34,6 +36,7 @@ std::vector<double> runOp(const Layer &layer, const std::vector<const Tensor *> 
   case OpKind::Upsample:
     return upsampleNearest(first, layer.upsample().scaleH, layer.upsample().scaleW);
   case OpKind::Reorg: return reorgDarknet(first, layer.reorg().stride);
+  case OpKind::Multiply: return multiply(layer, first, *inputs[1]);
   case OpKind::Input: break;
   }
   require(false, layer, "only layer 0 may be the network input");

@@ -14,6 +14,7 @@ namespace tessel {
   template void fullyConnected<A>(int, int, const float *, const float *, const float *, float *,  \
                                   float);                                                          \
   template void add<A>(const ConstMapView *, int, MapView, Region, float);                         \
+  template void multiply<A>(ConstMapView, ConstMapView, MapView, Region, bool, float);             \
   template void activateMap<A>(ConstMapView, MapView, Region, float);
 
 TESSEL_INSTANTIATE(Act::Linear)
@@ -21,6 +22,8 @@ TESSEL_INSTANTIATE(Act::Relu)
 TESSEL_INSTANTIATE(Act::Relu6)
 TESSEL_INSTANTIATE(Act::Leaky)
 TESSEL_INSTANTIATE(Act::Sigmoid)
+TESSEL_INSTANTIATE(Act::HardSigmoid)
+TESSEL_INSTANTIATE(Act::HardSwish)
 
 #undef TESSEL_INSTANTIATE
 

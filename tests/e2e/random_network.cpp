@@ -102,13 +102,16 @@ const char *randomAlpha(Random &random) {
 
 // An `activation` attribute (with its leading ", "), or nothing.
 std::string randomActivationAttribute(Random &random) {
-  switch (random.uniform(0, 7)) {
+  switch (random.uniform(0, 9)) {
   case 0: return ", activation: relu";
   case 1: return ", activation: relu6";
   case 2: return ", activation: leaky";
   case 3: return std::string(", activation: {type: leaky, alpha: ") + randomAlpha(random) + "}";
   case 4: return ", activation: sigmoid";
   case 5: return ", activation: linear";
+  case 6: return ", activation: hard_swish";
+  case 7:
+    return std::string(", activation: {type: hard_sigmoid, alpha: ") + randomAlpha(random) + "}";
   default: return "";
   }
 }
@@ -218,12 +221,14 @@ std::string tryPool(Random &random, const Map &in, Map &out) {
 }
 
 std::string standaloneActivation(Random &random) {
-  switch (random.uniform(0, 5)) {
+  switch (random.uniform(0, 7)) {
   case 0: return "op: relu";
   case 1: return "op: relu6";
   case 2: return "op: sigmoid";
   case 3: return "op: leaky";
   case 4: return std::string("op: leaky, alpha: ") + randomAlpha(random);
+  case 5: return "op: hard_swish";
+  case 6: return "op: hard_sigmoid";
   default: return "op: linear";
   }
 }

@@ -15,7 +15,7 @@ build=${TESSEL_FUZZ_BUILD_DIR:-$root/build-fuzz}
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_network_description fuzz_darknet_cfg fuzz_schedule_text fuzz_target_profile)
+[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_network_description fuzz_darknet_cfg fuzz_onnx_model fuzz_schedule_text fuzz_target_profile)
 
 "$root/scripts/install-deps.sh" >/dev/null
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTESSEL_FUZZ=ON \
@@ -26,6 +26,7 @@ seeds_of() {
   case "$1" in
     fuzz_network_description) echo "$root/networks $root/tests/data/good $root/tests/data/bad" ;;
     fuzz_darknet_cfg) echo "$root/tests/fuzz/darknet_seeds" ;;
+    fuzz_onnx_model) echo "$root/networks/onnx" ;;
     fuzz_schedule_text) echo "$root/tests/fuzz/schedule_seeds" ;;
     fuzz_target_profile) echo "$root/targets" ;;
     *) echo "run.sh: unknown target '$1'" >&2; exit 2 ;;

@@ -101,8 +101,9 @@ TEST_CASE("only the nchw layout is accepted") {
 TEST_CASE("an unknown op lists the known ops") {
   checkError("unknown_op.yaml", "5:20",
              "layer 'c1': unknown op 'conv' (did you mean 'conv2d'?); known ops: conv2d, "
-             "batch_norm, relu, relu6, sigmoid, leaky, linear, maxpool, avgpool, global_avgpool, "
-             "fully_connected, add, concat, softmax");
+             "batch_norm, relu, relu6, sigmoid, leaky, hard_sigmoid, hard_swish, linear, maxpool, "
+             "avgpool, global_avgpool, fully_connected, add, concat, softmax, upsample, reorg, "
+             "multiply");
 }
 
 TEST_CASE("a misspelled attribute is reported with the nearest known one") {

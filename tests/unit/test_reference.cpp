@@ -76,6 +76,16 @@ TEST_CASE("stand-alone activations") {
     checkValues(runActivation({ActivationKind::Sigmoid}, kActivationInput),
                 {0.11920292f, 0.37754067f, 0.5f, 0.62245933f, 0.99908895f});
   }
+  SUBCASE("hard_sigmoid with alpha 0.2") {
+    // min(max(0.2 x + 0.5, 0), 1).
+    checkValues(runActivation({ActivationKind::HardSigmoid, 0.2f}, kActivationInput),
+                {0.1f, 0.4f, 0.5f, 0.6f, 1});
+  }
+  SUBCASE("hard_swish") {
+    // x min(max(x / 6 + 0.5, 0), 1): -2 * 1/6, -0.5 * 5/12, 0, 0.5 * 7/12, 7.
+    checkValues(runActivation({ActivationKind::HardSwish}, kActivationInput),
+                {-1.0f / 3.0f, -0.20833333f, 0, 0.29166667f, 7});
+  }
 }
 
 TEST_CASE("fully connected flattens its input in C, H, W order") {

@@ -457,7 +457,8 @@ Network randomSingleLayer(Random &random) {
     case OpKind::Activation:
       layer.activation.kind =
           random.pick({ActivationKind::Linear, ActivationKind::Relu, ActivationKind::Relu6,
-                       ActivationKind::Leaky, ActivationKind::Sigmoid});
+                       ActivationKind::Leaky, ActivationKind::Sigmoid, ActivationKind::HardSigmoid,
+                       ActivationKind::HardSwish});
       break;
     case OpKind::Add:
     case OpKind::Concat: inputCount = random.between(2, 3); break;

@@ -51,7 +51,8 @@ private:
   uint64_t state_;
 };
 
-constexpr Act kAllActs[] = {Act::Linear, Act::Relu, Act::Relu6, Act::Leaky, Act::Sigmoid};
+constexpr Act kAllActs[] = {Act::Linear,  Act::Relu,        Act::Relu6,    Act::Leaky,
+                            Act::Sigmoid, Act::HardSigmoid, Act::HardSwish};
 
 const char *actName(Act a) {
   switch (a) {
@@ -60,6 +61,8 @@ const char *actName(Act a) {
   case Act::Relu6: return "relu6";
   case Act::Leaky: return "leaky";
   case Act::Sigmoid: return "sigmoid";
+  case Act::HardSigmoid: return "hard_sigmoid";
+  case Act::HardSwish: return "hard_swish";
   }
   return "?";
 }
@@ -73,6 +76,8 @@ template <typename F> void withAct(Act a, F &&f) {
   case Act::Relu6: f(std::integral_constant<Act, Act::Relu6>{}); break;
   case Act::Leaky: f(std::integral_constant<Act, Act::Leaky>{}); break;
   case Act::Sigmoid: f(std::integral_constant<Act, Act::Sigmoid>{}); break;
+  case Act::HardSigmoid: f(std::integral_constant<Act, Act::HardSigmoid>{}); break;
+  case Act::HardSwish: f(std::integral_constant<Act, Act::HardSwish>{}); break;
   }
 }
 
@@ -83,6 +88,8 @@ double refActivate(Act a, double x, double alpha) {
   case Act::Relu6: return x < 0 ? 0 : (x > 6 ? 6 : x);
   case Act::Leaky: return x < 0 ? alpha * x : x;
   case Act::Sigmoid: return 1 / (1 + std::exp(-x));
+  case Act::HardSigmoid: return std::min(std::max(alpha * x + 0.5, 0.0), 1.0);
+  case Act::HardSwish: return x * std::min(std::max(x / 6 + 0.5, 0.0), 1.0);
   }
   return x;
 }
@@ -434,6 +441,17 @@ TEST_CASE("activate") {
   CHECK(std::isnan(activate<Act::Relu6>(nan, 0.1f)));
   CHECK(std::isnan(activate<Act::Leaky>(nan, 0.1f)));
   CHECK(std::isnan(activate<Act::Sigmoid>(nan, 0.1f)));
+  // hard_sigmoid: max(0, min(1, alpha x + 0.5)); hard_swish: x hard_sigmoid_{1/6}(x).
+  CHECK(activate<Act::HardSigmoid>(0.0f, 0.2f) == 0.5f);
+  CHECK(activate<Act::HardSigmoid>(1.0f, 0.2f) == doctest::Approx(0.7));
+  CHECK(activate<Act::HardSigmoid>(-3.0f, 0.2f) == 0.0f);
+  CHECK(activate<Act::HardSigmoid>(3.0f, 0.2f) == 1.0f);
+  CHECK(activate<Act::HardSwish>(-3.0f, 0.0f) == 0.0f);
+  CHECK(activate<Act::HardSwish>(3.0f, 0.0f) == 3.0f);
+  CHECK(activate<Act::HardSwish>(1.0f, 0.0f) == doctest::Approx(1.0 * (1.0 / 6.0 + 0.5)));
+  CHECK(activate<Act::HardSwish>(-1.0f, 0.0f) == doctest::Approx(-1.0 * (-1.0 / 6.0 + 0.5)));
+  CHECK(std::isnan(activate<Act::HardSigmoid>(nan, 0.2f)));
+  CHECK(std::isnan(activate<Act::HardSwish>(nan, 0.0f)));
 }
 
 TEST_CASE("validTaps and interiorOutputs") {

@@ -25,7 +25,8 @@ inline float madd(float acc, float a, float b) {
 }
 
 // The epilogue a kernel applies once to each accumulated value. `alpha` is the
-// negative slope of Act::Leaky and ignored otherwise. NaN propagates through
+// negative slope of Act::Leaky, the slope of Act::HardSigmoid, and ignored
+// otherwise. NaN propagates through
 // every activation.
 template <Act A> inline float activate(float x, float alpha) {
   if constexpr (A == Act::Linear) {
@@ -44,6 +45,14 @@ template <Act A> inline float activate(float x, float alpha) {
     const float positive = x < 0.0f ? 0.0f : x;
     const float negative = x < 0.0f ? x : 0.0f;
     return positive + alpha * negative;
+  } else if constexpr (A == Act::HardSigmoid) {
+    // max(0, min(1, alpha x + 0.5)); NaN compares false and propagates.
+    const float y = alpha * x + 0.5f;
+    return y < 0.0f ? 0.0f : (y > 1.0f ? 1.0f : y);
+  } else if constexpr (A == Act::HardSwish) {
+    (void)alpha;
+    const float gate = x * (1.0f / 6.0f) + 0.5f;
+    return x * (gate < 0.0f ? 0.0f : (gate > 1.0f ? 1.0f : gate));
   } else {
     static_assert(A == Act::Sigmoid, "unhandled activation");
     (void)alpha;

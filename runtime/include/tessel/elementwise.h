@@ -1,5 +1,5 @@
-// Kernels that combine or transform maps cell by cell: add, channel concat,
-// stand-alone activation. Each works on any Region and on views holding any
+// Kernels that combine or transform maps cell by cell: add, multiply, channel
+// concat, stand-alone activation. Each works on any Region and on views holding any
 // window, since an output cell reads only the same cell of its inputs.
 #pragma once
 
@@ -39,6 +39,25 @@ void add(const ConstMapView *inputs, int count, MapView out, Region r, float alp
       for (int k = 1; k < count; ++k)
         acc += inputs[k].at(y, r.x0)[i];
       dst[i] = activate<A>(acc, alpha);
+    }
+  }
+}
+
+// out = activate(in * factors) over Region `r`. With `perChannel`, factors is
+// a C x 1 x 1 map and cell (y, x) channel c is multiplied by factors[c];
+// otherwise factors has the shape of `in` and is read cell by cell. `out`
+// may be `in` (same buffer and window).
+template <Act A>
+void multiply(ConstMapView in, ConstMapView factors, MapView out, Region r, bool perChannel,
+              float alpha) {
+  const int channels = out.channels;
+  for (int y = r.y0; y < r.y1; ++y) {
+    for (int x = r.x0; x < r.x1; ++x) {
+      const float *src = in.at(y, x);
+      const float *f = perChannel ? factors.at(0, 0) : factors.at(y, x);
+      float *dst = out.at(y, x);
+      for (int c = 0; c < channels; ++c)
+        dst[c] = activate<A>(src[c] * f[c], alpha);
     }
   }
 }

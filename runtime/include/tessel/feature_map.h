@@ -41,6 +41,6 @@ inline ConstMapView asConst(const MapView &v) {
 }
 
 // Epilogue applied to every value a kernel writes.
-enum class Act { Linear, Relu, Relu6, Leaky, Sigmoid };
+enum class Act { Linear, Relu, Relu6, Leaky, Sigmoid, HardSigmoid, HardSwish };
 
 } // namespace tessel
