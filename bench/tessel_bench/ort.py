@@ -7,7 +7,7 @@ Three parts, set up by bench/ort/setup.sh:
 
 A network goes to ONNX in two steps: `tessel info --json --write-weights` hands over its layers
 and weights, bench/ort/export_onnx.py writes the model (tessel_bench/onnx_graph.py decides the
-graph). The runner is fed the input the demos make from --seed (deterministic_input.py).
+graph). An ONNX model (networks/onnx/) goes to ONNX Runtime as it is, the file tessel imports. The runner is fed the input the demos make from --seed (deterministic_input.py).
 """
 
 import json
@@ -89,6 +89,8 @@ class ExportError(Exception):
 def export_model(tessel, runtime, network, input_size, folder):
     """Writes FOLDER/model.onnx and FOLDER/input.bin for `network`; returns the Model."""
     os.makedirs(folder, exist_ok=True)
+    if network.endswith(".onnx") and not input_size:
+        return imported_model(tessel, network, folder)
     description = os.path.join(folder, "network.json")
     weights = os.path.join(folder, "weights.bin")
     text = driver.run_checked([tessel, "info", *driver.network_args(network, input_size),
@@ -101,6 +103,16 @@ def export_model(tessel, runtime, network, input_size, folder):
     os.remove(weights)  # the model holds them now (vgg16: 0.5 GB)
     if proc.returncode != 0:
         raise ExportError((proc.stderr.strip() or proc.stdout.strip()).splitlines()[-1])
+    count = model.input_dims[1] * model.input_dims[2] * model.input_dims[3]
+    write_floats(model.input, deterministic_input(count, INPUT_SEED))
+    return model
+
+
+def imported_model(tessel, network, folder):
+    """An ONNX model tessel imports runs in ONNX Runtime as it is: the same file on both sides."""
+    text = driver.run_checked([tessel, "info", network, "--json"], "tessel info --json")
+    model = Model(folder, [1, *json.loads(text)["input"]])
+    shutil.copyfile(network, model.path)
     count = model.input_dims[1] * model.input_dims[2] * model.input_dims[3]
     write_floats(model.input, deterministic_input(count, INPUT_SEED))
     return model

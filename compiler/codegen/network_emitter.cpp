@@ -192,13 +192,118 @@ std::string threadsLink(const std::string &library, int threads) {
                      threads, library);
 }
 
+// FNV-1a, 64 bits: the checksum the header states for the weights file. It
+// must equal tessel::weightsChecksum (runtime/include/tessel/status.h), which
+// NET_check_weights() computes; a unit test holds them together.
+uint64_t weightsFileChecksum(const std::vector<char> &blob) {
+  uint64_t hash = 0xCBF29CE484222325ull;
+  for (char byte : blob) {
+    hash ^= static_cast<unsigned char>(byte);
+    hash *= 0x100000001B3ull;
+  }
+  return hash;
+}
+
+// The template values that differ between embedded and external weights.
+void addWeightStorageValues(TemplateValues &values, const CodegenOptions &options,
+                            const std::string &c, uint64_t checksum) {
+  const std::string macro = macroName(c), weightsFile = c + ".weights";
+  const std::string symbol = "tessel_" + c + "_weights";
+  const std::string runParameters = "const float *input, float *output, void *arena";
+  if (!options.externalWeights) {
+    values.insert({
+        {"weights_storage", "embedded in the library (" + c + "_weights.S)."},
+        {"external_weights", "0"},
+        {"weights_macros", ""},
+        {"run_status_extra", ""},
+        {"run_parameters", runParameters},
+        {"run_parameters_definition", "const float *input, float *output, void *arena_"},
+        {"run_arguments", "input, output, arena"},
+        {"check_weights_declaration", ""},
+        {"check_weights_definition", ""},
+        {"weights_source", fmt::format("// The parameters, {} bytes, embedded by {}_weights.S.\n"
+                                       "extern \"C\" const float {}[];\n",
+                                       values.at("weights_bytes"), c, symbol)},
+        {"weights_null_check", ""},
+        {"weights_alignment_check", ""},
+        {"weights_pointer", symbol},
+        {"languages", "CXX ASM"},
+        {"library_sources", c + ".cpp " + c + "_weights.S"},
+        {"weights_embedding",
+         fmt::format("# The assembler's .incbin reads the parameters from this file.\n"
+                     "set_source_files_properties({0}_weights.S PROPERTIES\n"
+                     "  COMPILE_DEFINITIONS "
+                     "\"TESSEL_WEIGHTS_FILE=\\\"${{CMAKE_CURRENT_SOURCE_DIR}}/{1}\\\"\"\n"
+                     "  OBJECT_DEPENDS ${{CMAKE_CURRENT_SOURCE_DIR}}/{1})\n",
+                     c, weightsFile)},
+        {"demo_weights_definition", ""},
+    });
+    return;
+  }
+  values.insert({
+      {"weights_storage", fmt::format("given to run() by the caller: the contents of {},\n"
+                                      " *         aligned to {}_WEIGHTS_ALIGNMENT; check a blob "
+                                      "with {}_check_weights() first.",
+                                      weightsFile, macro, c)},
+      {"external_weights", "1"},
+      {"weights_macros",
+       fmt::format("#define {0}_WEIGHTS_ALIGNMENT 64u\n"
+                   "#define {0}_WEIGHTS_CHECKSUM 0x{1:016X}ull /* FNV-1a, 64 bits, of {2} */\n",
+                   macro, checksum, weightsFile)},
+      {"run_status_extra",
+       fmt::format(",\n * 3 if the weights are not aligned to {}_WEIGHTS_ALIGNMENT", macro)},
+      {"run_parameters", runParameters + ", const void *weights"},
+      {"run_parameters_definition",
+       "const float *input, float *output, void *arena_, const void *weights"},
+      {"run_arguments", "input, output, arena, weights"},
+      {"check_weights_declaration",
+       fmt::format("\n/* Checks a weights blob before use: 0 if it is {0}_WEIGHTS_BYTES long and "
+                   "its FNV-1a\n * checksum is {0}_WEIGHTS_CHECKSUM; 1 if it is null, 4 if its "
+                   "size differs, 5 if its\n * checksum does (another network's weights, or "
+                   "corrupted). Reads every byte. */\n"
+                   "int {1}_check_weights(const void *weights, unsigned long bytes);\n",
+                   macro, c)},
+      {"check_weights_definition",
+       fmt::format("\nextern \"C\" int {0}_check_weights(const void *weights, unsigned long "
+                   "bytes) {{\n"
+                   "  if (weights == nullptr)\n"
+                   "    return tessel::kNullArgument;\n"
+                   "  if (bytes != {1}_WEIGHTS_BYTES)\n"
+                   "    return tessel::kWrongWeightsSize;\n"
+                   "  if (tessel::weightsChecksum(static_cast<const unsigned char *>(weights), "
+                   "bytes) !=\n"
+                   "      {1}_WEIGHTS_CHECKSUM)\n"
+                   "    return tessel::kWrongWeightsChecksum;\n"
+                   "  return tessel::kOk;\n"
+                   "}}\n",
+                   c, macro)},
+      {"weights_source", fmt::format("// The parameters, {} bytes ({}), are given to run().\n",
+                                     values.at("weights_bytes"), weightsFile)},
+      {"weights_null_check", " || weights == nullptr"},
+      {"weights_alignment_check",
+       "  if (reinterpret_cast<uintptr_t>(weights) % tessel::kWeightsAlignment != 0)\n"
+       "    return tessel::kMisalignedWeights;\n"},
+      {"weights_pointer", "static_cast<const float *>(weights)"},
+      {"languages", "CXX"},
+      {"library_sources", c + ".cpp"},
+      {"weights_embedding",
+       fmt::format("# The parameters are not built in: the caller loads {} and passes it to "
+                   "run().\n",
+                   weightsFile)},
+      {"demo_weights_definition",
+       fmt::format("  target_compile_definitions({}_demo PRIVATE\n"
+                   "    TESSEL_WEIGHTS_PATH=\"${{CMAKE_CURRENT_SOURCE_DIR}}/{}\")\n",
+                   c, weightsFile)},
+  });
+}
+
 // The values the code templates are filled with.
 TemplateValues templateValues(const Network &net, const ExecutionPlan &plan,
                               const WeightBlob &weights, const CodegenOptions &options,
-                              const std::string &c) {
+                              const std::string &c, uint64_t weightsChecksum) {
   const Shape &in = net.layers[0].output;
   const Shape &out = net.layers[size_t(net.outputIndex())].output;
-  return {
+  TemplateValues values = {
       {"version", options.version},
       {"source", commentText(options.sourceName)},
       {"c_name", c},
@@ -234,6 +339,8 @@ TemplateValues templateValues(const Network &net, const ExecutionPlan &plan,
       {"threads_link", threadsLink(c, plan.threads)},
       {"build_flags", buildFlagsCMake(options.buildFlags, c)},
   };
+  addWeightStorageValues(values, options, c, weightsChecksum);
+  return values;
 }
 
 // The files made from the templates, each from the values it uses.
@@ -253,25 +360,37 @@ llvm::Error addTemplatedFiles(const TemplateValues &values, const std::string &c
     std::initializer_list<const char *> keys;
   };
   const Output outputs[] = {
-      {c + ".h",
-       "network.h.in",
-       {"version", "source", "summary", "input_elements", "input_shape", "output_elements",
-        "output_shape", "arena_bytes", "arena_alignment", "guard", "macro", "c_name", "input_c",
-        "input_h", "input_w", "output_c", "output_h", "output_w", "threads"}},
+      {c + ".h", "network.h.in", {"version",         "source",
+                                  "summary",         "input_elements",
+                                  "input_shape",     "output_elements",
+                                  "output_shape",    "arena_bytes",
+                                  "arena_alignment", "guard",
+                                  "macro",           "c_name",
+                                  "input_c",         "input_h",
+                                  "input_w",         "output_c",
+                                  "output_h",        "output_w",
+                                  "threads",         "weights_bytes",
+                                  "weights_storage", "external_weights",
+                                  "weights_macros",  "run_status_extra",
+                                  "run_parameters",  "check_weights_declaration"}},
       {c + ".cpp",
        "network.cpp.in",
-       {"version", "source", "schedule", "header_file", "weights_bytes", "weights_asm_file",
-        "weights_symbol", "c_name", "layer_params", "tensors", "body", "threads_include"}},
+       {"version", "source", "schedule", "header_file", "c_name", "layer_params", "tensors", "body",
+        "threads_include", "weights_source", "run_parameters", "run_parameters_definition",
+        "run_arguments", "weights_null_check", "weights_alignment_check", "weights_pointer",
+        "check_weights_definition"}},
       {c + "_weights.S",
        "weights.S.in",
        {"version", "source", "weights_file", "weights_bytes", "weights_symbol"}},
       {"CMakeLists.txt",
        "CMakeLists.txt.in",
-       {"version", "source", "c_name", "source_file", "weights_asm_file", "weights_file",
-        "threads_link", "build_flags"}},
+       {"version", "source", "c_name", "languages", "library_sources", "weights_embedding",
+        "threads_link", "build_flags", "demo_weights_definition"}},
       {"demo.cpp", "demo.cpp.in", {"version", "source", "c_name", "header_file", "macro"}},
   };
   for (const Output &output : outputs) {
+    if (values.at("external_weights") == "1" && output.templateName == std::string("weights.S.in"))
+      continue; // nothing to embed
     llvm::Expected<std::string> text = fill(output.templateName, output.keys);
     if (!text)
       return text.takeError();
@@ -322,10 +441,11 @@ llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, ExecutionPlan p
   result.weightBytes = weights.bytes();
 
   const std::string &c = result.cName;
-  const TemplateValues values = templateValues(net, result.plan, weights, options, c);
+  std::vector<char> blob = serializeLittleEndian(weights.data);
+  const TemplateValues values =
+      templateValues(net, result.plan, weights, options, c, weightsFileChecksum(blob));
   if (llvm::Error error = addTemplatedFiles(values, c, result.files))
     return error;
-  std::vector<char> blob = serializeLittleEndian(weights.data);
   result.files.push_back({c + ".weights", std::string(blob.begin(), blob.end())});
 
   addRuntimeHeaders(result.files);

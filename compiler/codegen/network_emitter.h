@@ -18,6 +18,10 @@ struct CodegenOptions {
   std::string version;    // tessel's version, quoted in comments
   std::string symbolName; // prefix of generated symbols; default: from the network's name
   BuildFlags buildFlags;  // the CPU CMakeLists.txt builds for; none by default
+  // Leave the weights out of the library: run() takes them as an argument,
+  // and the caller loads NET.weights (from flash, a file, DMA) and may check
+  // it with NET_check_weights() first. Default: embedded by NET_weights.S.
+  bool externalWeights = false;
 };
 
 struct GeneratedNetwork {

@@ -50,6 +50,16 @@ static cl::opt<bool> Force("force",
                            cl::sub(compileCommand()));
 static cl::opt<bool> Quiet("quiet", cl::desc("Print only the summary line"),
                            cl::sub(compileCommand()));
+enum class WeightStorage { Embedded, External };
+static cl::opt<WeightStorage> WeightStorageOption(
+    "weight-storage", cl::init(WeightStorage::Embedded),
+    cl::desc("Where the generated code finds its weights"),
+    cl::values(clEnumValN(WeightStorage::Embedded, "embedded",
+                          "built into the library from NET.weights (default)"),
+               clEnumValN(WeightStorage::External, "external",
+                          "passed to run() by the caller, who loads NET.weights (flash, file, "
+                          "DMA); NET_check_weights() checks its size and checksum")),
+    cl::sub(compileCommand()));
 static cl::opt<int> MaxTileGrid("max-grid", cl::init(SearchOptions{}.maxTileGrid),
                                 cl::value_desc("n"),
                                 cl::desc("Largest tile grid the search tries (n x n)"),
@@ -83,6 +93,7 @@ llvm::Expected<CompileOptions> compileOptions() {
     options.schedule = ScheduleOption;
   options.maxTileGrid = MaxTileGrid;
   options.force = Force;
+  options.externalWeights = WeightStorageOption == WeightStorage::External;
   options.onWarning = printWarning;
   return options;
 }

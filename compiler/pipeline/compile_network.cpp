@@ -212,6 +212,7 @@ llvm::Expected<CompileResult> compileNetwork(const CompileOptions &options) {
   codegen.sourceName = llvm::sys::path::filename(options.networkPath).str();
   codegen.version = TESSEL_VERSION;
   codegen.symbolName = options.symbolName;
+  codegen.externalWeights = options.externalWeights;
   codegen.buildFlags = buildFlagsFor(request->target);
   // Before the search, so a name that cannot be used fails fast.
   if (llvm::Expected<std::string> symbol = generatedSymbolName(*net, codegen); !symbol)
