@@ -184,26 +184,39 @@ public:
     network.nameLoc = network.loc;
     readNet(sections.front());
 
-    std::optional<int> output;
+    // The tensors the detection heads read; several [yolo] heads (YOLOv3)
+    // become one output, the heads' tensors flattened back to back.
+    std::vector<int> heads;
+    std::optional<std::string> ended; // a [region] head, or a head just before
     for (size_t i = 1; i < sections.size(); ++i) {
       const CfgSection &section = sections[i];
-      if (output)
-        throw ParseError{section.loc, "",
-                         fmt::format("[{}] after the detection head: tessel networks have one "
-                                     "output, and [region] or [yolo] ends the network",
-                                     section.type)};
       const std::string type = canonicalType(section.type);
+      if (ended && (*ended == "region" || type != "route"))
+        throw ParseError{section.loc, "",
+                         fmt::format("[{}] after the detection head [{}]: [region] ends the "
+                                     "network, and only a [route] may follow a [yolo] head "
+                                     "(tessel does not compute a head's decoded output)",
+                                     section.type, *ended)};
+      ended.reset();
       if (type == "region" || type == "yolo") {
-        if (tensorOf_.empty())
+        if (tensorOf_.empty() || tensorOf_.back() == kHeadTensor)
           throw ParseError{section.loc, "", fmt::format("[{}] needs a layer before it", type)};
-        output = tensorOf_.back(); // decoding boxes is the application's job
+        heads.push_back(tensorOf_.back()); // decoding boxes is the application's job
+        tensorOf_.push_back(kHeadTensor);  // layer indices count the heads too
+        ended = type;
         continue;
       }
       tensorOf_.push_back(translate(section, type, int(tensorOf_.size())));
     }
     if (tensorOf_.empty())
       throw ParseError{sections.front().loc, "", "the network has no layers after [net]"};
-    const int result = output.value_or(tensorOf_.back());
+    if (!heads.empty() && tensorOf_.back() != kHeadTensor)
+      throw ParseError{sections.back().loc, "",
+                       "the sections after the last detection head compute nothing the output "
+                       "holds; end the network with its head"};
+    int result = heads.empty() ? tensorOf_.back() : heads.front();
+    if (heads.size() > 1)
+      result = addHeadsOutput(heads, sections);
     if (result != int(network.layers.size()) - 1 || result == 0)
       appendOutputCopy(result);
     return std::move(description_);
@@ -397,6 +410,11 @@ private:
                   fmt::format("'{}' refers to layer {} (from {}), but only layers 0 to {} come "
                               "before this one",
                               key.str(), target, written.str(), index - 1));
+    if (tensorOf_[size_t(target)] == kHeadTensor)
+      reader.fail(reader.where(key),
+                  fmt::format("'{}' refers to layer {}, a detection head, whose decoded output "
+                              "tessel does not compute; refer to the layer before it",
+                              key.str(), target));
     return tensorOf_[size_t(target)];
   }
 
@@ -486,6 +504,17 @@ private:
 
   // The network's output is its last layer: when the output is a tensor
   // named earlier (a route of one layer, a dropout), copy it last.
+  // One output of several heads: their tensors flattened in NCHW order, back
+  // to back in the order of the [yolo] sections.
+  int addHeadsOutput(const std::vector<int> &heads, const std::vector<CfgSection> &sections) {
+    Layer output;
+    output.name = "output";
+    output.op = OpKind::FlattenConcat;
+    output.loc = sections.back().loc;
+    output.inputs = heads;
+    return add(std::move(output));
+  }
+
   void appendOutputCopy(int tensor) {
     Layer copy;
     copy.name = "output";
@@ -497,7 +526,10 @@ private:
 
   std::string fileName_;
   DarknetDescription description_;
-  std::vector<int> tensorOf_; // per section after [net]: the layer holding its output
+  // Per section after [net]: the layer holding its output, kHeadTensor for
+  // a detection head.
+  std::vector<int> tensorOf_;
+  static constexpr int kHeadTensor = -1;
 };
 
 } // namespace

@@ -1379,20 +1379,32 @@ private:
 
   // --- the output ---------------------------------------------------------
 
+  // The network's output: the graph's output, or with several, each
+  // flattened in NCHW order back to back (a flatten_concat layer).
   void finishOutput(const onnx::GraphProto &graph) {
-    if (graph.output_size() != 1)
-      failModel(
-          fmt::format("the graph has {} outputs; tessel networks have one", graph.output_size()));
-    const std::string &name = graph.output(0).name();
-    auto found = values_.find(name);
-    if (found == values_.end())
-      failModel(fmt::format("no node produces the graph output '{}'", name));
-    if (!found->second.map)
-      failModel(fmt::format("the graph output '{}' is a constant", name));
-    const onnx::NodeProto outputNode;
-    const NodeContext context{graph.node_size() ? graph.node(graph.node_size() - 1) : outputNode,
+    if (graph.output_size() < 1)
+      failModel("the graph has no output");
+    const onnx::NodeProto noNode;
+    const NodeContext context{graph.node_size() ? graph.node(graph.node_size() - 1) : noNode,
                               graph.node_size() - 1, file_};
-    const int output = materialize(context, *found->second.map);
+    std::vector<int> outputs;
+    for (const onnx::ValueInfoProto &value : graph.output()) {
+      auto found = values_.find(value.name());
+      if (found == values_.end())
+        failModel(fmt::format("no node produces the graph output '{}'", value.name()));
+      if (!found->second.map)
+        failModel(fmt::format("the graph output '{}' is a constant", value.name()));
+      outputs.push_back(materialize(context, *found->second.map));
+    }
+    int output = outputs.front();
+    if (outputs.size() > 1) {
+      Layer joined;
+      joined.name = names_.insert("output").second ? "output" : layerName(context, ".outputs");
+      joined.op = OpKind::FlattenConcat;
+      joined.loc = network_.loc;
+      joined.inputs = outputs;
+      output = add(context, std::move(joined));
+    }
     keepOnlyWhatComputes(output);
     if (network_.outputIndex() == 0) {
       Layer copy;

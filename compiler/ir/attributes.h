@@ -25,8 +25,9 @@ enum class OpKind {
   Upsample,       // nearest neighbour, integer factors
   Reorg,          // Darknet's space-to-depth, with its layout quirk
   Multiply,       // element-wise product with a same-shape map or per-channel factors
+  FlattenConcat,  // inputs flattened (NCHW) back to back into one vector
 };
-inline constexpr int kOpKindCount = 14;
+inline constexpr int kOpKindCount = 15;
 
 const char *opName(OpKind op); // "conv2d", ...
 

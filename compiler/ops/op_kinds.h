@@ -16,6 +16,7 @@ const OpDescription &globalAvgPool();
 const OpDescription &fullyConnected();
 const OpDescription &add();
 const OpDescription &multiply();
+const OpDescription &flattenConcat();
 const OpDescription &concat();
 const OpDescription &softmax();
 const OpDescription &upsample();

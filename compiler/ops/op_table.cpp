@@ -23,6 +23,7 @@ const OpDescription &describeOp(OpKind kind) {
   case OpKind::Upsample: return ops::upsample();
   case OpKind::Reorg: return ops::reorg();
   case OpKind::Multiply: return ops::multiply();
+  case OpKind::FlattenConcat: return ops::flattenConcat();
   }
   llvm::report_fatal_error("describeOp: not an OpKind", /*gen_crash_diag=*/false);
 }

@@ -1,23 +1,34 @@
-// Concatenation along channels, in input order. In NCHW each input is one
-// contiguous block of channels, so the output is the inputs back to back.
+// Concatenation, in input order: along channels (concat), or of whole
+// flattened maps (flatten_concat). In NCHW each input of either is one
+// contiguous block, so the output is the inputs back to back.
 #include "reference/ops.h"
 #include "reference/require.h"
 
 namespace tessel::reference {
+namespace {
 
-std::vector<double> concat(const Layer &layer, const std::vector<const Tensor *> &inputs) {
+std::vector<double> backToBack(const Layer &layer, const std::vector<const Tensor *> &inputs) {
   std::vector<double> result;
   result.reserve(size_t(layer.output.elements()));
-  int channels = 0;
-  for (const Tensor *input : inputs) {
+  for (const Tensor *input : inputs)
+    result.insert(result.end(), input->values.begin(), input->values.end());
+  require(int64_t(result.size()) == layer.output.elements(), layer,
+          "inputs have {} elements, output {}", result.size(), layer.output.elements());
+  return result;
+}
+
+} // namespace
+
+std::vector<double> concat(const Layer &layer, const std::vector<const Tensor *> &inputs) {
+  for (const Tensor *input : inputs)
     require(input->shape.h == layer.output.h && input->shape.w == layer.output.w, layer,
             "every input must have the output's height and width");
-    channels += input->shape.c;
-    result.insert(result.end(), input->values.begin(), input->values.end());
-  }
-  require(channels == layer.output.c, layer, "inputs have {} channels, output {}", channels,
-          layer.output.c);
-  return result;
+  return backToBack(layer, inputs);
+}
+
+std::vector<double> flattenConcat(const Layer &layer, const std::vector<const Tensor *> &inputs) {
+  require(layer.output.h == 1 && layer.output.w == 1, layer, "the output must be a vector");
+  return backToBack(layer, inputs);
 }
 
 } // namespace tessel::reference

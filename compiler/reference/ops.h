@@ -19,6 +19,7 @@ std::vector<double> fullyConnected(const Layer &layer, const Tensor &input);
 std::vector<double> add(const Layer &layer, const std::vector<const Tensor *> &inputs);
 std::vector<double> multiply(const Layer &layer, const Tensor &map, const Tensor &factors);
 std::vector<double> concat(const Layer &layer, const std::vector<const Tensor *> &inputs);
+std::vector<double> flattenConcat(const Layer &layer, const std::vector<const Tensor *> &inputs);
 std::vector<double> softmax(const Layer &layer, const Tensor &input);
 // Output C x (H * scaleH) x (W * scaleW), each cell a copy of input cell
 // (y / scaleH, x / scaleW); scales are at least 1.

@@ -14,7 +14,8 @@ namespace {
 using namespace reference;
 
 std::vector<double> runOp(const Layer &layer, const std::vector<const Tensor *> &inputs) {
-  const bool variadic = layer.op == OpKind::Add || layer.op == OpKind::Concat;
+  const bool variadic = layer.op == OpKind::Add || layer.op == OpKind::Concat ||
+                        layer.op == OpKind::FlattenConcat;
   const size_t expected = layer.op == OpKind::Multiply ? 2 : 1;
   require(variadic ? !inputs.empty() : inputs.size() == expected, layer, "has {} inputs",
           inputs.size());
@@ -37,6 +38,7 @@ std::vector<double> runOp(const Layer &layer, const std::vector<const Tensor *> 
     return upsampleNearest(first, layer.upsample().scaleH, layer.upsample().scaleW);
   case OpKind::Reorg: return reorgDarknet(first, layer.reorg().stride);
   case OpKind::Multiply: return multiply(layer, first, *inputs[1]);
+  case OpKind::FlattenConcat: return flattenConcat(layer, inputs);
   case OpKind::Input: break;
   }
   require(false, layer, "only layer 0 may be the network input");

@@ -39,6 +39,7 @@ extern void (*const kSoftmax)(const float *, float *, int) = &softmax;
 extern void (*const kNchwToHwc)(const float *, float *, int, int, int) = &nchwToHwc;
 extern void (*const kHwcToNchw)(const float *, float *, int, int, int) = &hwcToNchw;
 extern void (*const kConcat)(const ConstMapView *, int, MapView, Region) = &concatChannels;
+extern void (*const kFlattenConcat)(const ConstMapView *, int, float *) = &flattenConcat;
 extern void (*const kUpsample)(const UpsampleParams &, ConstMapView, MapView,
                                Region) = &upsampleNearest;
 extern bool (*const kIsArenaAligned)(const void *) = &isArenaAligned;

@@ -1,9 +1,10 @@
 // Runs a Darknet network with libdarknet, the oracle of the Darknet
 // conformance tests: darknet_predict CFG WEIGHTS INPUT OUTPUT reads INPUT
 // (raw float32, the network's C x H x W input, planar RGB in [0, 1] as
-// libdarknet's images are) and writes the network's output to OUTPUT. When
-// the last section is [region] or [yolo], the output is the tensor it reads,
-// as tessel's importer defines the network's output.
+// libdarknet's images are) and writes the network's output to OUTPUT. With
+// [region] or [yolo] heads, the output is the tensors they read, back to
+// back in the heads' order, as tessel's importer defines the network's
+// output.
 #include <darknet.h>
 
 #include <cstdio>
@@ -28,16 +29,22 @@ int main(int argc, char **argv) {
   std::fclose(in);
 
   network_predict(net, input.data());
-  const layer *head = &net->layers[net->n - 1];
-  if ((head->type == REGION || head->type == YOLO) && net->n > 1)
-    head = &net->layers[net->n - 2];
+  // The tensors the detection heads read, in order; the last layer when
+  // there is no head.
+  std::vector<const layer *> outputs;
+  for (int i = 1; i < net->n; ++i)
+    if (net->layers[i].type == REGION || net->layers[i].type == YOLO)
+      outputs.push_back(&net->layers[i - 1]);
+  if (outputs.empty())
+    outputs.push_back(&net->layers[net->n - 1]);
 
   std::FILE *out = std::fopen(argv[4], "wb");
-  if (!out || std::fwrite(head->output, sizeof(float), size_t(head->outputs), out) !=
-                  size_t(head->outputs)) {
-    std::fprintf(stderr, "darknet_predict: cannot write %s\n", argv[4]);
-    return 1;
-  }
+  for (const layer *head : outputs)
+    if (!out || std::fwrite(head->output, sizeof(float), size_t(head->outputs), out) !=
+                    size_t(head->outputs)) {
+      std::fprintf(stderr, "darknet_predict: cannot write %s\n", argv[4]);
+      return 1;
+    }
   std::fclose(out);
   return 0;
 }

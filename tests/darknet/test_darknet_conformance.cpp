@@ -160,6 +160,10 @@ TEST_CASE("darknet19 at 64x64 matches libdarknet") {
   checkAgainstLibdarknet("darknet19.cfg", 64, 64);
 }
 
+TEST_CASE("yolov3-tiny at 64x64, two yolo heads, matches libdarknet") {
+  checkAgainstLibdarknet("yolov3-tiny.cfg", 64, 64);
+}
+
 TEST_CASE("yolov2 at 64x64, with reorg and route, matches libdarknet") {
   checkAgainstLibdarknet("yolov2.cfg", 64, 64);
 }

@@ -16,6 +16,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <string>
@@ -214,6 +215,56 @@ TEST_CASE("region and yolo end the network at the tensor they read") {
   CHECK(last.inputs == std::vector<int>{routed.network.indexOf("conv0")});
 }
 
+TEST_CASE("several yolo heads make one output: their tensors flattened back to back") {
+  TempDir dir("tessel-darknet");
+  // Two heads, as YOLOv3 has them: the second after a route past the first.
+  const Loaded heads = load(dir, withHeader("[convolutional]\nfilters=4\nsize=1\n\n"
+                                            "[convolutional]\nfilters=3\nsize=1\n\n"
+                                            "[yolo]\nmask=0\n\n[route]\nlayers=-3\n\n"
+                                            "[maxpool]\nsize=2\nstride=2\n\n"
+                                            "[convolutional]\nfilters=2\nsize=1\n\n"
+                                            "[yolo]\nmask=1\n"));
+  REQUIRE_MESSAGE(heads.message.empty(), heads.message);
+  const Layer &output = heads.network.layers.back();
+  CHECK(output.op == OpKind::FlattenConcat);
+  CHECK(output.inputs ==
+        std::vector<int>{heads.network.indexOf("conv1"), heads.network.indexOf("conv5")});
+  CHECK(output.output == Shape{3 * 8 * 8 + 2 * 4 * 4, 1, 1});
+  // The reference writes each head's NCHW values in turn.
+  std::vector<float> input(size_t(heads.network.inputShape.elements()), 0.5f);
+  const std::vector<std::vector<float>> all = runReferenceAllLayers(heads.network, input);
+  std::vector<float> expected = all[size_t(heads.network.indexOf("conv1"))];
+  const std::vector<float> &second = all[size_t(heads.network.indexOf("conv5"))];
+  expected.insert(expected.end(), second.begin(), second.end());
+  CHECK(all.back() == expected);
+
+  checkError(withHeader("[convolutional]\n\n[yolo]\n\n[convolutional]\n"), "10:1",
+             "only a [route] may follow a [yolo] head");
+  checkError(withHeader("[convolutional]\n\n[yolo]\n\n[route]\nlayers=-1\n"), "11:8",
+             "'layers' refers to layer 1, a detection head");
+  checkError(withHeader("[convolutional]\n\n[yolo]\n\n[route]\nlayers=-2\n"), "10:1",
+             "the sections after the last detection head compute nothing the output holds");
+}
+
+TEST_CASE("Debian's yolov2 (608x608) and yolov3-tiny (416x416) cfgs load") {
+  const std::string cfgs = "/usr/share/darknet/cfg/";
+  if (!std::ifstream(cfgs + "yolov2.cfg").good()) {
+    MESSAGE("skipped: Debian's darknet package is not installed");
+    return;
+  }
+  llvm::Expected<Network> yolov2 = loadNetwork(cfgs + "yolov2.cfg");
+  REQUIRE(yolov2);
+  CHECK(yolov2->inputShape == Shape{3, 608, 608});
+  CHECK(yolov2->layers.back().output == Shape{425, 19, 19}); // 5 anchors x (80 classes + 5)
+  CHECK(std::count_if(yolov2->layers.begin(), yolov2->layers.end(),
+                      [](const Layer &layer) { return layer.op == OpKind::Reorg; }) == 1);
+  llvm::Expected<Network> tiny = loadNetwork(cfgs + "yolov3-tiny.cfg");
+  REQUIRE(tiny);
+  CHECK(tiny->inputShape == Shape{3, 416, 416});
+  // 255 x 13 x 13 then 255 x 26 x 26.
+  CHECK(tiny->layers.back().output == Shape{255 * 13 * 13 + 255 * 26 * 26, 1, 1});
+}
+
 TEST_CASE("the cfg's problems name the line and column") {
   SUBCASE("a misspelled key suggests the known one") {
     checkError(withHeader("[convolutional]\nfliters=4\nsize=3\n"), "7:1",
@@ -266,7 +317,7 @@ TEST_CASE("the cfg's problems name the line and column") {
   }
   SUBCASE("sections after the detection head") {
     checkError(withHeader("[convolutional]\n\n[region]\n\n[convolutional]\n"), "10:1",
-               "[convolutional] after the detection head");
+               "[convolutional] after the detection head [region]");
   }
   SUBCASE("a shape problem the input size causes names the key") {
     checkError(withHeader("[convolutional]\nsize=9\n"), "7:6", "layer 'conv0':");

@@ -136,6 +136,23 @@ TEST_CASE("an ONNX convolution computes what ONNX defines") {
   CHECK(output[16] == doctest::Approx(2.0 - 1.0));
 }
 
+TEST_CASE("a graph with two outputs has one: both flattened back to back") {
+  TempDir dir("tessel-onnx");
+  onnx::ModelProto model = convModel();
+  setShape(*model.mutable_graph()->add_output(), "c", {1, 2, 4, 4}); // the convolution too
+  Loaded loaded = load(dir, model);
+  REQUIRE(loaded.network);
+  const Network &network = *loaded.network;
+  CHECK(network.layers.back().op == OpKind::FlattenConcat);
+  CHECK(network.layers.back().output == Shape{64, 1, 1});
+  std::vector<float> input(32, -1.0f);
+  const std::vector<float> output = runReference(network, input);
+  REQUIRE(output.size() == 64);
+  // relu(y) first, then the convolution: corner -2 + 1 -> relu 0, conv -1.
+  CHECK(output[0] == 0.0f);
+  CHECK(output[32] == doctest::Approx(-1.0));
+}
+
 TEST_CASE("bad ONNX models are rejected with the node or initializer named") {
   TempDir dir("tessel-onnx");
   SUBCASE("a truncated file") {

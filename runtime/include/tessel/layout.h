@@ -6,6 +6,18 @@
 
 namespace tessel {
 
+// Writes each whole map inputs[k] (channels-last) in NCHW order, one after
+// another, to `out`: the flatten_concat op.
+inline void flattenConcat(const ConstMapView *inputs, int count, float *out) {
+  for (int k = 0; k < count; ++k) {
+    const ConstMapView &in = inputs[k];
+    for (int c = 0; c < in.channels; ++c)
+      for (int y = 0; y < in.fullH; ++y)
+        for (int x = 0; x < in.fullW; ++x)
+          *out++ = in.at(y, x)[c];
+  }
+}
+
 // dst[(y * width + x) * channels + c] = src[(c * height + y) * width + x].
 inline void nchwToHwc(const float *src, float *dst, int channels, int height, int width) {
   const long plane = (long)height * width;
