@@ -28,6 +28,11 @@ std::string regionKernelCall(const std::string &kernel, const std::string &leadi
                      inputView, indent, outputView, indent, region);
 }
 
+std::string regionKernelCall(const std::string &kernel, const CallPieces &call) {
+  return regionKernelCall(kernel, call.params, call.inputViews[0], call.outputView, call.region,
+                          call.indent);
+}
+
 std::string inputViewArray(const CallPieces &call) {
   std::string items;
   for (const std::string &view : call.inputViews)

@@ -28,6 +28,9 @@ inline std::string intLiteral(int64_t value) {
 std::string regionKernelCall(const std::string &kernel, const std::string &leadingArguments,
                              const std::string &inputView, const std::string &outputView,
                              const std::string &region, const std::string &indent);
+// The same for an op with one input, its pieces taken from `call`: the
+// layer's params, its input view, its output view and its region.
+std::string regionKernelCall(const std::string &kernel, const CallPieces &call);
 
 // Opens a block declaring `inputs`, the array of input views add and concat
 // take; the caller closes it.

@@ -76,13 +76,11 @@ std::optional<KernelParams> kernelParams(const OpSite &site) {
 }
 
 std::string emitMaxPool(const CallPieces &call) {
-  return regionKernelCall("maxPool2d", call.params, call.inputViews[0], call.outputView,
-                          call.region, call.indent);
+  return regionKernelCall("maxPool2d", call);
 }
 
 std::string emitAvgPool(const CallPieces &call) {
-  return regionKernelCall("avgPool2d", call.params, call.inputViews[0], call.outputView,
-                          call.region, call.indent);
+  return regionKernelCall("avgPool2d", call);
 }
 
 OpDescription pooling(OpKind kind, llvm::StringRef name, std::vector<llvm::StringRef> attributes,

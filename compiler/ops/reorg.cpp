@@ -48,8 +48,7 @@ std::optional<KernelParams> kernelParams(const OpSite &site) {
 }
 
 std::string emitCall(const CallPieces &call) {
-  return regionKernelCall("reorgDarknet", call.params, call.inputViews[0], call.outputView,
-                          call.region, call.indent);
+  return regionKernelCall("reorgDarknet", call);
 }
 
 } // namespace

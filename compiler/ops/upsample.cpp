@@ -54,8 +54,7 @@ std::optional<KernelParams> kernelParams(const OpSite &site) {
 }
 
 std::string emitCall(const CallPieces &call) {
-  return regionKernelCall("upsampleNearest", call.params, call.inputViews[0], call.outputView,
-                          call.region, call.indent);
+  return regionKernelCall("upsampleNearest", call);
 }
 
 } // namespace

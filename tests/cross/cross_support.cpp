@@ -60,13 +60,6 @@ std::string toolchainPath(const std::string &file) {
   return std::string(TESSEL_SOURCE_DIR) + "/cmake/toolchains/" + file;
 }
 
-std::string require(const std::string &command, const std::string &what) {
-  e2e::CommandResult result = e2e::runCommand(command);
-  INFO(what << " failed: " << command << "\n" << result.output);
-  REQUIRE(result.exitCode == 0);
-  return result.output;
-}
-
 std::string crossBuildDemo(const std::string &work, const LinuxToolchain &toolchain,
                            const std::string &network, const std::string &compileArgs) {
   const std::string gen = work + "/gen", build = work + "/build";

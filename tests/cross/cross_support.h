@@ -36,9 +36,8 @@ void requireTools(const std::vector<std::string> &programs);
 // A file in cmake/toolchains/.
 std::string toolchainPath(const std::string &file);
 
-// Runs a shell command; fails the test with its output unless it succeeds.
-// Returns the output.
-std::string require(const std::string &command, const std::string &what);
+// e2e::require: runs a shell command, fails the test unless it succeeds.
+using e2e::require;
 
 // `tessel compile --quiet NETWORK -o <work>/gen compileArgs`, then configure
 // and build <work>/build with the toolchain file and -Wall -Wextra -Werror.

@@ -16,7 +16,6 @@
 
 #include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
 
 namespace {
@@ -25,24 +24,15 @@ constexpr double kTolerance = 1e-4;
 
 // The package's cfg with the input size changed.
 std::string resizedCfg(const std::string &name, int height, int width, const std::string &work) {
-  std::ifstream in(std::string(DARKNET_CFG_DIR) + "/" + name);
-  REQUIRE_MESSAGE(in.good(), "cannot read ", name, " in ", DARKNET_CFG_DIR);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string cfg = std::regex_replace(text.str(), std::regex(R"(\n\s*height\s*=[^\n]*)"),
+  const std::string text = e2e::readText(std::string(DARKNET_CFG_DIR) + "/" + name);
+  REQUIRE_MESSAGE(!text.empty(), "cannot read ", name, " in ", DARKNET_CFG_DIR);
+  std::string cfg = std::regex_replace(text, std::regex(R"(\n\s*height\s*=[^\n]*)"),
                                        "\nheight=" + std::to_string(height));
   cfg = std::regex_replace(cfg, std::regex(R"(\n\s*width\s*=[^\n]*)"),
                            "\nwidth=" + std::to_string(width));
   const std::string path = work + "/" + name;
   std::ofstream(path) << cfg;
   return path;
-}
-
-void run(const std::string &command) {
-  const e2e::CommandResult result = e2e::runCommand(command);
-  INFO(command);
-  INFO(result.output);
-  REQUIRE(result.exitCode == 0);
 }
 
 tessel::Comparison compare(const std::string &actualPath, const std::string &darknetPath) {
@@ -58,13 +48,16 @@ void compareWithLibdarknet(const std::string &work, const std::string &cfg,
                            const std::string &weights, const std::string &label) {
   const std::string tessel = e2e::quote(TESSEL_EXECUTABLE);
   // The reference executor's output, and the seeded input it used.
-  run(tessel + " run " + e2e::quote(cfg) + " --weights " + e2e::quote(weights) +
-      " --seed 1 --output " + e2e::quote(work + "/reference.bin") + " --write-input " +
-      e2e::quote(work + "/input.bin"));
-  run(e2e::quote(DARKNET_PREDICT) + " " + e2e::quote(cfg) + " " + e2e::quote(weights) + " " +
-      e2e::quote(work + "/input.bin") + " " + e2e::quote(work + "/darknet.bin"));
+  e2e::require(tessel + " run " + e2e::quote(cfg) + " --weights " + e2e::quote(weights) +
+                   " --seed 1 --output " + e2e::quote(work + "/reference.bin") + " --write-input " +
+                   e2e::quote(work + "/input.bin"),
+               "tessel run");
+  e2e::require(e2e::quote(DARKNET_PREDICT) + " " + e2e::quote(cfg) + " " + e2e::quote(weights) +
+                   " " + e2e::quote(work + "/input.bin") + " " + e2e::quote(work + "/darknet.bin"),
+               "libdarknet");
   const std::string demo = e2e::compileAndBuild(work, cfg, "--weights " + e2e::quote(weights));
-  run(e2e::quote(demo) + " --seed 1 --output " + e2e::quote(work + "/generated.bin"));
+  e2e::require(e2e::quote(demo) + " --seed 1 --output " + e2e::quote(work + "/generated.bin"),
+               "the generated demo");
 
   const tessel::Comparison reference = compare(work + "/reference.bin", work + "/darknet.bin");
   const tessel::Comparison generated = compare(work + "/generated.bin", work + "/darknet.bin");
@@ -83,8 +76,9 @@ void checkAgainstLibdarknet(const std::string &cfgName, int height, int width) {
   const std::string work = e2e::freshWorkDir("darknet-" + cfgName);
   const std::string cfg = resizedCfg(cfgName, height, width, work);
   const std::string weights = work + "/random.weights";
-  run(e2e::quote(TESSEL_EXECUTABLE) + " info " + e2e::quote(cfg) + " --write-weights " +
-      e2e::quote(weights));
+  e2e::require(e2e::quote(TESSEL_EXECUTABLE) + " info " + e2e::quote(cfg) + " --write-weights " +
+                   e2e::quote(weights),
+               "tessel info --write-weights");
   compareWithLibdarknet(work, cfg, weights,
                         cfgName + " at " + std::to_string(height) + "x" + std::to_string(width));
 }

@@ -43,27 +43,28 @@ std::string networkPath(const std::string &file) {
   return (fs::path(TESSEL_NETWORKS_DIR) / file).string();
 }
 
-static void require(const CommandResult &result, const std::string &what) {
-  INFO(what << " failed:\n" << result.output);
+std::string require(const std::string &command, const std::string &what) {
+  const CommandResult result = runCommand(command);
+  INFO(what << " failed: " << command << "\n" << result.output);
   REQUIRE(result.exitCode == 0);
+  return result.output;
 }
 
 std::string compileAndBuild(const std::string &work, const std::string &network,
                             const std::string &compileArgs, const BuildOptions &build) {
   const std::string gen = work + "/gen", buildDir = work + "/build";
-  require(runCommand(std::string(TESSEL_EXECUTABLE) + " compile --quiet " + quote(network) +
-                     " -o " + quote(gen) + " " + compileArgs),
+  require(std::string(TESSEL_EXECUTABLE) + " compile --quiet " + quote(network) + " -o " +
+              quote(gen) + " " + compileArgs,
           "tessel compile");
   std::string flags = "-Wall -Wextra -Werror " + build.extraFlags;
-  require(runCommand(std::string(E2E_CMAKE) + " -S " + quote(gen) + " -B " + quote(buildDir) +
-                     " -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=" + quote(build.compiler) +
-                     " " + quote("-DCMAKE_CXX_FLAGS=" + flags) + " " +
-                     quote("-DCMAKE_CXX_FLAGS_RELEASE=" + build.releaseFlags) + " " +
-                     quote("-DCMAKE_EXE_LINKER_FLAGS=" + build.extraFlags) +
-                     (build.nativeCpu ? " -DTESSEL_NATIVE=ON" : " -DTESSEL_NATIVE=OFF")),
+  require(std::string(E2E_CMAKE) + " -S " + quote(gen) + " -B " + quote(buildDir) +
+              " -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=" + quote(build.compiler) + " " +
+              quote("-DCMAKE_CXX_FLAGS=" + flags) + " " +
+              quote("-DCMAKE_CXX_FLAGS_RELEASE=" + build.releaseFlags) + " " +
+              quote("-DCMAKE_EXE_LINKER_FLAGS=" + build.extraFlags) +
+              (build.nativeCpu ? " -DTESSEL_NATIVE=ON" : " -DTESSEL_NATIVE=OFF"),
           "configuring the generated project");
-  require(runCommand(std::string(E2E_CMAKE) + " --build " + quote(buildDir)),
-          "building the generated project");
+  require(std::string(E2E_CMAKE) + " --build " + quote(buildDir), "building the generated project");
   for (const auto &entry : fs::directory_iterator(buildDir))
     if (entry.path().filename().string().size() > 5 &&
         entry.path().filename().string().rfind("_demo") ==

@@ -14,6 +14,9 @@ struct CommandResult {
 
 // Runs a shell command, capturing its output.
 CommandResult runCommand(const std::string &command);
+// Runs a shell command; fails the test with its output unless it succeeds
+// (`what` names the step in the message). Returns the output.
+std::string require(const std::string &command, const std::string &what);
 
 // A fresh, empty work folder for one test: E2E_WORK_DIR/<name>.
 std::string freshWorkDir(const std::string &name);
