@@ -117,6 +117,29 @@ TEST_CASE("add sums three inputs and applies its activation") {
   checkValues(runReference(network, {0.01f, 0.06f, -1}), {1.11f, 6, 0});
 }
 
+TEST_CASE("multiply takes a map of the same shape or one factor per channel") {
+  SUBCASE("the same shape") {
+    const Shape map = {1, 1, 2};
+    Network network =
+        makeNetwork(map, {makeScale(map, 10), makeLayer(OpKind::Multiply, map, {0, 1})});
+    checkValues(runReference(network, {1, 2}), {10, 40});
+  }
+  SUBCASE("per-channel factors: each channel's mean, as squeeze-and-excitation computes them") {
+    const Shape map = {2, 1, 2};
+    Network network = makeNetwork(map, {makeLayer(OpKind::GlobalAvgPool, {2, 1, 1}),
+                                        makeLayer(OpKind::Multiply, map, {0, 1})});
+    // Channel 0 = (1, 2), mean 1.5; channel 1 = (3, 4), mean 3.5.
+    checkValues(runReference(network, {1, 2, 3, 4}), {1.5f, 3, 10.5f, 14});
+  }
+}
+
+TEST_CASE("flatten_concat writes its inputs' NCHW values back to back, whatever their shapes") {
+  const Shape map = {2, 1, 2};
+  Network network = makeNetwork(map, {makeLayer(OpKind::GlobalAvgPool, {2, 1, 1}),
+                                      makeLayer(OpKind::FlattenConcat, {6, 1, 1}, {0, 1})});
+  checkValues(runReference(network, {1, 2, 3, 4}), {1, 2, 3, 4, 1.5f, 3.5f});
+}
+
 TEST_CASE("concat stacks channels in the order listed") {
   const Shape map = {1, 1, 2};
   Network network = makeNetwork(map, {makeScale(map, 10), makeLayer(OpKind::Concat, {2, 1, 2})});
