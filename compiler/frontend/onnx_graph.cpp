@@ -96,35 +96,25 @@ public:
   }
 
   int64_t integer(llvm::StringRef name, int64_t fallback) {
-    const onnx::AttributeProto *attribute = find(name);
-    if (!attribute)
-      return fallback;
-    expect(*attribute, onnx::AttributeProto::INT, "an integer");
-    return attribute->i();
+    return read(name, fallback, onnx::AttributeProto::INT, "an integer",
+                [](const onnx::AttributeProto &a) { return a.i(); });
   }
 
   std::vector<int64_t> integers(llvm::StringRef name, std::vector<int64_t> fallback) {
-    const onnx::AttributeProto *attribute = find(name);
-    if (!attribute)
-      return fallback;
-    expect(*attribute, onnx::AttributeProto::INTS, "a list of integers");
-    return {attribute->ints().begin(), attribute->ints().end()};
+    return read(name, std::move(fallback), onnx::AttributeProto::INTS, "a list of integers",
+                [](const onnx::AttributeProto &a) {
+                  return std::vector<int64_t>(a.ints().begin(), a.ints().end());
+                });
   }
 
   float real(llvm::StringRef name, float fallback) {
-    const onnx::AttributeProto *attribute = find(name);
-    if (!attribute)
-      return fallback;
-    expect(*attribute, onnx::AttributeProto::FLOAT, "a number");
-    return attribute->f();
+    return read(name, fallback, onnx::AttributeProto::FLOAT, "a number",
+                [](const onnx::AttributeProto &a) { return a.f(); });
   }
 
   std::string text(llvm::StringRef name, llvm::StringRef fallback) {
-    const onnx::AttributeProto *attribute = find(name);
-    if (!attribute)
-      return fallback.str();
-    expect(*attribute, onnx::AttributeProto::STRING, "a string");
-    return attribute->s();
+    return read(name, fallback.str(), onnx::AttributeProto::STRING, "a string",
+                [](const onnx::AttributeProto &a) { return a.s(); });
   }
 
   // Attributes that do not change what inference computes.
@@ -138,6 +128,18 @@ public:
   }
 
 private:
+  // The attribute's value through `get`, checked to be of `type`, or
+  // `fallback` when the node does not give it.
+  template <typename T, typename Get>
+  T read(llvm::StringRef name, T fallback, onnx::AttributeProto::AttributeType type,
+         const char *what, Get get) {
+    const onnx::AttributeProto *attribute = find(name);
+    if (!attribute)
+      return fallback;
+    expect(*attribute, type, what);
+    return get(*attribute);
+  }
+
   void expect(const onnx::AttributeProto &attribute, onnx::AttributeProto::AttributeType type,
               const char *what) const {
     if (attribute.type() != type)
@@ -793,8 +795,7 @@ private:
     if (op == "Mul") {
       // The full map first, the per-channel factors (a C x 1 x 1 map, as
       // squeeze-and-excitation computes them) second.
-      const bool aFull = dimsOf(a).size() == 4 && dimsOf(a)[2] * dimsOf(a)[3] >= 1 &&
-                         shapeOf(a.layer).elements() >= shapeOf(b.layer).elements();
+      const bool aFull = shapeOf(a.layer).elements() >= shapeOf(b.layer).elements();
       const MapValue &full = aFull ? a : b;
       const MapValue &factors = aFull ? b : a;
       const Shape fullShape = shapeOf(full.layer);
