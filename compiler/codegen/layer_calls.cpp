@@ -130,4 +130,14 @@ std::string emitLayerCall(const Network &net, const WeightBlob &weights, const K
   return fmt::format("{}{}\n{}{}\n", indent, describe(net, call.layer), indent, code);
 }
 
+std::string emitOutputConversion(const Network &net, const KernelCall &conversion,
+                                 const std::string &indent) {
+  const WindowRef &held = conversion.inputs.front();
+  return fmt::format("{}// {}: into the caller's output, NCHW\n{}tessel::hwcToNchwRegion({}, "
+                     "output,\n{}  {});\n",
+                     indent, commentText(net.layers[size_t(held.layer)].name), indent,
+                     viewExpression("ConstMapView", held, net.layers[size_t(held.layer)].output),
+                     indent, regionExpression(conversion.region));
+}
+
 } // namespace tessel

@@ -29,4 +29,9 @@ std::string emitLayerParams(const Network &net, int layer);
 std::string emitLayerCall(const Network &net, const WeightBlob &weights, const KernelCall &call,
                           const std::string &indent);
 
+// The statement that converts a region of the output map from its window
+// into the caller's NCHW output (Operation::Kind::ConvertOutputRegion).
+std::string emitOutputConversion(const Network &net, const KernelCall &conversion,
+                                 const std::string &indent);
+
 } // namespace tessel

@@ -1,6 +1,7 @@
 #include "codegen/network_emitter.h"
 
 #include "analysis/layer_costs.h"
+#include "codegen/block_folding.h"
 #include "codegen/escaping.h"
 #include "codegen/identifiers.h"
 #include "codegen/layer_calls.h"
@@ -34,6 +35,9 @@ std::vector<std::vector<bool>> touchedStorage(const Network &net, const Executio
     switch (op.kind) {
     case Operation::Kind::ConvertInput: touch(0); break;
     case Operation::Kind::ConvertOutput: touch(net.outputIndex()); break;
+    case Operation::Kind::ConvertOutputRegion:
+      touch(op.call.inputs.front().layer, op.call.inputs.front().copy);
+      break;
     case Operation::Kind::ShiftRows: touch(op.shift.layer, op.shift.copy); break;
     case Operation::Kind::Kernel:
       touch(op.call.output.layer, op.call.output.copy);
@@ -130,48 +134,79 @@ std::string emitKernel(const Network &net, const WeightBlob &weights, const Kern
   return code + kParallelForClosing;
 }
 
-std::string emitBody(const Network &net, const ExecutionPlan &plan, const WeightBlob &weights) {
+// The code of one operation (not Fork, Join or Comment), `indent` before each line.
+std::string emitOperation(const Network &net, const ExecutionPlan &plan,
+                          const WeightBlob &weights, const Operation &op,
+                          const std::string &indent) {
   const Shape &in = net.layers[0].output;
   const Shape &out = net.layers[size_t(net.outputIndex())].output;
+  switch (op.kind) {
+  case Operation::Kind::ConvertInput:
+    return fmt::format("  tessel::nchwToHwc(input, {}, {}, {}, {});\n", tensorName(0), in.c, in.h,
+                       in.w);
+  case Operation::Kind::Kernel:
+    return "\n" + emitKernel(net, weights, op.call, plan.threads, indent);
+  case Operation::Kind::ConvertOutputRegion:
+    return "\n" + emitOutputConversion(net, op.call, indent);
+  case Operation::Kind::ShiftRows: {
+    const Shape &s = net.layers[op.shift.layer].output;
+    const int64_t rowFloats = int64_t(op.shift.width) * s.c;
+    return fmt::format("\n{}// {}: keep the last {} rows of its window\n"
+                       "{}tessel::shiftWindow({}, {}, {});\n",
+                       indent, commentText(net.layers[op.shift.layer].name), op.shift.rows, indent,
+                       tensorName(op.shift.layer, op.shift.copy), op.shift.by * rowFloats,
+                       op.shift.rows * rowFloats);
+  }
+  case Operation::Kind::ConvertOutput:
+    return fmt::format("\n  tessel::hwcToNchw({}, output, {}, {}, {});\n",
+                       tensorName(net.outputIndex()), out.c, out.h, out.w);
+  case Operation::Kind::Comment:
+  case Operation::Kind::Fork:
+  case Operation::Kind::Join: break;
+  }
+  return "";
+}
+
+std::string emitBody(const Network &net, const ExecutionPlan &plan, const WeightBlob &weights) {
   std::string body;
   int sectionParts = 0, part = -1; // of the parallel section being printed
+  // A stream's stripes, collected until the run ends, then folded into loops.
+  std::vector<CodeBlock> stripes;
+  std::string stripesIndent;
+  auto flushStripes = [&] {
+    body += foldRepeatedBlocks(stripes, stripesIndent, "stripe");
+    stripes.clear();
+  };
   for (const Operation &op : plan.operations) {
+    const bool inStripe = op.kind != Operation::Kind::Fork && op.kind != Operation::Kind::Join &&
+                          (op.kind != Operation::Kind::Comment || op.opensStripe);
+    if (!stripes.empty() && (!inStripe || op.part != part))
+      flushStripes();
     if (op.part != part && op.part >= 0) // the next part of a section
       body += partLabel(op.part, sectionParts);
     part = op.part;
     const std::string indent = part >= 0 ? "      " : "  ";
     switch (op.kind) {
-    case Operation::Kind::ConvertInput:
-      body += fmt::format("  tessel::nchwToHwc(input, {}, {}, {}, {});\n", tensorName(0), in.c,
-                          in.h, in.w);
-      break;
-    case Operation::Kind::Kernel:
-      body += "\n" + emitKernel(net, weights, op.call, plan.threads, indent);
-      break;
-    case Operation::Kind::ShiftRows: {
-      const Shape &s = net.layers[op.shift.layer].output;
-      const int64_t rowFloats = int64_t(op.shift.width) * s.c;
-      body += fmt::format("\n{}// {}: keep the last {} rows of its window\n"
-                          "{}tessel::shiftWindow({}, {}, {});\n",
-                          indent, commentText(net.layers[op.shift.layer].name), op.shift.rows,
-                          indent, tensorName(op.shift.layer, op.shift.copy),
-                          op.shift.by * rowFloats, op.shift.rows * rowFloats);
-      break;
-    }
     case Operation::Kind::Comment:
-      body += fmt::format("\n{}// ---- {}\n", indent, commentText(op.comment));
+      if (op.opensStripe) {
+        stripes.push_back(CodeBlock{commentText(op.comment), ""});
+        stripesIndent = indent;
+      } else {
+        body += fmt::format("\n{}// ---- {}\n", indent, commentText(op.comment));
+      }
       break;
     case Operation::Kind::Fork:
       sectionParts = op.fork.parts;
       body += "\n" + parallelForOpening(plan.threads, op.fork.parts);
       break;
     case Operation::Kind::Join: body += kParallelForClosing; break;
-    case Operation::Kind::ConvertOutput:
-      body += fmt::format("\n  tessel::hwcToNchw({}, output, {}, {}, {});\n",
-                          tensorName(net.outputIndex()), out.c, out.h, out.w);
+    default:
+      (stripes.empty() ? body : stripes.back().code) +=
+          emitOperation(net, plan, weights, op, indent);
       break;
     }
   }
+  flushStripes();
   return body;
 }
 

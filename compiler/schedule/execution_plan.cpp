@@ -38,10 +38,35 @@ int firstMemberOf(const ExecutionPlan &plan, const GroupSchedule &group) {
   return group.first == 1 && converted ? 0 : group.first;
 }
 
+// Whether the group's last layer is the output, held in a row window and
+// converted region by region (convertsOutputInGroup).
+bool holdsOutput(const ExecutionPlan &plan, const GroupSchedule &group) {
+  return size_t(group.last) + 1 == plan.storage.size() &&
+         plan.storage[size_t(group.last)].kind == StorageKind::RowWindow;
+}
+
+GroupEnds endsOf(const ExecutionPlan &plan, const GroupSchedule &group) {
+  return GroupEnds{firstMemberOf(plan, group) == 0, holdsOutput(plan, group)};
+}
+
 } // namespace
 
 int LoweringContext::firstMember(const GroupSchedule &group) const {
   return firstMemberOf(plan, group);
+}
+
+bool LoweringContext::holdsOutput(const GroupSchedule &group) const {
+  return tessel::holdsOutput(plan, group);
+}
+
+void LoweringContext::addOutputConversion(const WindowRef &held, const MapRegion &region) {
+  Operation op;
+  op.kind = Operation::Kind::ConvertOutputRegion;
+  op.call.layer = held.layer;
+  op.call.inputs.push_back(held);
+  op.call.region = region;
+  op.part = part;
+  plan.operations.push_back(std::move(op));
 }
 
 void LoweringContext::addKernel(KernelCall call) {
@@ -57,10 +82,11 @@ void LoweringContext::addKernel(KernelCall call) {
   plan.operations.push_back(std::move(op));
 }
 
-void LoweringContext::addComment(std::string text) {
+void LoweringContext::addComment(std::string text, bool opensStripe) {
   Operation op;
   op.kind = Operation::Kind::Comment;
   op.comment = std::move(text);
+  op.opensStripe = opensStripe;
   op.part = part;
   plan.operations.push_back(std::move(op));
 }
@@ -110,10 +136,15 @@ StepRange ownBufferSteps(const GroupSchedule &group, int member) {
                     group.way);
 }
 
-ArenaPlan planThreadSpace(const GroupSchedule &group, int firstMember,
+HeldMembers heldMembers(const GroupSchedule &group, GroupEnds ends) {
+  return HeldMembers{group.first == 1 && ends.input ? 0 : group.first,
+                     ends.output ? group.last : group.last - 1};
+}
+
+ArenaPlan planThreadSpace(const GroupSchedule &group, HeldMembers held,
                           const std::vector<int64_t> &capacity) {
   std::vector<BufferRequest> requests;
-  for (int member = firstMember; member < group.last; ++member) {
+  for (int member = held.first; member <= held.last; ++member) {
     const StepRange steps = ownBufferSteps(group, member);
     requests.push_back(BufferRequest{"", capacity[size_t(member)], steps.first, steps.last});
   }
@@ -125,6 +156,14 @@ bool convertsInputInGroup(const Network &net, const NetworkSchedule &schedule) {
     return false;
   const GroupSchedule &first = schedule.groups.front();
   return first.fused() && first.last > 1 && net.consumersOf(0) == std::vector<int>{1};
+}
+
+bool convertsOutputInGroup(const Network &net, const NetworkSchedule &schedule) {
+  const int output = net.outputIndex();
+  if (layoutsCoincide(net.layers[size_t(output)].output) || schedule.groups.empty())
+    return false;
+  const GroupSchedule &last = schedule.groups.back();
+  return std::holds_alternative<Stripes>(last.way) && last.last == output;
 }
 
 namespace {
@@ -167,6 +206,8 @@ void assignStorageKinds(const Network &net, ExecutionPlan &plan) {
     plan.storage[output].kind = StorageKind::UserOutput;
   if (convertsInputInGroup(net, plan.schedule))
     plan.storage[0].kind = plan.storage[1].kind;
+  if (convertsOutputInGroup(net, plan.schedule))
+    plan.storage[size_t(output)].kind = StorageKind::RowWindow;
 }
 
 // Each thread's space for a group running in `parts` parts: one buffer
@@ -175,20 +216,20 @@ void assignStorageKinds(const Network &net, ExecutionPlan &plan) {
 // until the arena is placed).
 void requestThreadSpaces(const Network &net, const GroupSchedule &group, int parts,
                          const std::vector<int64_t> &capacity, ExecutionPlan &plan) {
-  const int firstMember = firstMemberOf(plan, group);
-  if (firstMember == group.last)
+  const HeldMembers held = heldMembers(group, endsOf(plan, group));
+  if (held.last < held.first)
     return; // a one-layer group: its parts write the output map only
-  const ArenaPlan space = planThreadSpace(group, firstMember, capacity);
+  const ArenaPlan space = planThreadSpace(group, held, capacity);
   for (int thread = 0; thread < parts; ++thread) {
     const int buffer = int(plan.buffers.size());
     plan.buffers.push_back(
-        BufferRequest{fmt::format("{} to {}, thread {}", net.layers[size_t(firstMember)].name,
-                                  net.layers[size_t(group.last - 1)].name, thread),
+        BufferRequest{fmt::format("{} to {}, thread {}", net.layers[size_t(held.first)].name,
+                                  net.layers[size_t(held.last)].name, thread),
                       space.arenaBytes, group.first, group.last});
-    for (int member = firstMember; member < group.last; ++member) {
+    for (int member = held.first; member <= held.last; ++member) {
       LayerStorage &storage = plan.storage[size_t(member)];
       storage.threadBuffers.push_back(buffer);
-      storage.threadOffsets.push_back(space.offsets[size_t(member - firstMember)]);
+      storage.threadOffsets.push_back(space.offsets[size_t(member - held.first)]);
     }
   }
 }
@@ -256,14 +297,16 @@ Operation conversion(Operation::Kind kind) {
 
 } // namespace
 
-int64_t lowerGroupAlone(const Network &net, const GroupSchedule &group, bool inputInGroup,
+int64_t lowerGroupAlone(const Network &net, const GroupSchedule &group, GroupEnds ends,
                         const LoweringOptions &options, std::vector<Operation> &operations,
                         std::vector<int64_t> &capacity) {
   ExecutionPlan plan;
   plan.threads = options.threads;
-  plan.storage.resize(1); // firstMember reads how the input is held
-  if (inputInGroup)
+  plan.storage.resize(net.layers.size()); // how the group holds the input and output
+  if (ends.input)
     plan.storage[0].kind = innerStorage(group);
+  if (ends.output)
+    plan.storage[size_t(group.last)].kind = StorageKind::RowWindow;
   plan.operations = std::move(operations);
   plan.operations.clear();
   LoweringContext context{net, plan, options, std::move(capacity), /*comments=*/false};

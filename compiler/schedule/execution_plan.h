@@ -85,11 +85,27 @@ struct Fork {
 };
 
 struct Operation {
-  enum class Kind { ConvertInput, Kernel, ShiftRows, ConvertOutput, Comment, Fork, Join };
+  enum class Kind {
+    ConvertInput,
+    Kernel,
+    ShiftRows,
+    ConvertOutput,
+    ConvertOutputRegion,
+    Comment,
+    Fork,
+    Join
+  };
   Kind kind = Kind::Kernel;
-  KernelCall call;     // Kernel
+  // Kernel; ConvertOutputRegion: `region` of the output map, read from the
+  // window inputs[0], written to the caller's NCHW output (call.layer is the
+  // output layer, `output` unused).
+  KernelCall call;
   RowShift shift;      // ShiftRows
   std::string comment; // Comment: a tile or stripe heading
+  // Comment: the heading of a stripe, whose operations (up to the next
+  // heading) code generation may fold with the like stripes after it into
+  // a loop (codegen/block_folding.h).
+  bool opensStripe = false;
   Fork fork;           // Fork
   int part = -1;       // inside a parallel section: the part it belongs to
 };
@@ -127,14 +143,28 @@ bool layoutsCoincide(const Shape &shape);
 // front.
 bool convertsInputInGroup(const Network &normalized, const NetworkSchedule &schedule);
 
+// True when the schedule's last group is a stream ending at the network's
+// output and the output needs converting to NCHW: the output layer then
+// writes each stripe into a row window, converted into the caller's output
+// stripe by stripe, so no output-sized buffer exists in the arena.
+bool convertsOutputInGroup(const Network &normalized, const NetworkSchedule &schedule);
+
+// How a fused group holds the network's ends (convertsInputInGroup,
+// convertsOutputInGroup): whether it converts the input, and the output,
+// region by region.
+struct GroupEnds {
+  bool input = false;
+  bool output = false;
+};
+
 // The operations lowerSchedule emits for one fused group (without checking
 // it, and without comments) when every other layer runs on its own, and the
 // bytes each of its tile buffers or row windows holds, indexed by layer
-// (entries of other layers are left alone). `inputInGroup` as
-// convertsInputInGroup says for that schedule. Returns the MACs the
+// (entries of other layers are left alone). `ends` as convertsInputInGroup
+// and convertsOutputInGroup say for that schedule. Returns the MACs the
 // operations execute. Lets the search lower a group without the rest of the
 // network.
-int64_t lowerGroupAlone(const Network &normalized, const GroupSchedule &group, bool inputInGroup,
+int64_t lowerGroupAlone(const Network &normalized, const GroupSchedule &group, GroupEnds ends,
                         const LoweringOptions &options, std::vector<Operation> &operations,
                         std::vector<int64_t> &capacity);
 
@@ -146,11 +176,20 @@ struct StepRange {
 };
 StepRange ownBufferSteps(const GroupSchedule &fused, int member);
 
+// The members of a fused group whose outputs live in the group's own
+// buffers: from the input (0, when the group converts it) or the first
+// layer, up to the last inner layer, or the last layer when the group
+// converts the output.
+struct HeldMembers {
+  int first = 0, last = 0;
+};
+HeldMembers heldMembers(const GroupSchedule &fused, GroupEnds ends);
+
 // One thread's space in a group running in parts: the group's buffers of
-// members firstMember..last-1 (`capacity` indexed by layer) placed by the
-// planner with their one-thread lifetimes. Each thread gets a space of
-// this size, live throughout the group, since the threads run at once.
-ArenaPlan planThreadSpace(const GroupSchedule &fused, int firstMember,
+// members `held` (`capacity` indexed by layer) placed by the planner with
+// their one-thread lifetimes. Each thread gets a space of this size, live
+// throughout the group, since the threads run at once.
+ArenaPlan planThreadSpace(const GroupSchedule &fused, HeldMembers held,
                           const std::vector<int64_t> &capacity);
 
 llvm::Expected<ExecutionPlan> lowerSchedule(const Network &normalized,

@@ -21,12 +21,18 @@ struct LoweringContext {
   // The group's first layer, or the input (0) when the group converts the
   // input region by region (convertsInputInGroup).
   int firstMember(const GroupSchedule &group) const;
+  // Whether the group's last layer is the network's output, written into a
+  // row window and converted region by region (convertsOutputInGroup).
+  bool holdsOutput(const GroupSchedule &group) const;
   // The copy of the group's buffers the operations being lowered use: the
   // part's own in a parallel section.
   int copy() const { return std::max(part, 0); }
   void addKernel(KernelCall call);
-  void addComment(std::string text);
+  void addComment(std::string text, bool opensStripe = false);
   void addShift(const RowShift &shift);
+  // Converts `region` of the output map, held in the window `held`, into the
+  // caller's NCHW output.
+  void addOutputConversion(const WindowRef &held, const MapRegion &region);
 
   // A parallel section of `parts` parts for the group whose first member is
   // `layer` (nothing when `parts` is 1): beginPart(p) before the operations

@@ -1,7 +1,8 @@
-// A `stream H` group: full-width stripes of H output rows, top to bottom.
-// Every inner layer keeps a rolling window of its rows: before computing the
-// rows a stripe newly needs, the rows still needed move to the window's
-// start and older rows are dropped, so no row is ever computed twice.
+// A `stream H` group: full-width stripes of H output rows, top to bottom,
+// every layer computing H rows at a time just before its consumer reads them.
+// Every inner layer keeps a rolling window of its rows: before computing new
+// rows, the rows still needed move to the window's start and older rows are
+// dropped, so no row is ever computed twice.
 //
 // On several threads the group's output columns are cut into one band per
 // thread (groupParts), and each thread streams its band top to bottom with
@@ -27,30 +28,27 @@ struct Window {
   int computed = 0; // rows [start, computed) are held; all rows before are done
 };
 
-// What one stripe asks of each layer of the group, by its place in the group:
-// the rows it must newly compute, and the first row its consumer still reads
-// (the new start of its window).
-struct StripeNeeds {
-  std::vector<RowRange> fresh;
-  std::vector<int> keepFrom;
-};
-
 // Lowers a group stripe by stripe over output columns [x0, x1), keeping
 // every inner layer's window.
+//
+// Rows are produced on demand: before a layer computes its next rows, its
+// producer computes (recursively) just the rows those read and have not been
+// computed yet. Every layer computes at most `step` rows at a time, so a
+// producer's window holds what one step of its consumer reads, in the first
+// stripe as in every later one, however deep the group.
 class StreamLowering {
 public:
-  StreamLowering(LoweringContext &context, const GroupSchedule &group, const AxisRange &columns)
+  StreamLowering(LoweringContext &context, const GroupSchedule &group, const AxisRange &columns,
+                 int step)
       : context_(context), net_(context.net), first_(context.firstMember(group)), last_(group.last),
-        windows_(size_t(last_ - first_ + 1)), columns_(traceColumns(columns)) {}
+        step_(step), holdsOutput_(context.holdsOutput(group)), windows_(size_t(last_ - first_ + 1)),
+        columns_(traceColumns(columns)) {}
 
-  // Computes the rows of every layer the group's output rows `stripe` need.
+  // Computes the group's output rows `stripe`, and first whatever rows of the
+  // other layers they need.
   void lowerStripe(const RowRange &stripe) {
-    const StripeNeeds needs = traceBack(stripe);
-    for (int i = first_; i <= last_; ++i) {
-      const RowRange &rows = needs.fresh[place(i)];
-      if (!rows.empty())
-        computeRows(i, rows, needs.keepFrom[place(i)]);
-    }
+    produceInputsOf(last_, stripe);
+    computeRows(last_, stripe, stripe.begin); // nothing of the last layer is read again
   }
 
 private:
@@ -84,30 +82,31 @@ private:
     return columns;
   }
 
-  // From the last layer backwards.
-  StripeNeeds traceBack(const RowRange &stripe) {
-    StripeNeeds needs{std::vector<RowRange>(windows_.size()), std::vector<int>(windows_.size(), 0)};
-    needs.fresh[place(last_)] = stripe;
-    for (int i = last_; i > first_; --i) {
-      const RowRange &rows = needs.fresh[place(i)];
-      const Window &below = window(i - 1);
-      if (rows.empty()) {
-        needs.fresh[place(i - 1)] = RowRange{below.computed, below.computed};
-        needs.keepFrom[place(i - 1)] = below.start;
-        continue;
-      }
-      InputNeed need = inputNeed(net_, i, 0, rowsOf(i, rows.begin, rows.end));
-      // Rows are computed in order, without gaps, so every row below
-      // `computed` exists. Later stripes read no row above the first window's
-      // first tap (row begin * stride - padding, which only grows), so rows
-      // before it can go; when that tap lies in the padding, keep from row 0.
-      // (The bounding box's first row is not monotonic: with dilation the
-      // first tap inside the map can be lower for row 0 than for row 1.)
-      needs.fresh[place(i - 1)] =
-          RowRange{below.computed, std::max(below.computed, need.region.y1)};
-      needs.keepFrom[place(i - 1)] = need.padTop > 0 ? 0 : need.region.y0;
+  // Makes the producer of layer i hold every row that layer i's `rows` read.
+  void produceInputsOf(int i, const RowRange &rows) {
+    if (i == first_ || rows.empty())
+      return;
+    const InputNeed need = inputNeed(net_, i, 0, rowsOf(i, rows.begin, rows.end));
+    // Rows are computed in order, without gaps, so every row below
+    // `computed` exists. Later steps read no row above this step's first
+    // tap (row begin * stride - padding, which only grows), so rows before
+    // it can go; when that tap lies in the padding, keep from row 0. (The
+    // bounding box's first row is not monotonic: with dilation the first tap
+    // inside the map can be lower for row 0 than for row 1.)
+    const int keepFrom = need.padTop > 0 ? 0 : need.region.y0;
+    produceRows(i - 1, need.region.y1, keepFrom);
+  }
+
+  // Computes the layer's rows up to `end`, `step` rows at a time, keeping
+  // its rows from `keepFrom` on for its consumer.
+  void produceRows(int i, int end, int keepFrom) {
+    const int height = net_.layers[size_t(i)].output.h;
+    while (window(i).computed < end) {
+      const int begin = window(i).computed;
+      const RowRange rows{begin, std::min(begin + step_, height)};
+      produceInputsOf(i, rows);
+      computeRows(i, rows, keepFrom);
     }
-    return needs;
   }
 
   void computeRows(int i, const RowRange &rows, int keepFrom) {
@@ -121,8 +120,15 @@ private:
       const Window &below = window(i - 1);
       call.inputs.push_back(context_.heldWindow(i - 1, rowsOf(i - 1, below.start, below.computed)));
     }
-    call.output = i == last_ ? context_.wholeWindow(i) : advanceWindow(i, rows, keepFrom);
+    if (i < last_ || holdsOutput_)
+      call.output = advanceWindow(i, rows, keepFrom);
+    else
+      call.output = context_.wholeWindow(i);
+    const WindowRef written = call.output;
+    const MapRegion region = call.region;
     context_.addKernel(std::move(call));
+    if (i == last_ && holdsOutput_)
+      context_.addOutputConversion(written, region);
   }
 
   // Drops the rows before `keepFrom` from the layer's window, moving the kept
@@ -145,6 +151,8 @@ private:
   LoweringContext &context_;
   const Network &net_;
   const int first_, last_;
+  const int step_;         // rows a layer computes at a time
+  const bool holdsOutput_; // the last layer writes a row window, converted to NCHW
   std::vector<Window> windows_;
   const std::vector<AxisRange> columns_; // of each layer, by place
 };
@@ -163,7 +171,7 @@ void lowerStreamedGroup(LoweringContext &context, const GroupSchedule &group,
   context.beginParts(parts, context.firstMember(group));
   for (int part = 0; part < parts; ++part) {
     context.beginPart(part);
-    StreamLowering lowering(context, group, bands[size_t(part)]);
+    StreamLowering lowering(context, group, bands[size_t(part)], stripes.rows);
     for (int stripeStart = 0; stripeStart < out.h; stripeStart += stripes.rows) {
       const RowRange stripe{stripeStart, std::min(stripeStart + stripes.rows, out.h)};
       if (context.comments)
@@ -172,7 +180,8 @@ void lowerStreamedGroup(LoweringContext &context, const GroupSchedule &group,
                                     stripes.rows, stripe.begin, stripe.end,
                                     bands[size_t(part)].begin, bands[size_t(part)].end)
                       : fmt::format("stripe of {} rows: output rows [{}, {})", stripes.rows,
-                                    stripe.begin, stripe.end));
+                                    stripe.begin, stripe.end),
+            /*opensStripe=*/true);
       lowering.lowerStripe(stripe);
     }
   }

@@ -20,6 +20,9 @@ struct GroupEstimate {
   double seconds = 0;    // predicted
   int64_t macs = 0;      // executed, halos included
   int64_t layerMacs = 0; // what `layers` executes for the same layers
+  // The group converts the network's output stripe by stripe
+  // (convertsOutputInGroup): no output conversion step follows it.
+  bool convertsOutput = false;
 };
 
 // Bytes live at each step 0..N of the plan, as the planner's lower bound
@@ -36,7 +39,7 @@ GroupEstimate estimateGroup(const Network &normalized, const ExecutionPlan &plan
                             const std::vector<int64_t> &liveBytes, const GroupSchedule &group,
                             const LatencyProfile &profile);
 
-// What no group owns: the output conversion step. (The input conversion,
+// What no group owns: the output conversion step, when a plan has one. (The input conversion,
 // step 0, belongs to the group holding the first layer.)
 struct OutsideGroups {
   int64_t peakBytes = 0;

@@ -29,6 +29,14 @@ std::optional<OperationFeatures> featuresOf(const Network &net, const Operation 
     f.rows = s.h;
     return f;
   }
+  case Operation::Kind::ConvertOutputRegion: {
+    const MapRegion &r = op.call.region;
+    f.kind = KernelClass::Copy;
+    f.pixels = double(r.height()) * r.width();
+    f.work = f.pixels * net.layers[size_t(op.call.layer)].output.c;
+    f.rows = r.height();
+    return f;
+  }
   case Operation::Kind::ShiftRows: {
     const Shape &s = net.layers[size_t(op.shift.layer)].output;
     f.kind = KernelClass::Copy;
@@ -145,7 +153,8 @@ namespace {
 int layerOf(const Operation &op) {
   switch (op.kind) {
   case Operation::Kind::ConvertInput: return 0;
-  case Operation::Kind::Kernel: return op.call.layer;
+  case Operation::Kind::Kernel:
+  case Operation::Kind::ConvertOutputRegion: return op.call.layer;
   case Operation::Kind::ShiftRows: return op.shift.layer;
   case Operation::Kind::Fork: return op.fork.layer;
   case Operation::Kind::ConvertOutput:

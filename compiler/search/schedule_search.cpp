@@ -307,6 +307,7 @@ public:
         byFirst_(net.layers.size()) {
     inputBytes_ = base.storage[0].kind == StorageKind::Full ? mapBytes(0) : 0;
     inputConvertible_ = inputBytes_ > 0 && consumers_[0] == std::vector<int>{1};
+    outputConvertible_ = base.storage[size_t(net.outputIndex())].kind == StorageKind::Full;
     Operation convertInput;
     convertInput.kind = Operation::Kind::ConvertInput;
     convertInputSeconds_ = predictOperationSeconds(net, convertInput, profile);
@@ -454,7 +455,9 @@ private:
     GroupEstimate &estimate = c.estimate;
     estimate.group = group;
     // All of the group's MACs: the input's conversion calls have none.
-    estimate.macs = lowerGroupAlone(net_, group, inputInGroup, lowering_, operations_, capacity_);
+    const GroupEnds ends{inputInGroup, convertsOutput(group)};
+    estimate.convertsOutput = ends.output;
+    estimate.macs = lowerGroupAlone(net_, group, ends, lowering_, operations_, capacity_);
     // The same sum as predictLayersSeconds over a whole schedule's plan.
     TimeTally tally(profile_);
     tally.add(inputConversionSeconds(group.first, inputInGroup));
@@ -480,10 +483,10 @@ private:
 
   // Bytes live at steps first..last, from the capacities lowering left.
   void measureOwnBytes(const GroupSchedule &group, bool inputInGroup, LoweredCandidate &c) {
-    const int firstMember = inputInGroup ? 0 : group.first;
+    const HeldMembers held = heldMembers(group, GroupEnds{inputInGroup, convertsOutput(group)});
     std::vector<int64_t> own(size_t(group.last - group.first + 1), 0);
     c.memberBytes.assign(net_.layers.size(), 0);
-    for (int member = firstMember; member < group.last; ++member) {
+    for (int member = held.first; member <= held.last; ++member) {
       const int64_t bytes = alignUp(capacity_[size_t(member)]);
       capacity_[size_t(member)] = 0; // for the next candidate
       c.memberBytes[size_t(member)] = bytes;
@@ -606,7 +609,8 @@ private:
   int64_t threadSpacesBytes(const GroupSchedule &group, bool inputInGroup,
                             std::vector<int64_t> memberBytes, int64_t inputRegionBytes) const {
     memberBytes[0] = inputInGroup ? inputRegionBytes : 0;
-    const ArenaPlan space = planThreadSpace(group, inputInGroup ? 0 : group.first, memberBytes);
+    const ArenaPlan space = planThreadSpace(
+        group, heldMembers(group, GroupEnds{inputInGroup, convertsOutput(group)}), memberBytes);
     return kindThreads(group).parts * space.arenaBytes;
   }
 
@@ -627,13 +631,20 @@ private:
   // The bytes live at every step of the group besides its own buffers: the
   // maps made before it that it or later layers read, and its output map.
   int64_t aroundBytes(const GroupSchedule &group, bool inputInGroup) const {
-    const bool outputFull = base_.storage[size_t(group.last)].kind == StorageKind::Full;
+    const bool outputFull =
+        base_.storage[size_t(group.last)].kind == StorageKind::Full && !convertsOutput(group);
     const int64_t output = outputFull ? mapBytes(group.last) : 0;
     return crossing_[size_t(group.first)] - (inputInGroup ? inputBytes_ : 0) + output;
   }
   // The bytes live at step 0, which the group holding the first layer owns.
   int64_t stepZeroBytes(int first, bool inputInGroup) const {
     return first == 1 && !inputInGroup ? inputBytes_ : 0;
+  }
+  // Whether the group converts the network's output stripe by stripe
+  // (convertsOutputInGroup).
+  bool convertsOutput(const GroupSchedule &group) const {
+    return outputConvertible_ && group.last == net_.outputIndex() &&
+           std::holds_alternative<Stripes>(group.way);
   }
   double inputConversionSeconds(int first, bool inputInGroup) const {
     return first == 1 && inputBytes_ > 0 && !inputInGroup ? convertInputSeconds_ : 0;
@@ -658,6 +669,7 @@ private:
   int64_t inputBytes_ = 0;                          // the input's map, when the plan converts it
   bool inputConvertible_ = false;                   // whether a group can convert it tile by tile
   double convertInputSeconds_ = 0;
+  bool outputConvertible_ = false; // whether the plan converts the output (a stream can instead)
   std::vector<signed char> wholeNeeded_;            // wholeNeeded, once known
   std::vector<Operation> operations_;               // lowering's, reused
   std::vector<int64_t> capacity_;                   // lowering's, reused
@@ -753,8 +765,6 @@ size_t ScheduleSearch::candidateCount() const {
 }
 
 std::optional<ScheduleChoice> ScheduleSearch::fastestWithin(int64_t peakLimit) const {
-  if (outside_.peakBytes > peakLimit)
-    return std::nullopt;
   // best[p]: the fastest way through layers 1..p, as (seconds, peak) compared
   // lexicographically; `from[p]` the candidate that ends it.
   struct Partial {
@@ -772,8 +782,14 @@ std::optional<ScheduleChoice> ScheduleSearch::fastestWithin(int64_t peakLimit) c
       const Partial &before = best[size_t(candidate.group.first - 1)];
       if (before.seconds == std::numeric_limits<double>::infinity())
         continue;
-      const double seconds = before.seconds + candidate.seconds;
-      const int64_t peak = std::max(before.peak, candidate.peakBytes);
+      double seconds = before.seconds + candidate.seconds;
+      int64_t peak = std::max(before.peak, candidate.peakBytes);
+      if (p + 1 == layerCount && !candidate.convertsOutput) { // the output conversion follows
+        if (outside_.peakBytes > peakLimit)
+          continue;
+        seconds += outside_.seconds;
+        peak = std::max(peak, outside_.peakBytes);
+      }
       Partial &here = best[p];
       if (seconds < here.seconds || (seconds == here.seconds && peak < here.peak))
         here = Partial{seconds, peak, &candidate};
@@ -788,8 +804,8 @@ std::optional<ScheduleChoice> ScheduleSearch::fastestWithin(int64_t peakLimit) c
   choice.groups = mergeLayersRuns(choice.groups);
   for (const GroupEstimate &group : choice.groups)
     choice.schedule.groups.push_back(group.group);
-  choice.seconds = best[layerCount - 1].seconds + outside_.seconds;
-  choice.peakBytes = std::max(best[layerCount - 1].peak, outside_.peakBytes);
+  choice.seconds = best[layerCount - 1].seconds;
+  choice.peakBytes = best[layerCount - 1].peak;
   return choice;
 }
 

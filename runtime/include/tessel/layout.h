@@ -49,4 +49,19 @@ inline void hwcToNchw(const float *src, float *dst, int channels, int height, in
       dst[c * plane + i] = src[i * channels + c];
 }
 
+// Rows and columns `r` of the channels-last window `src` into the NCHW map
+// `dst` (src's full size and channels): what a stream ending at the
+// network's output converts after each stripe, so the whole output never
+// needs a channels-last copy.
+inline void hwcToNchwRegion(ConstMapView src, float *dst, Region r) {
+  const long plane = (long)src.fullH * src.fullW;
+  for (int y = r.y0; y < r.y1; ++y)
+    for (int x = r.x0; x < r.x1; ++x) {
+      const float *in = src.at(y, x);
+      float *out = dst + (long)y * src.fullW + x;
+      for (int c = 0; c < src.channels; ++c)
+        out[c * plane] = in[c];
+    }
+}
+
 } // namespace tessel
