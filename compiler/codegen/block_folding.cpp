@@ -31,8 +31,8 @@ Tokens tokenize(const std::string &code) {
       comment = false;
     else if (c == '/' && i + 1 < code.size() && code[i + 1] == '/')
       comment = true;
-    const bool standsAlone = std::isdigit(static_cast<unsigned char>(c)) &&
-                             (i == 0 || !partOfWordOrFloat(code[i - 1]));
+    const bool standsAlone =
+        std::isdigit(static_cast<unsigned char>(c)) && (i == 0 || !partOfWordOrFloat(code[i - 1]));
     if (comment || !standsAlone) {
       t.skeleton += c;
       ++i;
@@ -128,11 +128,12 @@ std::string foldRepeatedBlocks(const std::vector<CodeBlock> &blocks, const std::
       ++i;
       continue;
     }
-    code += fmt::format("\n{}// ---- {} blocks, {} = 0 to {}: the first is \"{}\", the last \"{}\"\n"
-                        "{}for (int {} = 0; {} < {}; ++{}) {{\n{}{}}}\n",
-                        indent, end - i, counter, end - i - 1, blocks[i].heading,
-                        blocks[end - 1].heading, indent, counter, counter, end - i, counter,
-                        indented(loopBody(tokens[i], steps, counter), "  "), indent);
+    code +=
+        fmt::format("\n{}// ---- {} blocks, {} = 0 to {}: the first is \"{}\", the last \"{}\"\n"
+                    "{}for (int {} = 0; {} < {}; ++{}) {{\n{}{}}}\n",
+                    indent, end - i, counter, end - i - 1, blocks[i].heading,
+                    blocks[end - 1].heading, indent, counter, counter, end - i, counter,
+                    indented(loopBody(tokens[i], steps, counter), "  "), indent);
     i = end;
   }
   return code;

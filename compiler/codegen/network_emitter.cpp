@@ -135,9 +135,8 @@ std::string emitKernel(const Network &net, const WeightBlob &weights, const Kern
 }
 
 // The code of one operation (not Fork, Join or Comment), `indent` before each line.
-std::string emitOperation(const Network &net, const ExecutionPlan &plan,
-                          const WeightBlob &weights, const Operation &op,
-                          const std::string &indent) {
+std::string emitOperation(const Network &net, const ExecutionPlan &plan, const WeightBlob &weights,
+                          const Operation &op, const std::string &indent) {
   const Shape &in = net.layers[0].output;
   const Shape &out = net.layers[size_t(net.outputIndex())].output;
   switch (op.kind) {

@@ -106,8 +106,8 @@ struct Operation {
   // heading) code generation may fold with the like stripes after it into
   // a loop (codegen/block_folding.h).
   bool opensStripe = false;
-  Fork fork;           // Fork
-  int part = -1;       // inside a parallel section: the part it belongs to
+  Fork fork;     // Fork
+  int part = -1; // inside a parallel section: the part it belongs to
 };
 
 struct ExecutionPlan {

@@ -1,5 +1,6 @@
 // A `stream H` group: full-width stripes of H output rows, top to bottom,
-// every layer computing H rows at a time just before its consumer reads them.
+// every layer computing up to H rows at a time just before its consumer
+// reads them.
 // Every inner layer keeps a rolling window of its rows: before computing new
 // rows, the rows still needed move to the window's start and older rows are
 // dropped, so no row is ever computed twice.
@@ -97,13 +98,13 @@ private:
     produceRows(i - 1, need.region.y1, keepFrom);
   }
 
-  // Computes the layer's rows up to `end`, `step` rows at a time, keeping
-  // its rows from `keepFrom` on for its consumer.
+  // Computes the layer's rows up to `end`, at most `step` rows at a time
+  // and never past `end` (so the window holds no row before its consumer
+  // reads it), keeping its rows from `keepFrom` on for its consumer.
   void produceRows(int i, int end, int keepFrom) {
-    const int height = net_.layers[size_t(i)].output.h;
     while (window(i).computed < end) {
       const int begin = window(i).computed;
-      const RowRange rows{begin, std::min(begin + step_, height)};
+      const RowRange rows{begin, std::min(begin + step_, end)};
       produceInputsOf(i, rows);
       computeRows(i, rows, keepFrom);
     }

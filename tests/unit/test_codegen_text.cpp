@@ -1,12 +1,16 @@
 // Text in generated files: user text escaped for the context it lands in,
 // names checked before they become C++ symbols.
+#include "codegen/block_folding.h"
 #include "codegen/escaping.h"
 #include "codegen/identifiers.h"
 #include "codegen/layer_calls.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
+#include <cstdio>
 #include <string>
+#include <vector>
 
 using namespace tessel;
 
@@ -73,4 +77,111 @@ TEST_CASE("per-layer identifiers come from the layer index") {
   // Layer names such as "a-b" and "a_b" differ, but not as identifiers.
   CHECK(paramsName(3) == "kLayer3");
   CHECK(tensorName(3) == "t3");
+}
+
+namespace {
+
+// Block k of a folded loop: the body with each "(a + b * stripe)" (and the
+// forms foldRepeatedBlocks writes for b = 1, a = 0, b < 0) evaluated at k.
+std::string unfold(const std::string &body, int k) {
+  std::string out;
+  for (size_t i = 0; i < body.size();) {
+    const size_t close = body.find(')', i);
+    const std::string inside = close == std::string::npos ? "" : body.substr(i + 1, close - i - 1);
+    if (body[i] != '(' || inside.find("stripe") == std::string::npos ||
+        inside.find_first_of("(,{") != std::string::npos) {
+      out += body[i++];
+      continue;
+    }
+    // "(a + b * stripe)", "(a - stripe)", "(b * stripe)", "(stripe)"
+    const std::string inner = body.substr(i + 1, close - i - 1);
+    long a = 0, b = 1;
+    char sign = '+';
+    if (std::sscanf(inner.c_str(), "%ld %c %ld * stripe", &a, &sign, &b) == 3 ||
+        std::sscanf(inner.c_str(), "%ld %c stripe", &a, &sign) == 2) {
+    } else {
+      a = 0;
+      sign = '+';
+      if (std::sscanf(inner.c_str(), "%ld * stripe", &b) != 1)
+        b = 1;
+    }
+    out += std::to_string(a + (sign == '-' ? -b : b) * k);
+    i = close + 1;
+  }
+  return out;
+}
+
+std::string loopBodyOf(const std::string &code) {
+  const size_t open = code.find("{\n");
+  const size_t close = code.rfind("  }\n");
+  REQUIRE(open != std::string::npos);
+  REQUIRE(close != std::string::npos);
+  std::string body = code.substr(open + 2, close - open - 2);
+  // Undo the loop's extra indent of two spaces.
+  std::string out;
+  for (size_t start = 0; start < body.size();) {
+    size_t end = body.find('\n', start);
+    end = end == std::string::npos ? body.size() : end + 1;
+    std::string line = body.substr(start, end - start);
+    out += line.rfind("  ", 0) == 0 ? line.substr(2) : line;
+    start = end;
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("repeated stripes fold into a loop whose body gives back every stripe's code") {
+  std::vector<CodeBlock> blocks;
+  auto block = [](int k) {
+    return CodeBlock{fmt::format("stripe {}", k),
+                     fmt::format("\n  // conv0: conv2d 3x16x16 -> 8x16x16, keep 2 rows\n"
+                                 "  tessel::conv2d(kLayer1, w + 864, tessel::MapView{{t1_1, 8, 16, "
+                                 "16, {}, 0, 3, 16}}, tessel::Region{{{}, {}, 0, 16}}, {}, "
+                                 "0.1f, {});\n",
+                                 2 * k + 1, 7 - k, 8 - k, 40 - 3 * k, 5)};
+  };
+  for (int k = 0; k < 5; ++k)
+    blocks.push_back(block(k));
+  const std::string folded = foldRepeatedBlocks(blocks, "  ", "stripe");
+  CHECK(folded.find("for (int stripe = 0; stripe < 5; ++stripe) {") != std::string::npos);
+  // Identifiers (t1_1, kLayer1), floating literals and comments keep their digits.
+  CHECK(folded.find("(1 + 2 * stripe)") != std::string::npos);
+  CHECK(folded.find("(7 - stripe)") != std::string::npos);
+  CHECK(folded.find("(40 - 3 * stripe)") != std::string::npos);
+  CHECK(folded.find("kLayer1, w + 864") != std::string::npos);
+  CHECK(folded.find("0.1f, 5)") != std::string::npos);
+  const std::string body = loopBodyOf(folded);
+  for (int k = 0; k < 5; ++k)
+    CHECK(unfold(body, k) == block(k).code);
+}
+
+TEST_CASE("blocks fold only where every literal moves by the same step, three or more in a row") {
+  auto code = [](int a, int b, const char *tensor = "t1") {
+    return fmt::format("  f({}, {}, {});\n", tensor, a, b);
+  };
+  // Two blocks alike: printed as they are.
+  std::string two = foldRepeatedBlocks({{"a", code(0, 1)}, {"b", code(1, 1)}}, "  ", "stripe");
+  CHECK(two.find("for (") == std::string::npos);
+  CHECK(two == "\n  // ---- a\n  f(t1, 0, 1);\n\n  // ---- b\n  f(t1, 1, 1);\n");
+  // The third literal jumps: the first two fold with nothing, the loop
+  // starts where the steps hold.
+  const std::string jump = foldRepeatedBlocks({{"0", code(0, 9)},
+                                               {"1", code(5, 9)},
+                                               {"2", code(6, 9)},
+                                               {"3", code(7, 9)},
+                                               {"4", code(8, 9)}},
+                                              "  ", "stripe");
+  CHECK(jump.find("f(t1, 0, 9);") != std::string::npos);
+  CHECK(jump.find("for (int stripe = 0; stripe < 4; ++stripe)") != std::string::npos);
+  CHECK(jump.find("f(t1, (5 + stripe), 9);") != std::string::npos);
+  // Another tensor, or a comment that differs, is another block.
+  const std::string tensors = foldRepeatedBlocks(
+      {{"0", code(0, 1)}, {"1", code(1, 1, "t2")}, {"2", code(2, 1)}}, "  ", "stripe");
+  CHECK(tensors.find("for (") == std::string::npos);
+  const std::string comments = foldRepeatedBlocks({{"0", "  // row 0\n" + code(0, 1)},
+                                                   {"1", "  // row 1\n" + code(1, 1)},
+                                                   {"2", "  // row 2\n" + code(2, 1)}},
+                                                  "  ", "stripe");
+  CHECK(comments.find("for (") == std::string::npos);
 }

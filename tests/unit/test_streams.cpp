@@ -1,0 +1,120 @@
+// Streams: every layer produces its rows just before its consumer reads
+// them, so a row window holds one consumer step's rows from the first stripe
+// on, no row is computed twice, and the output is converted stripe by stripe.
+#include "analysis/regions.h"
+#include "schedule/execution_plan.h"
+#include "shipped_network.h"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+using namespace tessel;
+using tessel::testing::loadShipped;
+
+namespace {
+
+ExecutionPlan lower(const Network &net, const std::string &schedule, int threads = 1) {
+  llvm::Expected<NetworkSchedule> parsed = parseSchedule(schedule, net);
+  REQUIRE_MESSAGE(bool(parsed), llvm::toString(parsed.takeError()));
+  LoweringOptions options;
+  options.threads = threads;
+  llvm::Expected<ExecutionPlan> plan = lowerSchedule(net, *parsed, options);
+  REQUIRE_MESSAGE(bool(plan), llvm::toString(plan.takeError()));
+  return std::move(*plan);
+}
+
+// The rows of layer `reader`'s input that `step` of its output rows read,
+// at most (over every position of those rows): what one step of the reader
+// needs its producer's window to hold.
+int rowsOneStepReads(const Network &net, int reader, int step) {
+  const Shape &out = net.layers[size_t(reader)].output;
+  int most = 0;
+  for (int y = 0; y < out.h; y += step) {
+    const MapRegion rows{y, std::min(y + step, out.h), 0, out.w};
+    most = std::max(most, inputNeed(net, reader, 0, rows).region.height());
+  }
+  return most;
+}
+
+// How many times each row of each layer is computed, by layer.
+std::vector<std::vector<int>> rowComputations(const Network &net, const ExecutionPlan &plan) {
+  std::vector<std::vector<int>> counts(net.layers.size());
+  for (size_t i = 0; i < net.layers.size(); ++i)
+    counts[i].assign(size_t(net.layers[i].output.h), 0);
+  for (const Operation &op : plan.operations)
+    if (op.kind == Operation::Kind::Kernel)
+      for (int y = op.call.region.y0; y < op.call.region.y1; ++y)
+        ++counts[size_t(op.call.layer)][size_t(y)];
+  return counts;
+}
+
+} // namespace
+
+TEST_CASE("yolov2-16 at 608x608 streamed a row at a time: one step's rows per window, no row "
+          "twice") {
+  const Network net = loadShipped("yolov2-16", 608);
+  const int last = net.outputIndex();
+  for (int step : {1, 2, 4}) {
+    CAPTURE(step);
+    const ExecutionPlan plan = lower(net, fmt::format("0-{}:stream{}", last - 1, step));
+    CHECK(plan.executedMacs == plan.layerMacs);
+    // Each layer's window holds what one step of its consumer reads, the
+    // first stripe included, however deep the group; the input's window
+    // (converted stripe by stripe) too.
+    for (int layer = 0; layer < last; ++layer) {
+      CAPTURE(layer);
+      const Shape &s = net.layers[size_t(layer)].output;
+      REQUIRE(plan.storage[size_t(layer)].kind == StorageKind::RowWindow);
+      CHECK(plan.storage[size_t(layer)].bytes ==
+            int64_t(rowsOneStepReads(net, layer + 1, step)) * s.w * s.c * 4);
+    }
+    for (const std::vector<int> &rows : rowComputations(net, plan))
+      for (int count : rows)
+        CHECK(count == 1);
+  }
+  // The windows add up to the arena (all live throughout the group): the
+  // output is converted stripe by stripe into the caller's buffer, so no
+  // output-sized buffer exists. 1/32 of `layers`' 59,146,240 bytes.
+  const ExecutionPlan rowByRow = lower(net, fmt::format("0-{}:stream1", last - 1));
+  int64_t windows = 0;
+  for (const LayerStorage &storage : rowByRow.storage)
+    windows += storage.bytes;
+  CHECK(rowByRow.arena.arenaBytes == windows);
+  CHECK(rowByRow.arena.arenaBytes == 1811840);
+}
+
+TEST_CASE("a stream ending at the output converts each stripe into the caller's NCHW output") {
+  const Network net = loadShipped("tiny-chain");
+  const int output = net.outputIndex();
+  const Shape &out = net.layers[size_t(output)].output;
+  REQUIRE(!layoutsCoincide(out));
+  for (int threads : {1, 2}) {
+    CAPTURE(threads);
+    const ExecutionPlan plan = lower(net, fmt::format("0-{}:stream2", output - 1), threads);
+    CHECK(plan.storage[size_t(output)].kind == StorageKind::RowWindow);
+    std::vector<int> converted(size_t(out.h) * out.w, 0);
+    for (const Operation &op : plan.operations) {
+      CHECK(op.kind != Operation::Kind::ConvertOutput);
+      if (op.kind != Operation::Kind::ConvertOutputRegion)
+        continue;
+      // What the output layer's call just wrote, from the window it wrote.
+      const WindowRef &held = op.call.inputs.front();
+      CHECK(held.layer == output);
+      CHECK(held.copy == std::max(op.part, 0));
+      CHECK(op.call.region.y0 >= held.y0);
+      CHECK(op.call.region.y1 <= held.y0 + held.h);
+      for (int y = op.call.region.y0; y < op.call.region.y1; ++y)
+        for (int x = op.call.region.x0; x < op.call.region.x1; ++x)
+          ++converted[size_t(y) * out.w + x];
+    }
+    for (int count : converted)
+      CHECK(count == 1);
+  }
+  // A stream that does not end at the output leaves it whole, converted at the end.
+  const ExecutionPlan notLast = lower(net, fmt::format("0-{}:stream2", output - 2));
+  CHECK(notLast.storage[size_t(output)].kind == StorageKind::Full);
+  CHECK(notLast.operations.back().kind == Operation::Kind::ConvertOutput);
+}
