@@ -64,6 +64,11 @@ static cl::opt<int> MaxTileGrid("max-grid", cl::init(SearchOptions{}.maxTileGrid
                                 cl::value_desc("n"),
                                 cl::desc("Largest tile grid the search tries (n x n)"),
                                 cl::sub(compileCommand()));
+static cl::opt<int> MaxStreamBands(
+    "max-bands", cl::init(1), cl::value_desc("n"),
+    cl::desc("Most column bands the search tries for a stream, streamHxB (default 1: full-width "
+             "stripes only)"),
+    cl::sub(compileCommand()));
 
 namespace {
 
@@ -92,6 +97,7 @@ llvm::Expected<CompileOptions> compileOptions() {
   if (ScheduleOption.getNumOccurrences() > 0)
     options.schedule = ScheduleOption;
   options.maxTileGrid = MaxTileGrid;
+  options.maxStreamBands = MaxStreamBands;
   options.force = Force;
   options.externalWeights = WeightStorageOption == WeightStorage::External;
   options.onWarning = printWarning;

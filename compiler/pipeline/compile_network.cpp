@@ -107,6 +107,9 @@ llvm::Expected<ExecutionPlan> searchPlan(const Network &net, const Request &requ
     return failureOf(FailureKind::Impossible, limit.takeError());
   SearchOptions searchOptions;
   searchOptions.maxTileGrid = options.maxTileGrid;
+  searchOptions.stripeBands.clear();
+  for (int bands = 1; bands <= options.maxStreamBands; ++bands)
+    searchOptions.stripeBands.push_back(bands);
   searchOptions.threads = request.lowering.threads;
   const auto start = std::chrono::steady_clock::now();
   llvm::Expected<SearchOutcome> outcome =
@@ -219,6 +222,8 @@ llvm::Expected<CompileResult> compileNetwork(const CompileOptions &options) {
     return failureOf(FailureKind::InvalidInput, symbol.takeError());
   if (options.maxTileGrid < 1 || options.maxTileGrid > 64)
     return failureOf(FailureKind::BadRequest, "--max-grid must be between 1 and 64");
+  if (options.maxStreamBands < 1 || options.maxStreamBands > 64)
+    return failureOf(FailureKind::BadRequest, "--max-bands must be between 1 and 64");
 
   CompileResult result;
   result.network = std::move(*net);

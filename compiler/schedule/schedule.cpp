@@ -60,8 +60,10 @@ std::string groupKindText(const GroupSchedule &g) {
                                                     threadUseSuffix(grid.threads));
                                },
                                [](const Stripes &stripes) {
-                                 return fmt::format("stream{}{}", stripes.rows,
-                                                    threadUseSuffix(stripes.threads));
+                                 return fmt::format(
+                                     "stream{}{}{}", stripes.rows,
+                                     stripes.bands > 1 ? fmt::format("x{}", stripes.bands) : "",
+                                     threadUseSuffix(stripes.threads));
                                }},
                     g.way);
 }
@@ -105,9 +107,13 @@ llvm::Expected<GroupSchedule> parseGroup(llvm::StringRef item) {
   } else if (kind.consume_front("stream")) {
     Stripes stripes;
     stripes.threads = threads;
-    if (kind.getAsInteger(10, stripes.rows) || stripes.rows < 1)
-      return scheduleError(
-          fmt::format("'{}' is not a stripe height like stream4", item.trim().str()));
+    auto [rows, bands] = kind.split('x');
+    if (rows.getAsInteger(10, stripes.rows) || stripes.rows < 1 ||
+        (bands.size() < kind.size() - rows.size() &&
+         (bands.getAsInteger(10, stripes.bands) || stripes.bands < 1)))
+      return scheduleError(fmt::format(
+          "'{}' is not a stripe height like stream4, or a height and column bands like stream1x4",
+          item.trim().str()));
     group.way = stripes;
   } else {
     return scheduleError(
@@ -145,11 +151,15 @@ llvm::Error checkFitsOutput(const GroupSchedule &g, const Shape &out, const std:
                                    grid.rows, grid.cols, out.h, out.w));
                  },
                  [&](const Stripes &stripes) -> llvm::Error {
-                   if (stripes.rows <= out.h)
-                     return llvm::Error::success();
-                   return scheduleError(
-                       fmt::format("{}: stripes of {} rows exceed the group's {} output rows",
-                                   where, stripes.rows, out.h));
+                   if (stripes.rows > out.h)
+                     return scheduleError(
+                         fmt::format("{}: stripes of {} rows exceed the group's {} output rows",
+                                     where, stripes.rows, out.h));
+                   if (stripes.bands > out.w)
+                     return scheduleError(
+                         fmt::format("{}: {} column bands exceed the group's {} output columns",
+                                     where, stripes.bands, out.w));
+                   return llvm::Error::success();
                  }},
       g.way);
 }

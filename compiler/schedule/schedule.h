@@ -5,9 +5,12 @@
 //                traced back through the group and computed through all its
 //                layers from exactly the input region it needs (halos are
 //                recomputed by neighbouring tiles)
-//   stream H     full-width stripes of H output rows; every layer keeps a
+//   stream H     full-width stripes of H output rows; every layer computes
+//                its rows just before its consumer reads them and keeps a
 //                rolling window of the rows its consumer still needs, so no
 //                row is computed twice
+//   stream HxB   the same over B column bands, one after another, with
+//                windows a band wide (halo columns computed by both bands)
 //
 // On several threads (--threads N) a tile or stream group runs in parts by
 // default: each thread takes whole tiles (or a column band of the stream)
@@ -19,7 +22,7 @@
 // Text form, for users and tests (layer numbers as `tessel info` prints
 // them, the input not counted; ranges inclusive; layers not named run as
 // `layers`):
-//   "0-7:tile5x5, 8-15:stream4"     "3:layers, 4-9:tile2x3/split"
+//   "0-7:tile5x5, 8-15:stream4"     "3:layers, 4-9:tile2x3/split, 10-15:stream1x4"
 #pragma once
 
 #include "ir/network.h"
@@ -46,9 +49,14 @@ struct TileGrid {       // `tile RxC`
   int rows = 1, cols = 1;
   ThreadUse threads = ThreadUse::Parts;
 };
-struct Stripes { // `stream H`
+struct Stripes { // `stream H`, `stream HxB`
   int rows = 1;  // output rows per stripe
   ThreadUse threads = ThreadUse::Parts;
+  // Column bands streamed one after another, each top to bottom with its
+  // own (narrower) windows; the columns their receptive fields share are
+  // computed by both neighbours. On several threads, each thread's band is
+  // cut into this many.
+  int bands = 1;
 };
 using GroupWay = std::variant<LayerByLayer, TileGrid, Stripes>;
 

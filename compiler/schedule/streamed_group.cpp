@@ -9,7 +9,8 @@
 // thread (groupParts), and each thread streams its band top to bottom with
 // windows of its own, holding the columns its band needs of each layer: the
 // columns a band's receptive field shares with its neighbour are computed by
-// both.
+// both. `stream HxB` cuts the output (each thread's band) into B column
+// bands streamed one after another the same way, reusing the windows.
 #include "schedule/group_lowering.h"
 #include "schedule/thread_split.h"
 
@@ -164,7 +165,7 @@ void lowerStreamedGroup(LoweringContext &context, const GroupSchedule &group,
                         const Stripes &stripes) {
   const Shape &out = context.net.layers[group.last].output;
   const int parts = groupParts(context.net, group, context.plan.threads);
-  const std::vector<AxisRange> bands = balancedSplit(out.w, parts);
+  const std::vector<AxisRange> threadBands = balancedSplit(out.w, parts);
   if (context.comments && parts > 1)
     context.addComment(fmt::format("{} column bands on {} threads, each streamed with its own "
                                    "row windows",
@@ -172,18 +173,27 @@ void lowerStreamedGroup(LoweringContext &context, const GroupSchedule &group,
   context.beginParts(parts, context.firstMember(group));
   for (int part = 0; part < parts; ++part) {
     context.beginPart(part);
-    StreamLowering lowering(context, group, bands[size_t(part)], stripes.rows);
-    for (int stripeStart = 0; stripeStart < out.h; stripeStart += stripes.rows) {
-      const RowRange stripe{stripeStart, std::min(stripeStart + stripes.rows, out.h)};
-      if (context.comments)
-        context.addComment(
-            parts > 1 ? fmt::format("stripe of {} rows: output rows [{}, {}), columns [{}, {})",
-                                    stripes.rows, stripe.begin, stripe.end,
-                                    bands[size_t(part)].begin, bands[size_t(part)].end)
-                      : fmt::format("stripe of {} rows: output rows [{}, {})", stripes.rows,
-                                    stripe.begin, stripe.end),
-            /*opensStripe=*/true);
-      lowering.lowerStripe(stripe);
+    const AxisRange &threadBand = threadBands[size_t(part)];
+    const int bandCount = int(std::min<int64_t>(stripes.bands, threadBand.size()));
+    for (const AxisRange &offsets : balancedSplit(int(threadBand.size()), bandCount)) {
+      const AxisRange band{threadBand.begin + offsets.begin, threadBand.begin + offsets.end};
+      const bool fullWidth = band.size() == out.w;
+      if (context.comments && bandCount > 1)
+        context.addComment(fmt::format("column band [{}, {}) of the output, streamed top to "
+                                       "bottom with windows of its own width",
+                                       band.begin, band.end));
+      StreamLowering lowering(context, group, band, stripes.rows);
+      for (int stripeStart = 0; stripeStart < out.h; stripeStart += stripes.rows) {
+        const RowRange stripe{stripeStart, std::min(stripeStart + stripes.rows, out.h)};
+        if (context.comments)
+          context.addComment(
+              fullWidth ? fmt::format("stripe of {} rows: output rows [{}, {})", stripes.rows,
+                                      stripe.begin, stripe.end)
+                        : fmt::format("stripe of {} rows: output rows [{}, {}), columns [{}, {})",
+                                      stripes.rows, stripe.begin, stripe.end, band.begin, band.end),
+              /*opensStripe=*/true);
+        lowering.lowerStripe(stripe);
+      }
     }
   }
   context.endParts();

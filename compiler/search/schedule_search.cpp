@@ -52,9 +52,10 @@ std::vector<GroupSchedule> fusedKinds(const Network &net, int first, int last,
         continue; // one tile is the `layers` schedule with extra steps
       add(TileGrid{rows, cols, ThreadUse::Parts}, TileGrid{rows, cols, ThreadUse::Split});
     }
-  for (int stripe : options.stripeRows)
-    if (stripe < out.h)
-      add(Stripes{stripe, ThreadUse::Parts}, Stripes{stripe, ThreadUse::Split});
+  for (int bands : options.stripeBands)
+    for (int stripe : options.stripeRows)
+      if (stripe < out.h && bands <= out.w)
+        add(Stripes{stripe, ThreadUse::Parts, bands}, Stripes{stripe, ThreadUse::Split, bands});
   return kinds;
 }
 

@@ -25,6 +25,10 @@ namespace tessel {
 struct SearchOptions {
   int maxTileGrid = 6;                        // tile R x C with R, C <= this
   std::vector<int> stripeRows = {1, 2, 4, 8}; // stream H candidates
+  // stream HxB candidates: column bands. Full-width only by default: bands
+  // recompute halo columns and pay only below the smallest full-width
+  // stream (tessel compile --max-bands).
+  std::vector<int> stripeBands = {1};
   // Threads of the generated code: the search lowers with
   // threadedLowering(threads, profile) and, on several threads, tries each
   // tile grid and stripe height in parts and `/split`.

@@ -304,8 +304,13 @@ std::string randomSchedule(Random &random, const tessel::Network &net) {
     } else if (roll < 80 && perLayer >= 1) {
       const int shortest = (out.h + perLayer - 1) / perLayer; // stripes within budget
       const int height = random.uniform(std::min(shortest, out.h), out.h);
-      budget -= (out.h + height - 1) / height * length;
-      kind = "stream" + std::to_string(height);
+      const int stripes = (out.h + height - 1) / height;
+      // Column bands, one after another, where the budget allows.
+      const int bands = random.chance(0.3)
+                            ? random.uniform(1, std::max(1, std::min(out.w, perLayer / stripes)))
+                            : 1;
+      budget -= stripes * bands * length;
+      kind = "stream" + std::to_string(height) + (bands > 1 ? "x" + std::to_string(bands) : "");
     } else if (random.chance(0.5)) {
       kind = "layers"; // written out; otherwise left to the default
     }

@@ -3,6 +3,8 @@
 // on, no row is computed twice, and the output is converted stripe by stripe.
 #include "analysis/regions.h"
 #include "schedule/execution_plan.h"
+#include "search/latency_model.h"
+#include "search/schedule_search.h"
 #include "shipped_network.h"
 
 #include <doctest/doctest.h>
@@ -117,4 +119,93 @@ TEST_CASE("a stream ending at the output converts each stripe into the caller's 
   const ExecutionPlan notLast = lower(net, fmt::format("0-{}:stream2", output - 2));
   CHECK(notLast.storage[size_t(output)].kind == StorageKind::Full);
   CHECK(notLast.operations.back().kind == Operation::Kind::ConvertOutput);
+}
+
+TEST_CASE("column bands: each band streamed top to bottom in windows of its own width") {
+  const Network net = loadShipped("yolov2-16", 608);
+  const ExecutionPlan full = lower(net, "0-15:stream1");
+  const ExecutionPlan banded = lower(net, "0-15:stream1x4");
+  CHECK(formatSchedule(banded.schedule) == "0-15:stream1x4");
+  // Narrower windows; the columns neighbouring bands' receptive fields
+  // share are computed by both, and counted.
+  CHECK(banded.arena.arenaBytes < full.arena.arenaBytes * 2 / 5);
+  CHECK(banded.arena.arenaBytes == banded.arena.lowerBoundBytes);
+  CHECK(banded.executedMacs > banded.layerMacs);
+  // (A deep group's receptive field is wide: 16 layers with four 2x2 pools
+  // reach 75 input columns past a band's edge, so the bands recompute a
+  // third more MACs.)
+  CHECK(banded.executedMacs < banded.layerMacs * 3 / 2);
+  // The output's cells are each computed and converted once, band by band.
+  const Shape &out = net.layers[size_t(net.outputIndex())].output;
+  std::vector<int> computed(size_t(out.h) * out.w, 0), converted(computed);
+  const std::vector<AxisRange> bands = balancedSplit(out.w, 4);
+  int band = -1, previousX0 = -1;
+  for (const Operation &op : banded.operations) {
+    const bool kernel = op.kind == Operation::Kind::Kernel;
+    if ((!kernel && op.kind != Operation::Kind::ConvertOutputRegion) ||
+        op.call.layer != net.outputIndex())
+      continue;
+    std::vector<int> &cells = kernel ? computed : converted;
+    if (op.call.region.x0 != previousX0)
+      ++band;
+    previousX0 = op.call.region.x0;
+    REQUIRE(band < 4);
+    CHECK(op.call.region.x0 == bands[size_t(band)].begin);
+    CHECK(op.call.region.x1 == bands[size_t(band)].end);
+    for (int y = op.call.region.y0; y < op.call.region.y1; ++y)
+      for (int x = op.call.region.x0; x < op.call.region.x1; ++x)
+        ++cells[size_t(y) * out.w + x];
+  }
+  for (size_t cell = 0; cell < computed.size(); ++cell) {
+    CHECK(computed[cell] == 1);
+    CHECK(converted[cell] == 1);
+  }
+}
+
+TEST_CASE("stream text: a height, then column bands that fit the output") {
+  const Network net = loadShipped("tiny-chain"); // output 10x2x2
+  for (const char *good : {"0-7:stream1", "0-7:stream2x2", "0-7:stream1x1/split"}) {
+    llvm::Expected<NetworkSchedule> parsed = parseSchedule(good, net);
+    REQUIRE_MESSAGE(bool(parsed), llvm::toString(parsed.takeError()));
+    CHECK(formatSchedule(*parsed) == (std::string(good) == "0-7:stream1x1/split"
+                                          ? std::string("0-7:stream1/split")
+                                          : std::string(good)));
+    llvm::Error error = validateSchedule(*parsed, net);
+    CHECK_MESSAGE(!error, good);
+    llvm::consumeError(std::move(error));
+  }
+  for (const char *bad : {"0-7:stream1x", "0-7:stream1x0", "0-7:streamx2", "0-7:stream1x2x2"}) {
+    llvm::Expected<NetworkSchedule> parsed = parseSchedule(bad, net);
+    CHECK_MESSAGE(!parsed, bad);
+    if (!parsed)
+      CHECK(llvm::toString(parsed.takeError()).find("like stream1x4") != std::string::npos);
+  }
+  llvm::Expected<NetworkSchedule> wide = parseSchedule("0-7:stream1x3", net);
+  REQUIRE(!wide);
+  CHECK(
+      llvm::toString(wide.takeError()).find("3 column bands exceed the group's 2 output columns") !=
+      std::string::npos);
+}
+
+TEST_CASE("the search reaches below full-width streams with column bands when allowed") {
+  const Network net = loadShipped("yolov2-16", 608);
+  const LatencyProfile profile = defaultLatencyProfile(10.0);
+  const int64_t budget = 1000000; // below 0-15:stream1's 1,811,840 bytes
+  SearchOptions fullWidth;        // the default: stripes only
+  llvm::Expected<SearchOutcome> without = searchSchedule(net, profile, fullWidth, budget);
+  REQUIRE(bool(without));
+  CHECK(!without->fits);
+  CHECK(without->plan.arena.arenaBytes == 1811840); // the smallest it reaches: 0-15:stream1
+  SearchOptions banded;
+  banded.stripeBands = {1, 2, 3, 4};
+  llvm::Expected<SearchOutcome> with = searchSchedule(net, profile, banded, budget);
+  REQUIRE(bool(with));
+  CHECK(with->fits);
+  CHECK(with->plan.arena.arenaBytes <= budget);
+  CHECK(with->plan.arena.arenaBytes == with->choice.peakBytes);
+  bool bands = false;
+  for (const GroupSchedule &group : with->choice.schedule.groups)
+    if (const Stripes *stripes = std::get_if<Stripes>(&group.way))
+      bands = bands || stripes->bands > 1;
+  CHECK(bands);
 }
