@@ -132,7 +132,7 @@ TEST_CASE("column bands: each band streamed top to bottom in windows of its own 
   CHECK(banded.arena.arenaBytes == banded.arena.lowerBoundBytes);
   CHECK(banded.executedMacs > banded.layerMacs);
   // (A deep group's receptive field is wide: 16 layers with four 2x2 pools
-  // reach 75 input columns past a band's edge, so the bands recompute a
+  // reach 59 input columns past each edge of a band, so the bands recompute a
   // third more MACs.)
   CHECK(banded.executedMacs < banded.layerMacs * 3 / 2);
   // The output's cells are each computed and converted once, band by band.
