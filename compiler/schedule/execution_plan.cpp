@@ -158,12 +158,14 @@ bool convertsInputInGroup(const Network &net, const NetworkSchedule &schedule) {
   return first.fused() && first.last > 1 && net.consumersOf(0) == std::vector<int>{1};
 }
 
-bool convertsOutputInGroup(const Network &net, const NetworkSchedule &schedule) {
+bool groupConvertsOutput(const Network &net, const GroupSchedule &group) {
   const int output = net.outputIndex();
-  if (layoutsCoincide(net.layers[size_t(output)].output) || schedule.groups.empty())
-    return false;
-  const GroupSchedule &last = schedule.groups.back();
-  return std::holds_alternative<Stripes>(last.way) && last.last == output;
+  return group.last == output && std::holds_alternative<Stripes>(group.way) &&
+         !layoutsCoincide(net.layers[size_t(output)].output);
+}
+
+bool convertsOutputInGroup(const Network &net, const NetworkSchedule &schedule) {
+  return !schedule.groups.empty() && groupConvertsOutput(net, schedule.groups.back());
 }
 
 namespace {

@@ -148,6 +148,8 @@ bool convertsInputInGroup(const Network &normalized, const NetworkSchedule &sche
 // writes each stripe into a row window, converted into the caller's output
 // stripe by stripe, so no output-sized buffer exists in the arena.
 bool convertsOutputInGroup(const Network &normalized, const NetworkSchedule &schedule);
+// The same rule for one group, as the schedule's last.
+bool groupConvertsOutput(const Network &normalized, const GroupSchedule &group);
 
 // How a fused group holds the network's ends (convertsInputInGroup,
 // convertsOutputInGroup): whether it converts the input, and the output,

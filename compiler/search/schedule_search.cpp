@@ -308,7 +308,6 @@ public:
         byFirst_(net.layers.size()) {
     inputBytes_ = base.storage[0].kind == StorageKind::Full ? mapBytes(0) : 0;
     inputConvertible_ = inputBytes_ > 0 && consumers_[0] == std::vector<int>{1};
-    outputConvertible_ = base.storage[size_t(net.outputIndex())].kind == StorageKind::Full;
     Operation convertInput;
     convertInput.kind = Operation::Kind::ConvertInput;
     convertInputSeconds_ = predictOperationSeconds(net, convertInput, profile);
@@ -643,10 +642,7 @@ private:
   }
   // Whether the group converts the network's output stripe by stripe
   // (convertsOutputInGroup).
-  bool convertsOutput(const GroupSchedule &group) const {
-    return outputConvertible_ && group.last == net_.outputIndex() &&
-           std::holds_alternative<Stripes>(group.way);
-  }
+  bool convertsOutput(const GroupSchedule &group) const { return groupConvertsOutput(net_, group); }
   double inputConversionSeconds(int first, bool inputInGroup) const {
     return first == 1 && inputBytes_ > 0 && !inputInGroup ? convertInputSeconds_ : 0;
   }
@@ -670,7 +666,6 @@ private:
   int64_t inputBytes_ = 0;                          // the input's map, when the plan converts it
   bool inputConvertible_ = false;                   // whether a group can convert it tile by tile
   double convertInputSeconds_ = 0;
-  bool outputConvertible_ = false; // whether the plan converts the output (a stream can instead)
   std::vector<signed char> wholeNeeded_;            // wholeNeeded, once known
   std::vector<Operation> operations_;               // lowering's, reused
   std::vector<int64_t> capacity_;                   // lowering's, reused
