@@ -2,7 +2,8 @@
 // `--json` describes the network as loaded instead, and `--write-weights`
 // saves its parameters as a weights file: together they hand the network to
 // another tool (bench/ rebuilds it in ONNX Runtime this way). `--threads N`
-// plans the arena of the code for N threads.
+// plans the arena of the code for N threads, with calls split across them
+// where the `--target` board's figures say it pays, as `tessel compile` does.
 #include "driver/layer_table.h"
 #include "driver/network_json.h"
 #include "driver/network_loading.h"
@@ -12,7 +13,9 @@
 #include "frontend/weight_file.h"
 #include "normalize/normalize.h"
 #include "reference/tensor_file.h"
+#include "search/latency_model.h"
 #include "support/limits.h"
+#include "target/target_profile.h"
 
 #include "llvm/ADT/bit.h"
 #include "llvm/Support/Endian.h"
@@ -54,6 +57,12 @@ static cl::opt<int> Threads("threads", cl::init(1), cl::value_desc("N"),
                                      "compile --threads N`: tile and stream groups running in "
                                      "parts give each thread its own buffers)"),
                             cl::sub(infoCommand()));
+static cl::opt<std::string>
+    TargetName("target", cl::init(kDefaultTargetName), cl::value_desc("board"),
+               cl::desc("Board profile from targets/ (default host): with --threads, its latency "
+                        "figures decide which calls are split across the threads, as in `tessel "
+                        "compile`; a pool split so is not written over its input"),
+               cl::sub(infoCommand()));
 
 int runInfoCommand() {
   if (Json && ScheduleOption.getNumOccurrences() > 0)
@@ -81,9 +90,11 @@ int runInfoCommand() {
     llvm::outs() << llvm::formatv("{0:2}", networkJson(*net)) << "\n";
     return kExitOk;
   }
+  llvm::Expected<TargetProfile> target = loadBuiltinTargetProfile(TargetName);
+  if (!target)
+    return reportError(target.takeError(), kExitUsage);
   const Network normalized = normalize(*net);
-  LoweringOptions lowering;
-  lowering.threads = Threads;
+  const LoweringOptions lowering = threadedLowering(Threads, target->latency);
   llvm::Expected<ExecutionPlan> plan = planCommandLineSchedule(normalized, lowering);
   if (!plan)
     return reportError(plan.takeError(), kExitUsage);

@@ -28,6 +28,8 @@ std::string formatLayerTable(const Network &net, const ExecutionPlan &plan) {
       offset = "tile@" + offset;
     else if (storage.kind == StorageKind::RowWindow)
       offset = "rows@" + offset;
+    else if (storage.buffer >= 0 && plan.buffers[size_t(storage.buffer)].overwrites >= 0)
+      offset = "over@" + offset; // written over its input (schedule/in_place.h)
     text += fmt::format("{:>3}  {:<18} {:<15} {:>16} {:>14L} {:>12L} {:>12L} {:>11}\n",
                         // Numbered as schedules number them: the input is not a layer.
                         i == 0 ? std::string("in") : std::to_string(i - 1), layer.name, op,

@@ -16,7 +16,13 @@ OpDescription elementwiseOp(OpKind kind, llvm::StringRef name) {
   d.inputNeed = sameRegion;
   d.kernelClass = elementwiseClass;
   d.splitsAcrossThreads = true;
+  d.inPlace = overSameShapedInput;
   return d;
+}
+
+InPlace overSameShapedInput(const OpSite &site, int inputIndex) {
+  return site.input(size_t(inputIndex)) == site.layer().output ? InPlace::CellByCell
+                                                               : InPlace::Never;
 }
 
 void parseNothing(const AttributeMap &, llvm::StringRef, std::vector<Layer> &) {}

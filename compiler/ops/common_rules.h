@@ -7,7 +7,7 @@ namespace tessel::ops {
 
 // The start of an element-wise op's description: the input's shape, the
 // same region of every input, calls split across threads, kernel class
-// Elementwise.
+// Elementwise, the output written over an input of its shape.
 OpDescription elementwiseOp(OpKind kind, llvm::StringRef name);
 
 // parse: no attributes of its own.
@@ -29,6 +29,10 @@ int64_t onePerOutput(const OpSite &site);
 int64_t noMacs(const OpSite &site);
 
 KernelClass elementwiseClass(const OpSite &site);
+
+// inPlace of element-wise kernels: cell by cell over an input of the
+// output's shape.
+InPlace overSameShapedInput(const OpSite &site, int inputIndex);
 KernelClass reduceClass(const OpSite &site);
 KernelClass copyClass(const OpSite &site);
 

@@ -57,6 +57,7 @@ const OpDescription &concat() {
     d.inputs = InputCount::TwoOrMore;
     d.inferShape = inferShape;
     d.inputNeed = inputNeed;
+    d.inPlace = nullptr; // each cell's channels move to another place
     d.emitCall = emitCall;
     return d;
   }();

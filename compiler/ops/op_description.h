@@ -41,6 +41,20 @@ enum class InputCount { None, One, TwoOrMore };
 // (codegen/weight_packing.h).
 enum class WeightPacking { None, ConvBlocked, DepthwiseTaps, DenseChannelsLast };
 
+// Whether a kernel call may write its output over one of its inputs' whole
+// map, in the same buffer from the same address (the planner's
+// BufferRequest::overwrites; docs/schedules.md, "Memory accounting").
+enum class InPlace {
+  Never,
+  // Each output cell reads only the same cell of that input: safe for any
+  // region and any split across threads.
+  CellByCell,
+  // One call computing the whole map in row-major order on one thread never
+  // writes a cell that a later output still reads (a pool whose windows
+  // never reach back before the cell it writes).
+  InOrder,
+};
+
 // One field of a kernel's parameter struct, as generated code sets it.
 struct ParamsField {
   llvm::StringRef name; // the runtime struct's member
@@ -108,6 +122,9 @@ struct OpDescription {
   // (analysis/layer_costs.h).
   int64_t (*macs)(const OpSite &site) = nullptr;
   KernelClass (*kernelClass)(const OpSite &site) = nullptr;
+  // Whether the output may be written over input `inputIndex`'s map.
+  // nullptr: never.
+  InPlace (*inPlace)(const OpSite &site, int inputIndex) = nullptr;
   WeightPacking (*weightPacking)(const OpSite &site) = nullptr;
   // The constant the kernel takes, if any.
   std::optional<KernelParams> (*kernelParams)(const OpSite &site) = nullptr;

@@ -55,6 +55,19 @@ int64_t macs(const OpSite &site) {
   return site.layer().output.elements() * w.kernelH * w.kernelW;
 }
 
+// In order over the input when no window reaches back before the cell its
+// output is written to: without top or left padding, output (y, x) is cell
+// y * outW + x and its window starts at cell (y * strideH) * inW + x * strideW,
+// no earlier when inW >= outW. Each channel block of a window is read in full
+// before it is written (runtime pool.h).
+InPlace inPlace(const OpSite &site, int) {
+  const KernelWindow &w = site.layer().pool().window;
+  const Shape in = site.input(), out = site.layer().output;
+  const bool neverBehind = w.padding.top == 0 && w.padding.left == 0 && in.w >= out.w &&
+                           int64_t(in.h) * in.w >= int64_t(out.h) * out.w;
+  return neverBehind ? InPlace::InOrder : InPlace::Never;
+}
+
 KernelClass kernelClass(const OpSite &) {
   return KernelClass::Pool;
 }
@@ -93,6 +106,7 @@ OpDescription pooling(OpKind kind, llvm::StringRef name, std::vector<llvm::Strin
   d.inputNeed = inputNeed;
   d.macs = macs;
   d.kernelClass = kernelClass;
+  d.inPlace = inPlace;
   d.kernelParams = kernelParams;
   d.emitCall = emitCall;
   return d;

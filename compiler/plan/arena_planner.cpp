@@ -18,9 +18,39 @@ bool lifetimesOverlap(const BufferRequest &a, const BufferRequest &b) {
   return a.firstStep <= b.lastStep && b.firstStep <= a.lastStep;
 }
 
-// Places buffers in `order`, each at the lowest aligned offset where it does
-// not overlap any already placed buffer with an overlapping lifetime.
-ArenaPlan placeFirstFit(const std::vector<BufferRequest> &requests, const std::vector<int> &order) {
+// Buffers placed together: one, or a chain of buffers each written over the
+// one before (BufferRequest::overwrites), all at the same offset.
+struct Unit {
+  std::vector<int> members;
+  BufferRequest extent; // the largest member's bytes, over all members' steps
+};
+
+std::vector<Unit> unitsOf(const std::vector<BufferRequest> &requests) {
+  std::vector<Unit> units;
+  std::vector<int> unitOf(requests.size(), -1);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const BufferRequest &request = requests[i];
+    const int over = request.overwrites;
+    const bool chained = over >= 0 && size_t(over) < i;
+    if (!chained) {
+      unitOf[i] = int(units.size());
+      units.push_back(Unit{{}, request});
+    } else {
+      unitOf[i] = unitOf[size_t(over)];
+    }
+    Unit &unit = units[size_t(unitOf[i])];
+    unit.members.push_back(int(i));
+    unit.extent.bytes = std::max(unit.extent.bytes, request.bytes);
+    unit.extent.firstStep = std::min(unit.extent.firstStep, request.firstStep);
+    unit.extent.lastStep = std::max(unit.extent.lastStep, request.lastStep);
+  }
+  return units;
+}
+
+// Places units in `order`, each at the lowest aligned offset where none of
+// its members overlaps an already placed buffer live at the same time.
+ArenaPlan placeFirstFit(const std::vector<BufferRequest> &requests, const std::vector<Unit> &units,
+                        const std::vector<int> &order) {
   ArenaPlan plan;
   plan.offsets.assign(requests.size(), -1);
   // The placed buffers live at each step, so that a buffer meets only the
@@ -29,33 +59,40 @@ ArenaPlan placeFirstFit(const std::vector<BufferRequest> &requests, const std::v
   for (const BufferRequest &request : requests)
     lastStep = std::max(lastStep, request.lastStep);
   std::vector<std::vector<int>> placedAt(size_t(lastStep) + 1);
-  std::vector<size_t> seen(requests.size(), 0); // the placement that last met each buffer
-  std::vector<std::pair<int64_t, int64_t>> occupied;
-  for (size_t placedCount = 0; placedCount < order.size(); ++placedCount) {
-    const int index = order[placedCount];
-    const BufferRequest &request = requests[index];
-    int64_t size = alignUp(request.bytes);
-    // Occupied intervals among buffers live at the same time, by offset.
-    occupied.clear();
-    const int firstStep = std::max(request.firstStep, 0);
-    for (int step = firstStep; step <= request.lastStep; ++step)
-      for (int other : placedAt[size_t(step)])
-        if (seen[size_t(other)] != placedCount + 1) {
-          seen[size_t(other)] = placedCount + 1;
-          occupied.emplace_back(plan.offsets[other],
-                                plan.offsets[other] + alignUp(requests[other].bytes));
-        }
-    std::sort(occupied.begin(), occupied.end());
-    int64_t offset = 0;
-    for (auto [begin, end] : occupied) {
-      if (begin - offset >= size)
-        break;
-      offset = std::max(offset, end);
+  std::vector<size_t> seen(requests.size(), 0); // the member that last met each buffer
+  size_t meeting = 0;
+  // Offsets o at which a member would overlap a placed buffer [begin, end):
+  // begin - size < o < end.
+  std::vector<std::pair<int64_t, int64_t>> blocked;
+  for (int unitIndex : order) {
+    const Unit &unit = units[size_t(unitIndex)];
+    blocked.clear();
+    for (int member : unit.members) {
+      const BufferRequest &request = requests[size_t(member)];
+      const int64_t size = alignUp(request.bytes);
+      ++meeting;
+      for (int step = std::max(request.firstStep, 0); step <= request.lastStep; ++step)
+        for (int other : placedAt[size_t(step)])
+          if (seen[size_t(other)] != meeting) {
+            seen[size_t(other)] = meeting;
+            const int64_t begin = plan.offsets[size_t(other)];
+            blocked.emplace_back(begin - size, begin + alignUp(requests[size_t(other)].bytes));
+          }
     }
-    plan.offsets[index] = offset;
-    plan.arenaBytes = std::max(plan.arenaBytes, offset + size);
-    for (int step = firstStep; step <= request.lastStep; ++step)
-      placedAt[size_t(step)].push_back(index);
+    std::sort(blocked.begin(), blocked.end());
+    int64_t offset = 0;
+    for (auto [low, high] : blocked) {
+      if (low >= offset)
+        break; // this range and every later one start at or above the offset
+      offset = std::max(offset, high);
+    }
+    for (int member : unit.members) {
+      const BufferRequest &request = requests[size_t(member)];
+      plan.offsets[size_t(member)] = offset;
+      plan.arenaBytes = std::max(plan.arenaBytes, offset + alignUp(request.bytes));
+      for (int step = std::max(request.firstStep, 0); step <= request.lastStep; ++step)
+        placedAt[size_t(step)].push_back(member);
+    }
   }
   return plan;
 }
@@ -67,7 +104,9 @@ std::vector<int64_t> liveBytesPerStep(const std::vector<BufferRequest> &requests
   for (const BufferRequest &request : requests) {
     if (request.lastStep >= int(live.size()))
       live.resize(size_t(request.lastStep) + 1, 0);
-    for (int step = std::max(request.firstStep, 0); step <= request.lastStep; ++step)
+    // A buffer written over another shares its bytes at its first step.
+    const int first = request.overwrites >= 0 ? request.firstStep + 1 : request.firstStep;
+    for (int step = std::max(first, 0); step <= request.lastStep; ++step)
       live[size_t(step)] += alignUp(request.bytes);
   }
   return live;
@@ -84,15 +123,17 @@ ArenaPlan planArena(const std::vector<BufferRequest> &requests) {
        [&](auto &a, auto &b) { return a.bytes * lifetime(a) > b.bytes * lifetime(b); }},
   };
 
+  const std::vector<Unit> units = unitsOf(requests);
   ArenaPlan best;
   best.arenaBytes = -1;
   for (const auto &strategy : orders) {
-    std::vector<int> order(requests.size());
+    std::vector<int> order(units.size());
     std::iota(order.begin(), order.end(), 0);
     // Stable: ties keep request order, so plans are deterministic.
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int a, int b) { return strategy.second(requests[a], requests[b]); });
-    ArenaPlan plan = placeFirstFit(requests, order);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      return strategy.second(units[size_t(a)].extent, units[size_t(b)].extent);
+    });
+    ArenaPlan plan = placeFirstFit(requests, units, order);
     if (best.arenaBytes < 0 || plan.arenaBytes < best.arenaBytes) {
       best = std::move(plan);
       best.strategy = strategy.first;
@@ -116,9 +157,19 @@ std::string findPlanConflict(const std::vector<BufferRequest> &requests, const A
     if (aEnd > plan.arenaBytes)
       return fmt::format("buffer '{}' [{}, {}) exceeds the arena of {} bytes", a.name, aBegin, aEnd,
                          plan.arenaBytes);
+    if (a.overwrites >= 0) {
+      if (size_t(a.overwrites) >= i)
+        return fmt::format("buffer '{}' is written over a later buffer", a.name);
+      const BufferRequest &under = requests[size_t(a.overwrites)];
+      if (plan.offsets[size_t(a.overwrites)] != aBegin || under.lastStep != a.firstStep ||
+          under.bytes < a.bytes)
+        return fmt::format("buffer '{}' is not written over '{}' as it says", a.name, under.name);
+    }
     for (size_t j = i + 1; j < requests.size(); ++j) {
       const BufferRequest &b = requests[j];
       int64_t bBegin = plan.offsets[j], bEnd = bBegin + b.bytes;
+      if (b.overwrites == int(i) && b.firstStep == a.lastStep)
+        continue; // b takes over a's bytes as a ends
       if (lifetimesOverlap(a, b) && aBegin < bEnd && bBegin < aEnd && a.bytes > 0 && b.bytes > 0)
         return fmt::format("buffers '{}' and '{}' are live together and overlap", a.name, b.name);
     }

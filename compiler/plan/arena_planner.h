@@ -9,6 +9,11 @@
 // TensorFlow Lite Micro's greedy planner does, longest-lived first, earliest
 // first, largest area (bytes x lifetime) first — and keeps the smallest
 // arena. The result is never worse than greedy by size.
+//
+// A buffer may be written over another one (`overwrites`): a kernel that
+// computes its output in place, over an input no later step reads. The two
+// are placed at the same offset, and at the step where one ends and the
+// other begins they share their bytes.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +27,10 @@ struct BufferRequest {
   int64_t bytes = 0;
   int firstStep = 0; // inclusive
   int lastStep = 0;  // inclusive
+  // The index of an earlier request this one is written over, or -1. That
+  // request ends at this one's first step and is at least as large; both are
+  // placed at the same offset.
+  int overwrites = -1;
 };
 
 struct ArenaPlan {
@@ -39,11 +48,13 @@ int64_t alignUp(int64_t bytes, int64_t alignment = kArenaAlignment);
 ArenaPlan planArena(const std::vector<BufferRequest> &requests);
 
 // The bytes live at each step 0..(last step of any request), each buffer
-// rounded up to the alignment: the lower bound is their maximum.
+// rounded up to the alignment (one written over another counts from the
+// step after they share): the lower bound is their maximum.
 std::vector<int64_t> liveBytesPerStep(const std::vector<BufferRequest> &requests);
 
-// Checks a plan: offsets aligned, buffers inside the arena, and no two
-// buffers live at the same step overlap. Returns a description of the first
+// Checks a plan: offsets aligned, buffers inside the arena, no two buffers
+// live at the same step overlap (but one written over another, which share
+// their offset and the step where one ends and the other begins). Returns a description of the first
 // problem found, or an empty string.
 std::string findPlanConflict(const std::vector<BufferRequest> &requests, const ArenaPlan &plan);
 

@@ -2,6 +2,7 @@
 
 #include "analysis/layer_costs.h"
 #include "schedule/group_lowering.h"
+#include "schedule/in_place.h"
 #include "schedule/thread_split.h"
 #include "support/overloaded.h"
 
@@ -274,6 +275,8 @@ void requestBuffers(const Network &net, const std::vector<int64_t> &capacity, Ex
     }
     storage.buffer = int(plan.buffers.size());
     plan.buffers.push_back(BufferRequest{net.layers[i].name, storage.bytes, first, last});
+    if (const int input = inputWrittenOver(net, plan, group, i, consumers); input >= 0)
+      plan.buffers.back().overwrites = plan.storage[size_t(input)].buffer;
   }
   for (const GroupSchedule &group : plan.schedule.groups)
     if (const int parts = groupParts(net, group, plan.threads); parts > 1)

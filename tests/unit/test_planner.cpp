@@ -113,7 +113,7 @@ TEST_CASE("random lifetimes: valid, within bounds, never worse than greedy by si
   }
 }
 
-TEST_CASE("layers plan of a residual block") {
+TEST_CASE("layers plan of a residual block writes the add and the pool over their inputs") {
   // input 3x8x8 -> a 4x8x8 -> b 4x8x8 -> sum = a + b -> pool 4x4x4
   Network net;
   net.layers.push_back(makeLayer("input", OpKind::Input, {}, {3, 8, 8}));   // 768 B
@@ -124,14 +124,70 @@ TEST_CASE("layers plan of a residual block") {
   ExecutionPlan plan = llvm::cantFail(lowerSchedule(net, layerByLayer(net)));
   CHECK(plan.storage[0].kind == StorageKind::Full);
   CHECK(plan.storage[4].kind == StorageKind::Full);
-  // Step 3 (the add) has a, b and sum live: 3 x 1024 bytes; nothing needs more.
-  CHECK(plan.arena.lowerBoundBytes == 3072);
-  CHECK(plan.arena.arenaBytes == 3072);
+  // a is read by b and the add: the add is written over b, its only reader,
+  // and the pool over the sum.
+  CHECK(plan.buffers[1].overwrites == -1);
+  CHECK(plan.buffers[3].overwrites == 2);
+  CHECK(plan.buffers[4].overwrites == 3);
+  CHECK(plan.storage[3].offset == plan.storage[2].offset);
+  CHECK(plan.storage[4].offset == plan.storage[2].offset);
+  // Step 3 (the add) holds a and b (the sum in b's bytes): 2 x 1024 bytes.
+  CHECK(plan.arena.lowerBoundBytes == 2048);
+  CHECK(plan.arena.arenaBytes == 2048);
   CHECK(findPlanConflict(plan.buffers, plan.arena).empty());
   // Lifetimes: a is read by the add at step 3; pool lives to the output conversion.
   CHECK(plan.buffers[1].firstStep == 1);
   CHECK(plan.buffers[1].lastStep == 3);
   CHECK(plan.buffers[4].lastStep == 5);
+}
+
+TEST_CASE("a buffer written over another shares its offset and the step between them") {
+  // x (1000 B, steps 0-2) is written over by y (500 B, steps 2-4); z lives
+  // at steps 3-4 beside y.
+  std::vector<BufferRequest> requests = {{"x", 1000, 0, 2}, {"y", 500, 2, 4}, {"z", 600, 3, 4}};
+  requests[1].overwrites = 0;
+  const ArenaPlan plan = planArena(requests);
+  CHECK(plan.offsets[0] == plan.offsets[1]);
+  CHECK(liveBytesPerStep(requests) == std::vector<int64_t>{1024, 1024, 1024, 1152, 1152});
+  CHECK(plan.lowerBoundBytes == 1152);
+  CHECK(plan.arenaBytes == 1152);
+  CHECK(findPlanConflict(requests, plan).empty());
+  // Apart, the two would conflict at step 2; at another offset the claim is false.
+  ArenaPlan moved = plan;
+  moved.offsets[1] = plan.offsets[0] + 1024;
+  moved.arenaBytes = 4096;
+  CHECK(findPlanConflict(requests, moved).find("is not written over 'x'") != std::string::npos);
+}
+
+TEST_CASE("random chains written over one another: valid and within bounds") {
+  std::mt19937 rng(777);
+  for (int trial = 0; trial < 300; ++trial) {
+    CAPTURE(trial);
+    std::vector<BufferRequest> requests;
+    std::vector<bool> writtenOver; // a buffer is written over once at most
+    const int count = 2 + int(rng() % 20);
+    for (int i = 0; i < count; ++i) {
+      const int first = int(rng() % 30);
+      requests.push_back(
+          {"b" + std::to_string(i), 1 + int64_t(rng() % 5000), first, first + 1 + int(rng() % 6)});
+      writtenOver.push_back(false);
+      // Now and then one written over an earlier buffer as that one ends.
+      // Each lives two steps at least, as layers' outputs do.
+      const int under = i > 0 ? int(rng() % size_t(i)) : 0;
+      if (i > 0 && rng() % 3 == 0 && !writtenOver[size_t(under)]) {
+        writtenOver[size_t(under)] = true;
+        BufferRequest &over = requests.back();
+        over.firstStep = requests[size_t(under)].lastStep;
+        over.lastStep = over.firstStep + 1 + int(rng() % 4); // as a layer's output
+        over.bytes = 1 + int64_t(rng() % uint64_t(requests[size_t(under)].bytes));
+        over.overwrites = under;
+      }
+    }
+    const ArenaPlan plan = planArena(requests);
+    CAPTURE(findPlanConflict(requests, plan));
+    CHECK(findPlanConflict(requests, plan).empty());
+    CHECK(plan.arenaBytes >= plan.lowerBoundBytes);
+  }
 }
 
 TEST_CASE("layers plan reads a vector output in place") {
@@ -168,4 +224,33 @@ TEST_CASE("a plan records its thread count, and bands need no memory of their ow
     CHECK(llvm::toString(rejected.takeError()).find("thread count must be in [1, 64]") !=
           std::string::npos);
   }
+}
+
+TEST_CASE("a pool is written over its input only in order, and never over a map read twice") {
+  auto net = [](int padTop) {
+    Network n;
+    n.layers.push_back(makeLayer("input", OpKind::Input, {}, {3, 2, 2}));  // 48 B, 64 aligned
+    n.layers.push_back(makeLayer("conv", OpKind::Conv2d, {0}, {4, 8, 8})); // 1024 B
+    Layer pool = makeLayer("pool", OpKind::MaxPool, {1}, {4, 4, 4});
+    pool.pool().window.kernelH = pool.pool().window.kernelW = 2;
+    pool.pool().window.strideH = pool.pool().window.strideW = 2;
+    pool.pool().window.padding.top = padTop;
+    n.layers.push_back(pool);
+    return n;
+  };
+  const Network plain = net(0);
+  const ExecutionPlan one = llvm::cantFail(lowerSchedule(plain, layerByLayer(plain)));
+  CHECK(one.buffers[2].overwrites == 1);
+  CHECK(one.arena.arenaBytes == 64 + 1024); // input and conv; then the pool in conv's bytes
+  // Split across two threads, the second band would overwrite rows the first still reads.
+  LoweringOptions split{2, [](const Network &, const KernelCall &) { return 2; }};
+  const ExecutionPlan banded = llvm::cantFail(lowerSchedule(plain, layerByLayer(plain), split));
+  CHECK(banded.buffers[2].overwrites == -1);
+  CHECK(banded.arena.arenaBytes == 1024 + 256); // conv and the pool beside it
+  CHECK(findPlanConflict(banded.buffers, banded.arena).empty());
+  // With top padding, output row 0 reads input rows from -1: row 1 of the output is written
+  // where input row 0 lies, which output row 1's window still reads.
+  const Network padded = net(1);
+  const ExecutionPlan behind = llvm::cantFail(lowerSchedule(padded, layerByLayer(padded)));
+  CHECK(behind.buffers[2].overwrites == -1);
 }

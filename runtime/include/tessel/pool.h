@@ -107,7 +107,11 @@ inline void windowPool(const PoolWindow &win, int channels, float divisor, float
 
 // Computes output rows/columns `r` into `out`; `in` holds every input cell r
 // reads. An output whose window has no cell inside the map is -infinity.
-// `out` must not overlap `in`.
+// `out` may start at `in`'s address, both whole maps, when no window reaches
+// back before the cell it writes (no top or left padding, out.w <= in.w) and
+// one call computes the whole map: outputs are written in row-major order,
+// each after its window is read, and no later window reads an earlier cell.
+// Otherwise `out` must not overlap `in`.
 inline void maxPool2d(const PoolParams &p, ConstMapView in, MapView out, Region r) {
   const int channels = p.channels;
   for (int oy = r.y0; oy < r.y1; ++oy) {
@@ -126,7 +130,11 @@ inline void maxPool2d(const PoolParams &p, ConstMapView in, MapView out, Region 
 // Computes output rows/columns `r` into `out`; `in` holds every input cell r
 // reads. Each output is (sum of its in-map cells in ky, kx order) / divisor,
 // a true division as PyTorch does. A window with a zero divisor yields 0.
-// `out` must not overlap `in`.
+// `out` may start at `in`'s address, both whole maps, when no window reaches
+// back before the cell it writes (no top or left padding, out.w <= in.w) and
+// one call computes the whole map: outputs are written in row-major order,
+// each after its window is read, and no later window reads an earlier cell.
+// Otherwise `out` must not overlap `in`.
 inline void avgPool2d(const PoolParams &p, ConstMapView in, MapView out, Region r) {
   const int channels = p.channels;
   for (int oy = r.y0; oy < r.y1; ++oy) {
