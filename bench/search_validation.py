@@ -4,9 +4,10 @@ measurements of the generated code.
 
 For each input size of yolov2-16, builds and times (round-robin) a sample of schedules over
 layers 0-15:
-  - `layers`, every single-group tiling 0-15:tileRxC (R, C in 1..--max-grid), and every
-    two-group schedule 0-k:A, k+1-15:B (A, B each `layers` or tileNxN, N in 1..--max-grid),
-    sampled deterministically (--sample, --seed);
+  - `layers`, every single-group tiling 0-15:tileRxC (R, C in 1..--max-grid) and stream
+    0-15:streamH (H in --streams), and every two-group schedule 0-k:A, k+1-15:B (A, B each
+    `layers`, tileNxN with N in 1..--max-grid, or streamH), sampled deterministically
+    (--sample, --seed; --sample 0 takes the whole sweep);
   - the search's choice at budgets of 1/2, 1/4, 1/8, 1/16 of the `layers` arena
     (`tessel compile --budget BYTES`, no schedule).
 Schedules the compiler rejects are recorded with its message and skipped.
@@ -40,12 +41,14 @@ def span(first, last):
     return str(first) if first == last else f"{first}-{last}"
 
 
-def sweep_schedules(last_layer, max_grid):
-    """Every single-group tiling of 0..last_layer and every two-group schedule, in a fixed
-    order, without `layers` itself (two `layers` groups are the same schedule)."""
+def sweep_schedules(last_layer, max_grid, stream_heights):
+    """Every single-group tiling and stream of 0..last_layer and every two-group schedule, in
+    a fixed order, without `layers` itself (two `layers` groups are the same schedule)."""
     grids = range(1, max_grid + 1)
+    streams = [f"stream{h}" for h in stream_heights]
     schedules = [f"0-{last_layer}:tile{r}x{c}" for r in grids for c in grids]
-    kinds = ["layers"] + [f"tile{n}x{n}" for n in grids]
+    schedules += [f"0-{last_layer}:{stream}" for stream in streams]
+    kinds = ["layers"] + [f"tile{n}x{n}" for n in grids] + streams
     for split in range(last_layer):
         for first_kind in kinds:
             for second_kind in kinds:
@@ -78,7 +81,7 @@ def validate_size(args, tessel, work_dir, build_config, size):
                                 f"{layers.compile_error or layers.build_error}")
     count = args.sample if args.sample is not None else (
         FULL_SIZE_SAMPLE if size == FULL_SIZE else REDUCED_SIZE_SAMPLE)
-    all_schedules = sweep_schedules(args.last_layer, args.max_grid)
+    all_schedules = sweep_schedules(args.last_layer, args.max_grid, args.streams)
     sweep = [layers] + [Variant(args.network, size, s)
                         for s in sample_schedules(all_schedules, count, args.seed)]
     budgets = [layers.declared_arena // fraction for fraction in args.budget_fractions]
@@ -91,7 +94,8 @@ def validate_size(args, tessel, work_dir, build_config, size):
     for variant, timing in zip(ready, time_round_robin(commands, args.rounds, args.repeat)):
         variant.timing = timing
 
-    print(f"\n== yolov2-16 at {size}: `layers` arena {layers.declared_arena} bytes, "
+    print(f"\n== {os.path.basename(args.network)} at {size}: "
+          f"`layers` arena {layers.declared_arena} bytes, "
           f"{output.number(median_of(layers), 2)} ms")
     measured = sorted((v for v in sweep if median_of(v) is not None), key=median_of)
     print(output.format_table(
@@ -173,11 +177,15 @@ def main():
     p.add_argument("--sample", type=int,
                    help=f"schedules per size besides `layers`, 0 for all (default "
                         f"{FULL_SIZE_SAMPLE} at {FULL_SIZE}, {REDUCED_SIZE_SAMPLE} at others)")
+    p.add_argument("--streams", default="1,2,4,8",
+                   help="stripe heights H of the streamH groups in the sweep, comma-separated, "
+                        "empty for none (default %(default)s)")
     p.add_argument("--seed", type=int, default=1, help="sampling seed (default %(default)s)")
     p.add_argument("--budget-fractions", default="2,4,8,16",
                    help="budgets are the `layers` arena divided by these (default %(default)s)")
     args = p.parse_args()
     args.budget_fractions = [int(f) for f in args.budget_fractions.split(",") if f]
+    args.streams = [int(h) for h in args.streams.split(",") if h]
     tessel, work_dir, build_config = cli.setup(args, "search_validation")
 
     sections, all_match = [], True
@@ -187,7 +195,7 @@ def main():
         all_match = all_match and match
     output.write_json(args.json, {
         "network": os.path.basename(args.network), "rounds": args.rounds, "repeat": args.repeat,
-        "seed": args.seed, "max_grid": args.max_grid, "build": build_config.describe(),
+        "seed": args.seed, "max_grid": args.max_grid, "streams": args.streams, "build": build_config.describe(),
         "machine": output.machine_description(), "sizes": sections})
     return 0 if all_match else 1
 

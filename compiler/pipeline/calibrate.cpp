@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <optional>
 
 namespace tessel {
 namespace {
@@ -132,32 +133,63 @@ std::string calibrationSource(const TargetProfile &target, const TimingSettings 
       settings.compilerFlags, settings.runner.empty() ? "" : " through " + settings.runner);
 }
 
+double meanRelativeError(const std::vector<ProbeVariant> &variants, const Timings &timings,
+                         const LatencyProfile &latency) {
+  double errorSum = 0;
+  for (const ProbeVariant &v : variants) {
+    const double measured = timings.seconds.at(v.symbol);
+    errorSum += std::abs((predictPlanSeconds(v.net, v.plan, latency) - measured) / measured);
+  }
+  return errorSum / double(variants.size());
+}
+
+// The figures fitted to the times with the bytes spilled beyond `cacheBytes`.
+llvm::Expected<LatencyProfile> fitWithCache(LatencyProfile base, double cacheBytes,
+                                            const std::vector<ProbeVariant> &variants,
+                                            const Timings &timings, const std::string &source) {
+  base.cacheBytes = cacheBytes;
+  std::vector<LatencyMeasurement> measurements;
+  for (const ProbeVariant &v : variants)
+    measurements.push_back({v.symbol, v.features, timings.seconds.at(v.symbol),
+                            planSpilledBytes(v.net, v.plan, base)});
+  return fitLatencyProfile(measurements, base, source);
+}
+
 // Fits the figures to the times; the calibration without its output file.
+// cache_bytes does not enter the times linearly: each size from 256 KiB to
+// 64 MiB (and the base profile's) gets its own fit, and the one predicting
+// the probes best is kept.
 llvm::Expected<Calibration> fitCalibration(BaseProfile base, const TimingSettings &settings,
                                            const std::vector<ProbeVariant> &variants,
                                            const Timings &timings) {
-  std::vector<LatencyMeasurement> measurements;
-  for (const ProbeVariant &v : variants)
-    measurements.push_back({v.symbol, v.features, timings.seconds.at(v.symbol)});
-  llvm::Expected<LatencyProfile> fitted = fitLatencyProfile(
-      measurements, base.profile.latency, calibrationSource(base.profile, settings, timings));
-  if (!fitted)
-    return failureOf(FailureKind::Impossible, fitted.takeError());
+  const std::string source = calibrationSource(base.profile, settings, timings);
+  std::vector<double> cacheSizes = {base.profile.latency.cacheBytes};
+  for (double size = 256 * 1024; size <= 64 * 1024 * 1024; size *= 2)
+    cacheSizes.push_back(size);
+  std::optional<LatencyProfile> best;
+  double bestError = 0;
+  for (double cacheBytes : cacheSizes) {
+    llvm::Expected<LatencyProfile> fitted =
+        fitWithCache(base.profile.latency, cacheBytes, variants, timings, source);
+    if (!fitted)
+      return failureOf(FailureKind::Impossible, fitted.takeError());
+    const double error = meanRelativeError(variants, timings, *fitted);
+    if (!best || error < bestError) {
+      best = std::move(*fitted);
+      bestError = error;
+    }
+  }
   Calibration calibration;
   if (timings.forkJoinThreads > 0) { // measured, not fitted: no probe runs on several threads
-    fitted->nsPerForkJoin = timings.forkJoinSeconds * 1e9;
-    fitted->parallelEfficiency = timings.parallelEfficiency;
+    best->nsPerForkJoin = timings.forkJoinSeconds * 1e9;
+    best->parallelEfficiency = timings.parallelEfficiency;
     calibration.forkJoinThreads = timings.forkJoinThreads;
   }
-  double errorSum = 0;
-  for (const ProbeVariant &v : variants) {
-    const ProbeTime time{v.symbol, timings.seconds.at(v.symbol),
-                         predictPlanSeconds(v.net, v.plan, *fitted)};
-    errorSum += std::abs((time.predictedSeconds - time.measuredSeconds) / time.measuredSeconds);
-    calibration.probes.push_back(time);
-  }
-  calibration.meanRelativeError = errorSum / double(variants.size());
-  base.profile.latency = std::move(*fitted);
+  for (const ProbeVariant &v : variants)
+    calibration.probes.push_back(ProbeTime{v.symbol, timings.seconds.at(v.symbol),
+                                           predictPlanSeconds(v.net, v.plan, *best)});
+  calibration.meanRelativeError = meanRelativeError(variants, timings, *best);
+  base.profile.latency = std::move(*best);
   calibration.profile = std::move(base.profile);
   calibration.spelling = std::move(base.spelling);
   return calibration;

@@ -155,13 +155,34 @@ solveNonNegativeLeastSquares(const std::vector<std::vector<double>> &a,
   return x;
 }
 
+namespace {
+
+// The figure an unknown stands for: (class, 0..3) the class's work, pixel,
+// row or call figure; (-1, 0) ns_per_spilled_byte.
+double &figureOf(LatencyProfile &profile, std::pair<int, int> unknown) {
+  if (unknown.first < 0)
+    return profile.nsPerSpilledByte;
+  KernelCost &cost = profile.cost(KernelClass(unknown.first));
+  double *figures[4] = {&cost.nsPerWork, &cost.nsPerPixel, &cost.nsPerRow, &cost.nsPerCall};
+  return *figures[unknown.second];
+}
+
+double figureOf(const LatencyProfile &profile, std::pair<int, int> unknown) {
+  LatencyProfile copy = profile;
+  return figureOf(copy, unknown);
+}
+
+} // namespace
+
 llvm::Expected<LatencyProfile> fitLatencyProfile(const std::vector<LatencyMeasurement> &measured,
                                                  const LatencyProfile &base,
                                                  const std::string &source, double priorWeight) {
   if (measured.empty())
     return fitError("no measurements to fit the latency figures to");
-  // The unknowns: the four figures of every class some measurement uses.
-  std::vector<std::pair<int, int>> unknowns; // (class, figure)
+  // The unknowns: the four figures of every class some measurement uses,
+  // then ns_per_spilled_byte (kSpilled) if some measurement spills.
+  constexpr int kSpilled = -1;
+  std::vector<std::pair<int, int>> unknowns; // (class, figure), or (kSpilled, 0)
   for (int kind = 0; kind < kKernelClassCount; ++kind) {
     bool used = false;
     for (const LatencyMeasurement &m : measured)
@@ -173,6 +194,11 @@ llvm::Expected<LatencyProfile> fitLatencyProfile(const std::vector<LatencyMeasur
   }
   if (unknowns.empty())
     return fitError("the measurements exercise no kernel class");
+  bool spills = false;
+  for (const LatencyMeasurement &m : measured)
+    spills = spills || m.spilledBytes > 0;
+  if (spills)
+    unknowns.emplace_back(kSpilled, 0);
 
   // In nanoseconds, each row divided by its measured time (relative error),
   // each column scaled to unit length so that work counts (millions) and call
@@ -185,7 +211,8 @@ llvm::Expected<LatencyProfile> fitLatencyProfile(const std::vector<LatencyMeasur
     const double weight = 1 / (m.seconds * 1e9);
     std::vector<double> row;
     for (auto [kind, figure] : unknowns)
-      row.push_back(m.features[size_t(kind)][size_t(figure)] * weight);
+      row.push_back((kind == kSpilled ? m.spilledBytes : m.features[size_t(kind)][size_t(figure)]) *
+                    weight);
     a.push_back(std::move(row));
     b.push_back(1.0);
   }
@@ -199,9 +226,7 @@ llvm::Expected<LatencyProfile> fitLatencyProfile(const std::vector<LatencyMeasur
   }
   // The pull towards the base figures, in the scaled unknowns.
   for (size_t j = 0; j < unknowns.size() && priorWeight > 0; ++j) {
-    const KernelCost &prior = base.cost(KernelClass(unknowns[j].first));
-    const double figures[4] = {prior.nsPerWork, prior.nsPerPixel, prior.nsPerRow, prior.nsPerCall};
-    const double figure = figures[unknowns[j].second];
+    const double figure = figureOf(base, unknowns[j]);
     if (!(figure > 0) || !std::isfinite(figure))
       continue;
     std::vector<double> row(unknowns.size(), 0.0);
@@ -216,12 +241,8 @@ llvm::Expected<LatencyProfile> fitLatencyProfile(const std::vector<LatencyMeasur
   LatencyProfile fitted = base;
   fitted.source = source;
   fitted.calibrated = true;
-  for (size_t j = 0; j < unknowns.size(); ++j) {
-    const double nanoseconds = (*solution)[j] / columnScale[j];
-    KernelCost &cost = fitted.cost(KernelClass(unknowns[j].first));
-    double *figures[4] = {&cost.nsPerWork, &cost.nsPerPixel, &cost.nsPerRow, &cost.nsPerCall};
-    *figures[unknowns[j].second] = nanoseconds;
-  }
+  for (size_t j = 0; j < unknowns.size(); ++j)
+    figureOf(fitted, unknowns[j]) = (*solution)[j] / columnScale[j];
   return fitted;
 }
 

@@ -30,6 +30,9 @@ struct LatencyMeasurement {
   std::string name; // for reports
   PlanFeatures features{};
   double seconds = 0;
+  // The bytes its calls' footprints go beyond the base profile's cache
+  // (planSpilledBytes): the feature of ns_per_spilled_byte.
+  double spilledBytes = 0;
 };
 
 // How strongly the fit holds figures to the base profile's. The probes
@@ -41,10 +44,10 @@ struct LatencyMeasurement {
 // equation per measurement in relative error; 0 turns it off.
 inline constexpr double kDefaultPriorWeight = 0.01;
 
-// Fits every class's four figures jointly. Rows are weighted by 1 / seconds
-// so that the fit minimizes relative errors and small plans count as much as
-// large ones. Classes no measurement uses keep `base`'s figures. The result
-// carries `source`.
+// Fits every class's four figures and ns_per_spilled_byte jointly (the
+// latter when some measurement spills; cache_bytes stays the base's). Rows are weighted by 1 /
+// seconds so that the fit minimizes relative errors and small plans count as much as large ones.
+// Classes no measurement uses keep `base`'s figures. The result carries `source`.
 llvm::Expected<LatencyProfile> fitLatencyProfile(const std::vector<LatencyMeasurement> &measured,
                                                  const LatencyProfile &base,
                                                  const std::string &source,

@@ -23,6 +23,7 @@ struct ProbeSpec {
 const std::vector<std::string> kSingleLayerSchedules = {"", "0:tile1x8", "0:tile8x1", "0:tile4x4",
                                                         "0:tile8x8"};
 const std::vector<std::string> kWholeMapOnly = {""};
+const char *const kPool2 = "{name: pool, op: maxpool, kernel: 2}";
 
 std::string conv(int filters, int kernel, const char *extra = "") {
   return fmt::format("{{name: conv, op: conv2d, filters: {}, kernel: {}, padding: same, "
@@ -124,6 +125,13 @@ std::vector<ProbeSpec> probeSpecs() {
        {"{name: pick, op: conv2d, filters: 1, kernel: 1, stride: [64, 96]}"},
        kWholeMapOnly,
        false},
+      // Maps beyond the caches: under `layers` the convolution's output
+      // (9 MiB at 384x384, 64 MiB at 1024x1024) goes to main memory and
+      // back to the pool; streamed, its rows stay in the cache. The same
+      // work, spilled or not: what sets ns_per_spilled_byte and
+      // cache_bytes apart.
+      {"spill_chain_384", 16, 384, 384, {conv(16, 3), kPool2}, {"", "0-1:stream2"}, false},
+      {"spill_chain_1024", 16, 1024, 1024, {conv(16, 3), kPool2}, {"", "0-1:stream2"}, false},
       // Two-layer chains, streamed: stripes of full-width rows and the row
       // shifts (copy) of the window between the layers.
       {"chain_conv3x3_c16",

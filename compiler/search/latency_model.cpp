@@ -1,6 +1,7 @@
 #include "search/latency_model.h"
 
 #include "analysis/layer_costs.h"
+#include "analysis/regions.h"
 #include "ops/op_table.h"
 #include "schedule/thread_split.h"
 
@@ -27,6 +28,7 @@ std::optional<OperationFeatures> featuresOf(const Network &net, const Operation 
     f.work = double(s.elements());
     f.pixels = double(s.h) * s.w;
     f.rows = s.h;
+    f.footprintBytes = 2 * f.work * 4;
     return f;
   }
   case Operation::Kind::ConvertOutputRegion: {
@@ -35,6 +37,7 @@ std::optional<OperationFeatures> featuresOf(const Network &net, const Operation 
     f.pixels = double(r.height()) * r.width();
     f.work = f.pixels * net.layers[size_t(op.call.layer)].output.c;
     f.rows = r.height();
+    f.footprintBytes = 2 * f.work * 4;
     return f;
   }
   case Operation::Kind::ShiftRows: {
@@ -43,12 +46,35 @@ std::optional<OperationFeatures> featuresOf(const Network &net, const Operation 
     f.work = double(op.shift.rows) * op.shift.width * s.c;
     f.pixels = double(op.shift.rows) * op.shift.width;
     f.rows = op.shift.rows;
+    f.footprintBytes = 2 * f.work * 4;
     return f;
   }
   case Operation::Kind::Kernel: return kernelFeatures(net, op.call.layer, op.call.region);
   }
   return std::nullopt;
 }
+
+namespace {
+
+double regionBytes(const Shape &map, const MapRegion &r) {
+  return double(r.height()) * r.width() * r.channels(map.c) * 4;
+}
+
+// What a call of `layer` computing `r` reads and writes. The input layer's
+// calls (a tile's conversion) read the caller's input region.
+double footprintBytes(const Network &net, int layer, const MapRegion &r) {
+  const Layer &writer = net.layers[size_t(layer)];
+  const double written = regionBytes(writer.output, r);
+  if (writer.inputs.empty())
+    return 2 * written;
+  double read = 0;
+  for (size_t k = 0; k < writer.inputs.size(); ++k)
+    read += regionBytes(net.layers[size_t(writer.inputs[k])].output,
+                        inputNeed(net, layer, int(k), r).region);
+  return read + written;
+}
+
+} // namespace
 
 OperationFeatures kernelFeatures(const Network &net, int layer, const MapRegion &r) {
   OperationFeatures f;
@@ -59,13 +85,27 @@ OperationFeatures kernelFeatures(const Network &net, int layer, const MapRegion 
   const bool movesData = f.kind == KernelClass::Elementwise || f.kind == KernelClass::Copy;
   f.work =
       movesData ? area * net.layers[size_t(layer)].output.c : double(regionMacs(net, layer, r));
+  f.footprintBytes = footprintBytes(net, layer, r);
   return f;
+}
+
+double spilledBytes(const OperationFeatures &f, const LatencyProfile &profile) {
+  return std::max(0.0, f.footprintBytes - profile.cacheBytes);
+}
+
+double planSpilledBytes(const Network &net, const ExecutionPlan &plan,
+                        const LatencyProfile &profile) {
+  double total = 0;
+  for (const Operation &op : plan.operations)
+    if (std::optional<OperationFeatures> f = featuresOf(net, op))
+      total += spilledBytes(*f, profile);
+  return total;
 }
 
 double predictSeconds(const OperationFeatures &f, const LatencyProfile &profile) {
   const KernelCost &c = profile.cost(f.kind);
   return 1e-9 * (c.nsPerWork * f.work + c.nsPerPixel * f.pixels + c.nsPerRow * f.rows +
-                 c.nsPerCall * f.calls);
+                 c.nsPerCall * f.calls + profile.nsPerSpilledByte * spilledBytes(f, profile));
 }
 
 namespace {

@@ -22,7 +22,18 @@ struct OperationFeatures {
   double pixels = 0;
   double rows = 0;
   double calls = 1;
+  // Bytes read and written: what its region needs of each input, and the
+  // region itself.
+  double footprintBytes = 0;
 };
+
+// The bytes of a footprint beyond the profile's cache, which go to and
+// from main memory.
+double spilledBytes(const OperationFeatures &features, const LatencyProfile &profile);
+// The sum over a plan's operations, each whole (calibration's probes run on
+// one thread).
+double planSpilledBytes(const Network &normalized, const ExecutionPlan &plan,
+                        const LatencyProfile &profile);
 
 // std::nullopt for operations that cost nothing themselves (comments, and
 // the fork and join of a parallel section, which TimeTally counts).

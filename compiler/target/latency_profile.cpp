@@ -72,10 +72,27 @@ LatencyProfile defaultLatencyProfile(double gflopsPerCore) {
   return profile;
 }
 
+namespace {
+
+// Sets `into` from `key` of the section when there: a non-negative number.
+void readNonNegative(const AttributeMap &section, const ReadContext &context, const char *key,
+                     double &into) {
+  std::optional<YAML::Node> node = section.find(key);
+  if (!node)
+    return;
+  into = readNumber(*node, context, key);
+  if (!(into >= 0) || !std::isfinite(into))
+    context.fail(*node, fmt::format("'{}' must be a non-negative number, got {}", key,
+                                    describeValue(*node)));
+}
+
+} // namespace
+
 LatencyProfile readLatencyProfile(const YAML::Node &node, const ReadContext &context,
                                   LatencyProfile base) {
   AttributeMap section(node, context, "'latency'");
-  std::vector<llvm::StringRef> allowed = {"source", "fork_join_ns", "parallel_efficiency"};
+  std::vector<llvm::StringRef> allowed = {"source", "cache_bytes", "ns_per_spilled_byte",
+                                          "fork_join_ns", "parallel_efficiency"};
   for (const ClassInfo &info : kClasses)
     allowed.push_back(info.name);
   section.allowOnly(allowed, "latency");
@@ -84,12 +101,9 @@ LatencyProfile readLatencyProfile(const YAML::Node &node, const ReadContext &con
     base.source = readString(*source, context, "source");
   else
     base.source = "latency figures from the profile";
-  if (std::optional<YAML::Node> forkJoin = section.find("fork_join_ns")) {
-    base.nsPerForkJoin = readNumber(*forkJoin, context, "fork_join_ns");
-    if (!(base.nsPerForkJoin >= 0) || !std::isfinite(base.nsPerForkJoin))
-      context.fail(*forkJoin, fmt::format("'fork_join_ns' must be a non-negative number, got {}",
-                                          describeValue(*forkJoin)));
-  }
+  readNonNegative(section, context, "cache_bytes", base.cacheBytes);
+  readNonNegative(section, context, "ns_per_spilled_byte", base.nsPerSpilledByte);
+  readNonNegative(section, context, "fork_join_ns", base.nsPerForkJoin);
   if (std::optional<YAML::Node> efficiency = section.find("parallel_efficiency")) {
     base.parallelEfficiency = readNumber(*efficiency, context, "parallel_efficiency");
     if (!(base.parallelEfficiency > 0 && base.parallelEfficiency <= 1))
@@ -104,16 +118,8 @@ LatencyProfile readLatencyProfile(const YAML::Node &node, const ReadContext &con
     AttributeMap costs(*entry, context, fmt::format("'{}'", info.name));
     costs.allowOnly({kCostKeys[0], kCostKeys[1], kCostKeys[2], kCostKeys[3]}, info.name);
     KernelCost &cost = base.cost(info.kind);
-    for (int field = 0; field < 4; ++field) {
-      std::optional<YAML::Node> value = costs.find(kCostKeys[field]);
-      if (!value)
-        continue;
-      const double number = readNumber(*value, context, kCostKeys[field]);
-      if (!(number >= 0) || !std::isfinite(number))
-        context.fail(*value, fmt::format("'{}' must be a non-negative number, got {}",
-                                         kCostKeys[field], describeValue(*value)));
-      costField(cost, field) = number;
-    }
+    for (int field = 0; field < 4; ++field)
+      readNonNegative(costs, context, kCostKeys[field], costField(cost, field));
   }
   return base;
 }
@@ -131,6 +137,8 @@ std::string formatLatencyProfile(const LatencyProfile &profile) {
                           costField(cost, field));
     text += "}\n";
   }
+  text += fmt::format("  cache_bytes: {:.0f}\n", profile.cacheBytes);
+  text += fmt::format("  ns_per_spilled_byte: {:.6g}\n", profile.nsPerSpilledByte);
   text += fmt::format("  fork_join_ns: {:.6g}\n", profile.nsPerForkJoin);
   text += fmt::format("  parallel_efficiency: {:.6g}\n", profile.parallelEfficiency);
   return text;

@@ -8,14 +8,24 @@
 // kernel taps per output) or the floats it writes (element-wise, copies),
 // `pixels` and `rows` are the output region's size. The last three terms are
 // what makes narrow tiles, few channels and many small calls slower than
-// their MACs say. `tessel calibrate` measures the figures on the board; a
-// profile without them gets rough defaults from `gflops_per_core`.
+// their MACs say. A call whose data does not stay close to the core also
+// pays for the bytes that go to and from main memory:
+//
+//   + ns_per_spilled_byte * max(0, footprint - cache_bytes)
+//
+// where `footprint` is the bytes it reads (what its region needs of each
+// input) and writes. A `layers` call over a large map pays it; the small
+// calls of tiles and streams, whose windows stay in the cache, do not.
+// `tessel calibrate` measures the figures on the board; a profile without
+// them gets rough defaults from `gflops_per_core`.
 //
 // In a profile:
 //   latency:
 //     source: calibrated on ...
 //     conv3x3: {ns_per_work: 0.031, ns_per_pixel: 0.8, ns_per_row: 25, ns_per_call: 150}
 //     ...
+//     cache_bytes: 1048576        (data a core keeps close: its L2, or its share of one)
+//     ns_per_spilled_byte: 0.1    (what a byte beyond it costs)
 //     fork_join_ns: 4000          (starting the other threads on a piece of work and joining)
 //     parallel_efficiency: 1      (how fast threads run their parts side by side, against one
 //                                  thread alone: 1 when each has a core of its own)
@@ -48,6 +58,8 @@ struct KernelCost {
 
 struct LatencyProfile {
   std::array<KernelCost, kKernelClassCount> kernels{};
+  double cacheBytes = 1 << 20; // data a core keeps close
+  double nsPerSpilledByte = 0; // each byte of a call's footprint beyond cacheBytes
   double nsPerForkJoin = 4000; // waking the other threads for one call and joining them
   // The speed of threads running their parts at once, against one thread
   // alone: in (0, 1], 1 when each thread has a free core; 1/N when N

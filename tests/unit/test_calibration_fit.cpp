@@ -15,6 +15,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -24,6 +25,9 @@
 using tessel::KernelClass;
 using tessel::LatencyMeasurement;
 using tessel::LatencyProfile;
+using tessel::Layer;
+using tessel::Network;
+using tessel::OpKind;
 
 namespace {
 
@@ -182,11 +186,78 @@ TEST_CASE("the latency fit rejects no measurements and times that are not positi
   CHECK(llvm::toString(bad.takeError()).find("'still' has no positive time") != std::string::npos);
 }
 
+TEST_CASE("the latency fit recovers what a spilled byte costs") {
+  // Conv3x3 plans, some of whose calls go beyond the cache: time = the
+  // class's figures plus 0.25 ns per spilled byte.
+  LatencyProfile truth;
+  truth.cost(KernelClass::Conv3x3) = {0.05, 2, 20, 100};
+  truth.nsPerSpilledByte = 0.25;
+  std::vector<LatencyMeasurement> measured;
+  for (int channels : {8, 16, 32})
+    for (int side : {16, 64, 256})
+      for (int tiles : {1, 4, 16}) {
+        LatencyMeasurement m;
+        m.name = "probe";
+        const double pixels = double(side) * side;
+        m.features[size_t(KernelClass::Conv3x3)] = {pixels * channels * channels * 9, pixels,
+                                                    double(side) * (tiles > 1 ? 2 : 1),
+                                                    double(tiles)};
+        // `channels` in and out, 4 bytes each; 1 MiB of cache.
+        const double bytesPerTile = pixels / tiles * channels * 8;
+        m.spilledBytes = tiles * std::max(0.0, bytesPerTile - 1048576.0);
+        const auto &f = m.features[size_t(KernelClass::Conv3x3)];
+        const tessel::KernelCost &c = truth.cost(KernelClass::Conv3x3);
+        m.seconds = 1e-9 * (c.nsPerWork * f[0] + c.nsPerPixel * f[1] + c.nsPerRow * f[2] +
+                            c.nsPerCall * f[3] + truth.nsPerSpilledByte * m.spilledBytes);
+        measured.push_back(m);
+      }
+  // 16 channels, 256x256: 8 MiB whole, 512 KiB in each of 16 tiles.
+  REQUIRE(measured[9 + 6].spilledBytes > 7.0e6);
+  REQUIRE(measured[9 + 8].spilledBytes == 0);
+  llvm::Expected<LatencyProfile> fitted =
+      tessel::fitLatencyProfile(measured, LatencyProfile{}, "spill fit", /*priorWeight=*/0);
+  REQUIRE_MESSAGE(bool(fitted), llvm::toString(fitted.takeError()));
+  CHECK(fitted->nsPerSpilledByte == doctest::Approx(0.25).epsilon(1e-6));
+  CHECK(fitted->cost(KernelClass::Conv3x3).nsPerWork == doctest::Approx(0.05).epsilon(1e-6));
+  // Without spilling measurements the figure stays the base's.
+  for (LatencyMeasurement &m : measured)
+    m.spilledBytes = 0;
+  LatencyProfile base;
+  base.nsPerSpilledByte = 0.125;
+  llvm::Expected<LatencyProfile> kept = tessel::fitLatencyProfile(measured, base, "kept");
+  REQUIRE(bool(kept));
+  CHECK(kept->nsPerSpilledByte == 0.125);
+}
+
+TEST_CASE("a call's footprint: what its region reads of each input and writes") {
+  Network net;
+  Layer input;
+  input.name = "input";
+  input.op = OpKind::Input;
+  input.output = {8, 64, 64};
+  net.layers.push_back(input);
+  Layer sum;
+  sum.name = "sum";
+  sum.op = OpKind::Add;
+  sum.inputs = {0, 0};
+  sum.output = {8, 64, 64};
+  net.layers.push_back(sum);
+  // Rows [0, 16) of all 64 columns: 16 x 64 x 8 floats, read twice and written once.
+  const tessel::OperationFeatures f = tessel::kernelFeatures(net, 1, {0, 16, 0, 64});
+  CHECK(f.footprintBytes == 3 * 16 * 64 * 8 * 4);
+  LatencyProfile profile;
+  profile.cacheBytes = 65536;
+  CHECK(tessel::spilledBytes(f, profile) == 3 * 16 * 64 * 8 * 4 - 65536);
+  profile.cacheBytes = 1 << 20;
+  CHECK(tessel::spilledBytes(f, profile) == 0);
+}
+
 TEST_CASE("the probes load, lower under each schedule and use every kernel class") {
   for (bool quick : {false, true}) {
     INFO("quick: " << quick);
     std::set<std::string> names, classes;
     size_t variants = 0;
+    int spilling = 0;
     for (const tessel::CalibrationProbe &probe : tessel::calibrationProbes(quick)) {
       INFO(probe.name);
       CHECK(names.insert(probe.name).second);
@@ -210,10 +281,16 @@ TEST_CASE("the probes load, lower under each schedule and use every kernel class
         for (const tessel::Operation &op : plan->operations)
           if (std::optional<tessel::OperationFeatures> f = tessel::featuresOf(net, op))
             classes.insert(tessel::kernelClassName(f->kind));
+        const double spilled = tessel::planSpilledBytes(net, *plan, LatencyProfile{});
+        spilling += probe.name.rfind("spill_", 0) == 0 && text.empty() && spilled > 0;
         ++variants;
       }
     }
     CHECK(classes.size() == size_t(tessel::kKernelClassCount));
+    // The full set has variants that spill beyond the default 1 MiB cache
+    // (streamed, the same probes spill less), so that ns_per_spilled_byte
+    // can be fitted.
+    CHECK((quick || spilling > 0));
     CHECK(variants >= (quick ? 20u : 80u));
   }
   CHECK(tessel::scheduleLabel("") == "layers");
