@@ -132,6 +132,10 @@ std::vector<ProbeSpec> probeSpecs() {
       // cache_bytes apart.
       {"spill_chain_384", 16, 384, 384, {conv(16, 3), kPool2}, {"", "0-1:stream2"}, false},
       {"spill_chain_1024", 16, 1024, 1024, {conv(16, 3), kPool2}, {"", "0-1:stream2"}, false},
+      // A detector's head: few input channels, many output ones, so that
+      // the bytes per multiply-accumulate are many (47 MB written by the
+      // convolution at 608x608).
+      {"spill_head_608", 3, 608, 608, {conv(32, 3), kPool2}, {"", "0-1:stream2"}, false},
       // Two-layer chains, streamed: stripes of full-width rows and the row
       // shifts (copy) of the window between the layers.
       {"chain_conv3x3_c16",
