@@ -39,11 +39,12 @@ int firstMemberOf(const ExecutionPlan &plan, const GroupSchedule &group) {
   return group.first == 1 && converted ? 0 : group.first;
 }
 
-// Whether the group's last layer is the output, held in a row window and
-// converted region by region (convertsOutputInGroup).
+// Whether the group's last layer is the output, held in a tile buffer or a
+// row window and converted region by region (convertsOutputInGroup).
 bool holdsOutput(const ExecutionPlan &plan, const GroupSchedule &group) {
+  const StorageKind kind = plan.storage[size_t(group.last)].kind;
   return size_t(group.last) + 1 == plan.storage.size() &&
-         plan.storage[size_t(group.last)].kind == StorageKind::RowWindow;
+         (kind == StorageKind::TileBuffer || kind == StorageKind::RowWindow);
 }
 
 GroupEnds endsOf(const ExecutionPlan &plan, const GroupSchedule &group) {
@@ -125,16 +126,17 @@ void LoweringContext::endParts() {
 }
 
 StepRange ownBufferSteps(const GroupSchedule &group, int member) {
-  return std::visit(Overloaded{[](const LayerByLayer &) -> StepRange {
-                                 llvm_unreachable("a layers group holds no buffers of its own");
-                               },
-                               [&](const TileGrid &) {
-                                 return StepRange{std::max(member, 1), member + 1};
-                               },
-                               [&](const Stripes &) {
-                                 return StepRange{group.first, group.last};
-                               }},
-                    group.way);
+  return std::visit(
+      Overloaded{[](const LayerByLayer &) -> StepRange {
+                   llvm_unreachable("a layers group holds no buffers of its own");
+                 },
+                 [&](const TileGrid &) { // the output's: converted at once
+                   return StepRange{std::max(member, 1), std::min(member + 1, group.last)};
+                 },
+                 [&](const Stripes &) {
+                   return StepRange{group.first, group.last};
+                 }},
+      group.way);
 }
 
 HeldMembers heldMembers(const GroupSchedule &group, GroupEnds ends) {
@@ -161,7 +163,7 @@ bool convertsInputInGroup(const Network &net, const NetworkSchedule &schedule) {
 
 bool groupConvertsOutput(const Network &net, const GroupSchedule &group) {
   const int output = net.outputIndex();
-  return group.last == output && std::holds_alternative<Stripes>(group.way) &&
+  return group.last == output && group.fused() &&
          !layoutsCoincide(net.layers[size_t(output)].output);
 }
 
@@ -210,7 +212,7 @@ void assignStorageKinds(const Network &net, ExecutionPlan &plan) {
   if (convertsInputInGroup(net, plan.schedule))
     plan.storage[0].kind = plan.storage[1].kind;
   if (convertsOutputInGroup(net, plan.schedule))
-    plan.storage[size_t(output)].kind = StorageKind::RowWindow;
+    plan.storage[size_t(output)].kind = innerStorage(plan.schedule.groups.back());
 }
 
 // Each thread's space for a group running in `parts` parts: one buffer
@@ -311,7 +313,7 @@ int64_t lowerGroupAlone(const Network &net, const GroupSchedule &group, GroupEnd
   if (ends.input)
     plan.storage[0].kind = innerStorage(group);
   if (ends.output)
-    plan.storage[size_t(group.last)].kind = StorageKind::RowWindow;
+    plan.storage[size_t(group.last)].kind = innerStorage(group);
   plan.operations = std::move(operations);
   plan.operations.clear();
   LoweringContext context{net, plan, options, std::move(capacity), /*comments=*/false};

@@ -143,10 +143,11 @@ bool layoutsCoincide(const Shape &shape);
 // front.
 bool convertsInputInGroup(const Network &normalized, const NetworkSchedule &schedule);
 
-// True when the schedule's last group is a stream ending at the network's
-// output and the output needs converting to NCHW: the output layer then
-// writes each stripe into a row window, converted into the caller's output
-// stripe by stripe, so no output-sized buffer exists in the arena.
+// True when the schedule's last group is fused (tiles or a stream), ends at
+// the network's output, and the output needs converting to NCHW: the output
+// layer then writes each tile or stripe into a tile buffer or row window,
+// converted into the caller's output region by region, so no output-sized
+// buffer exists in the arena.
 bool convertsOutputInGroup(const Network &normalized, const NetworkSchedule &schedule);
 // The same rule for one group, as the schedule's last.
 bool groupConvertsOutput(const Network &normalized, const GroupSchedule &group);
@@ -172,7 +173,9 @@ int64_t lowerGroupAlone(const Network &normalized, const GroupSchedule &group, G
 
 // The steps during which the buffer a fused group holds `member`'s output
 // in is live on one thread: a tile buffer from its layer's step to the
-// next (tiles carry nothing over), a row window throughout the group.
+// next (tiles carry nothing over; the network output's, converted as soon
+// as it is written, at its own step only), a row window throughout the
+// group.
 struct StepRange {
   int first = 0, last = 0;
 };

@@ -22,7 +22,8 @@ struct LoweringContext {
   // input region by region (convertsInputInGroup).
   int firstMember(const GroupSchedule &group) const;
   // Whether the group's last layer is the network's output, written into a
-  // row window and converted region by region (convertsOutputInGroup).
+  // tile buffer or row window and converted region by region
+  // (convertsOutputInGroup).
   bool holdsOutput(const GroupSchedule &group) const;
   // The copy of the group's buffers the operations being lowered use: the
   // part's own in a parallel section.

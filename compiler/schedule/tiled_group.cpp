@@ -1,6 +1,8 @@
 // A `tile RxC` group: a balanced grid over the group's output; each tile is
 // traced back through the group so every layer computes exactly the region
-// its consumer reads, into a tile buffer holding just that region. On
+// its consumer reads, into a tile buffer holding just that region (the
+// network's output too, converted tile by tile into the caller's NCHW
+// buffer when the group ends there). On
 // several threads the tiles, in row-major order, are cut into one run per
 // thread (groupParts), each computed with that thread's own tile buffers.
 #include "schedule/group_lowering.h"
@@ -28,6 +30,9 @@ void lowerTile(LoweringContext &context, const GroupSchedule &group, const MapRe
   const Network &net = context.net;
   const int first = context.firstMember(group);
   const std::vector<MapRegion> regions = traceTile(net, first, group.last, tile);
+  // The output layer's tile goes to a tile buffer, converted into the
+  // caller's NCHW output (convertsOutputInGroup).
+  const bool holdsOutput = context.holdsOutput(group);
   for (int i = first; i <= group.last; ++i) {
     const MapRegion &region = regions[size_t(i - first)];
     KernelCall call;
@@ -39,14 +44,18 @@ void lowerTile(LoweringContext &context, const GroupSchedule &group, const MapRe
     } else {
       call.inputs.push_back(context.heldWindow(i - 1, regions[size_t(i - 1 - first)]));
     }
-    if (i == group.last) {
-      call.output = context.wholeWindow(i);
-    } else {
+    const bool held = i < group.last || holdsOutput;
+    if (held) {
       call.output = context.heldWindow(i, region);
       int64_t bytes = int64_t(region.height()) * region.width() * net.layers[i].output.c * 4;
       context.capacity[i] = std::max(context.capacity[i], bytes);
+    } else {
+      call.output = context.wholeWindow(i);
     }
+    const WindowRef written = call.output;
     context.addKernel(std::move(call));
+    if (i == group.last && holdsOutput)
+      context.addOutputConversion(written, region);
   }
 }
 

@@ -18,8 +18,7 @@ GroupEstimate estimateGroup(const Network &net, const ExecutionPlan &plan,
                             const LatencyProfile &profile) {
   GroupEstimate estimate;
   estimate.group = group;
-  estimate.convertsOutput = group.last == net.outputIndex() &&
-                            plan.storage[size_t(group.last)].kind == StorageKind::RowWindow;
+  estimate.convertsOutput = groupConvertsOutput(net, group);
   // The first group owns the input conversion (step 0): a fused first group
   // converts the input tile by tile inside its own steps instead.
   const int firstStep = group.first == 1 ? 0 : group.first;

@@ -20,7 +20,7 @@ struct GroupEstimate {
   double seconds = 0;    // predicted
   int64_t macs = 0;      // executed, halos included
   int64_t layerMacs = 0; // what `layers` executes for the same layers
-  // The group converts the network's output stripe by stripe
+  // The group converts the network's output tile by tile or stripe by stripe
   // (convertsOutputInGroup): no output conversion step follows it.
   bool convertsOutput = false;
 };

@@ -338,7 +338,9 @@ private:
     return KindThreads{parts, parts > 1 ? 1 : threads_};
   }
 
-  // Each tile grid on the last layer alone, to grow downwards.
+  // Each tile grid on the last layer alone, to grow downwards. A tile of
+  // the network's output is written to a tile buffer and converted into the
+  // caller's output after its call (convertsOutputInGroup).
   std::vector<Above> startAbove(const std::vector<GroupSchedule> &kinds, int last) const {
     std::vector<Above> above(kinds.size());
     const Shape &out = net_.layers[size_t(last)].output;
@@ -347,14 +349,21 @@ private:
         Above &a = above[kind];
         a.growing = true;
         a.memberBytes.assign(net_.layers.size(), 0);
+        const bool converts = convertsOutput(kinds[kind]);
         const int callThreads = kindThreads(kinds[kind]).callThreads;
         for (const AxisRange &rows : balancedSplit(out.h, grid->rows))
           for (const AxisRange &cols : balancedSplit(out.w, grid->cols)) {
-            a.regions.push_back(
-                MapRegion{int(rows.begin), int(rows.end), int(cols.begin), int(cols.end)});
-            a.calls.push_back({callSeconds(last, a.regions.back(), callThreads)});
-            a.macs += regionMacs(net_, last, a.regions.back());
+            const MapRegion tile{int(rows.begin), int(rows.end), int(cols.begin), int(cols.end)};
+            a.regions.push_back(tile);
+            a.calls.emplace_back(); // from the last call down
+            if (converts) {
+              a.calls.back().push_back(outputConversionSeconds(last, tile));
+              a.firstBuffer = std::max(a.firstBuffer, alignUp(regionBytes(last, tile)));
+            }
+            a.calls.back().push_back(callSeconds(last, tile, callThreads));
+            a.macs += regionMacs(net_, last, tile);
           }
+        a.memberBytes[size_t(last)] = a.firstBuffer;
       }
     return above;
   }
@@ -465,11 +474,13 @@ private:
     int previousLayer = std::numeric_limits<int>::max();
     for (const Operation &op : operations_) {
       const double call = tally.addOperation(net_, op);
-      if (!tiles || op.kind != Operation::Kind::Kernel)
+      const bool kernel = op.kind == Operation::Kind::Kernel;
+      if (!tiles || (!kernel && op.kind != Operation::Kind::ConvertOutputRegion))
         continue;
-      // A tile's calls go up through the group's layers; the next tile's
-      // start again below the output (which every tile computes a part of).
-      if (op.call.layer <= previousLayer)
+      // A tile's calls go up through the group's layers (and convert the
+      // output's tile); the next tile's start again below the output (which
+      // every tile computes a part of).
+      if (kernel && op.call.layer <= previousLayer)
         c.tileStarts.push_back(c.callSeconds.size());
       previousLayer = op.call.layer;
       c.callSeconds.push_back(call);
@@ -527,6 +538,7 @@ private:
             : std::max(buffer + alignUp(grown.inputRegionBytes), a.peakAfterFirst);
     GroupEstimate estimate;
     estimate.group = group;
+    estimate.convertsOutput = convertsOutput(group);
     estimate.macs = a.macs;
     estimate.layerMacs = layerMacsOf(first, group.last);
     estimate.peakBytes =
@@ -575,6 +587,7 @@ private:
                                  int64_t peak) const {
     GroupEstimate estimate;
     estimate.group = group;
+    estimate.convertsOutput = convertsOutput(group);
     estimate.peakBytes = peak;
     const KindThreads threads = kindThreads(group);
     const std::vector<double> &whole =
@@ -601,6 +614,16 @@ private:
 
   double callSeconds(int layer, const MapRegion &region, int callThreads) const {
     return predictCallSeconds(net_, layer, region, callThreads, profile_);
+  }
+  double outputConversionSeconds(int output, const MapRegion &region) const {
+    Operation conversion;
+    conversion.kind = Operation::Kind::ConvertOutputRegion;
+    conversion.call.layer = output;
+    conversion.call.region = region;
+    return predictOperationSeconds(net_, conversion, profile_);
+  }
+  int64_t regionBytes(int layer, const MapRegion &region) const {
+    return int64_t(region.height()) * region.width() * net_.layers[size_t(layer)].output.c * 4;
   }
 
   // The bytes of every thread's space of a group running in parts, from
@@ -640,7 +663,7 @@ private:
   int64_t stepZeroBytes(int first, bool inputInGroup) const {
     return first == 1 && !inputInGroup ? inputBytes_ : 0;
   }
-  // Whether the group converts the network's output stripe by stripe
+  // Whether the group converts the network's output region by region
   // (convertsOutputInGroup).
   bool convertsOutput(const GroupSchedule &group) const { return groupConvertsOutput(net_, group); }
   double inputConversionSeconds(int first, bool inputInGroup) const {

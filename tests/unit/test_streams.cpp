@@ -88,37 +88,54 @@ TEST_CASE("yolov2-16 at 608x608 streamed a row at a time: one step's rows per wi
   CHECK(rowByRow.arena.arenaBytes == 1811840);
 }
 
-TEST_CASE("a stream ending at the output converts each stripe into the caller's NCHW output") {
+TEST_CASE("a stream or tile group ending at the output converts each region into the caller's "
+          "NCHW output") {
   const Network net = loadShipped("tiny-chain");
   const int output = net.outputIndex();
   const Shape &out = net.layers[size_t(output)].output;
   REQUIRE(!layoutsCoincide(out));
-  for (int threads : {1, 2}) {
-    CAPTURE(threads);
-    const ExecutionPlan plan = lower(net, fmt::format("0-{}:stream2", output - 1), threads);
-    CHECK(plan.storage[size_t(output)].kind == StorageKind::RowWindow);
-    std::vector<int> converted(size_t(out.h) * out.w, 0);
-    for (const Operation &op : plan.operations) {
-      CHECK(op.kind != Operation::Kind::ConvertOutput);
-      if (op.kind != Operation::Kind::ConvertOutputRegion)
-        continue;
-      // What the output layer's call just wrote, from the window it wrote.
-      const WindowRef &held = op.call.inputs.front();
-      CHECK(held.layer == output);
-      CHECK(held.copy == std::max(op.part, 0));
-      CHECK(op.call.region.y0 >= held.y0);
-      CHECK(op.call.region.y1 <= held.y0 + held.h);
-      for (int y = op.call.region.y0; y < op.call.region.y1; ++y)
-        for (int x = op.call.region.x0; x < op.call.region.x1; ++x)
-          ++converted[size_t(y) * out.w + x];
+  struct Case {
+    const char *way;
+    StorageKind held;
+  };
+  for (const Case &c :
+       {Case{"stream2", StorageKind::RowWindow}, Case{"tile2x2", StorageKind::TileBuffer},
+        Case{"tile1x2", StorageKind::TileBuffer}})
+    for (int threads : {1, 2}) {
+      CAPTURE(c.way);
+      CAPTURE(threads);
+      const ExecutionPlan plan = lower(net, fmt::format("0-{}:{}", output - 1, c.way), threads);
+      CHECK(plan.storage[size_t(output)].kind == c.held);
+      // A tile's buffer holds that tile of the output, not the whole map
+      // (tiny-chain's output has two rows, so a stripe of two is the map).
+      if (c.held == StorageKind::TileBuffer)
+        CHECK(plan.storage[size_t(output)].bytes <= out.elements() * 4 / 2);
+      std::vector<int> converted(size_t(out.h) * out.w, 0);
+      for (const Operation &op : plan.operations) {
+        CHECK(op.kind != Operation::Kind::ConvertOutput);
+        if (op.kind != Operation::Kind::ConvertOutputRegion)
+          continue;
+        // What the output layer's call just wrote, from the window it wrote.
+        const WindowRef &held = op.call.inputs.front();
+        CHECK(held.layer == output);
+        CHECK(held.copy == std::max(op.part, 0));
+        CHECK(op.call.region.y0 >= held.y0);
+        CHECK(op.call.region.y1 <= held.y0 + held.h);
+        CHECK(op.call.region.x0 >= held.x0);
+        CHECK(op.call.region.x1 <= held.x0 + held.w);
+        for (int y = op.call.region.y0; y < op.call.region.y1; ++y)
+          for (int x = op.call.region.x0; x < op.call.region.x1; ++x)
+            ++converted[size_t(y) * out.w + x];
+      }
+      for (int count : converted)
+        CHECK(count == 1);
     }
-    for (int count : converted)
-      CHECK(count == 1);
+  // A group that does not end at the output leaves it whole, converted at the end.
+  for (const char *way : {"stream2", "tile2x2"}) {
+    const ExecutionPlan notLast = lower(net, fmt::format("0-{}:{}", output - 2, way));
+    CHECK(notLast.storage[size_t(output)].kind == StorageKind::Full);
+    CHECK(notLast.operations.back().kind == Operation::Kind::ConvertOutput);
   }
-  // A stream that does not end at the output leaves it whole, converted at the end.
-  const ExecutionPlan notLast = lower(net, fmt::format("0-{}:stream2", output - 2));
-  CHECK(notLast.storage[size_t(output)].kind == StorageKind::Full);
-  CHECK(notLast.operations.back().kind == Operation::Kind::ConvertOutput);
 }
 
 TEST_CASE("column bands: each band streamed top to bottom in windows of its own width") {
