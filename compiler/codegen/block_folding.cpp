@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstdint>
+#include <optional>
 
 namespace tessel {
 namespace {
@@ -75,20 +76,77 @@ std::string affineText(int64_t base, int64_t step, const std::string &counter) {
   return fmt::format("({} {} {})", base, step > 0 ? '+' : '-', times);
 }
 
-// The first block's text with each literal replaced by its affine form.
-std::string loopBody(const Tokens &first, const std::vector<int64_t> &steps,
-                     const std::string &counter) {
-  std::string body;
+// The skeleton with its literals written `(base + step * counter)`, or as
+// plain numbers `base + step * at` when `at` is given.
+std::string fillSkeleton(const Tokens &first, const std::vector<int64_t> &base,
+                         const std::vector<int64_t> &steps, const std::string &counter,
+                         std::optional<int64_t> at = std::nullopt) {
+  std::string text;
   size_t literal = 0;
   for (char c : first.skeleton) {
-    if (c == '#') {
-      body += affineText(first.literals[literal], steps[literal], counter);
-      ++literal;
-    } else {
-      body += c;
+    if (c != '#') {
+      text += c;
+      continue;
     }
+    const int64_t b = base[literal], step = steps[literal];
+    text += at ? std::to_string(b + step * *at) : affineText(b, step, counter);
+    ++literal;
   }
-  return body;
+  return text;
+}
+
+// A block's statements: its code cut before each blank line, so that they
+// add up to the code and every statement but the first starts with "\n".
+std::vector<std::string> statements(const std::string &code) {
+  std::vector<std::string> cut;
+  size_t start = 0;
+  for (size_t i = 1; i < code.size(); ++i)
+    if (code[i] == '\n' && code[i - 1] == '\n' && i - 1 > start) {
+      cut.push_back(code.substr(start, i - start));
+      start = i;
+    }
+  cut.push_back(code.substr(start));
+  return cut;
+}
+
+// The run of blocks starting at `first`: where it ends and each literal's
+// step from block to block.
+struct Run {
+  size_t end = 0;
+  std::vector<int64_t> steps;
+};
+
+Run runFrom(const std::vector<Tokens> &tokens, size_t first) {
+  Run run{first + 1, {}};
+  if (first + 1 >= tokens.size() || !tokens[first].usable || !tokens[first + 1].usable ||
+      tokens[first].skeleton != tokens[first + 1].skeleton)
+    return run;
+  for (size_t k = 0; k < tokens[first].literals.size(); ++k)
+    run.steps.push_back(tokens[first + 1].literals[k] - tokens[first].literals[k]);
+  while (run.end < tokens.size() &&
+         continuesRun(tokens[first], run.steps, tokens[run.end], int64_t(run.end - first)))
+    ++run.end;
+  return run;
+}
+
+// Whether `code` is the run's block one before its first, with some of its
+// statements left out (e.g. a stream's window that only starts to roll in
+// the next stripe): which statements, or nothing if it is not.
+std::optional<std::vector<bool>> leadsRunWithout(const Tokens &first, const Run &run,
+                                                 const std::string &code) {
+  const std::vector<std::string> before =
+      statements(fillSkeleton(first, first.literals, run.steps, "", int64_t(-1)));
+  const std::vector<std::string> present = statements(code);
+  std::vector<bool> absent(before.size(), true);
+  size_t next = 0;
+  for (size_t k = 0; k < before.size() && next < present.size(); ++k)
+    if (before[k] == present[next]) {
+      absent[k] = false;
+      ++next;
+    }
+  if (next < present.size())
+    return std::nullopt;
+  return absent;
 }
 
 std::string indented(const std::string &code, const std::string &by) {
@@ -112,29 +170,51 @@ std::string foldRepeatedBlocks(const std::vector<CodeBlock> &blocks, const std::
   tokens.reserve(blocks.size());
   for (const CodeBlock &block : blocks)
     tokens.push_back(tokenize(block.code));
+  auto loop = [&](size_t from, size_t end, const std::string &body) {
+    return fmt::format("\n{}// ---- {} blocks, {} = 0 to {}: the first is \"{}\", the last \"{}\"\n"
+                       "{}for (int {} = 0; {} < {}; ++{}) {{\n{}{}}}\n",
+                       indent, end - from, counter, end - from - 1, blocks[from].heading,
+                       blocks[end - 1].heading, indent, counter, counter, end - from, counter,
+                       indented(body, "  "), indent);
+  };
   std::string code;
   for (size_t i = 0; i < blocks.size();) {
-    size_t end = i + 1;
-    std::vector<int64_t> steps;
-    if (i + 1 < blocks.size() && tokens[i].usable && tokens[i + 1].usable &&
-        tokens[i].skeleton == tokens[i + 1].skeleton) {
-      for (size_t k = 0; k < tokens[i].literals.size(); ++k)
-        steps.push_back(tokens[i + 1].literals[k] - tokens[i].literals[k]);
-      while (end < blocks.size() && continuesRun(tokens[i], steps, tokens[end], int64_t(end - i)))
-        ++end;
+    const Run run = runFrom(tokens, i);
+    if (run.end - i >= 3) {
+      code += loop(i, run.end, fillSkeleton(tokens[i], tokens[i].literals, run.steps, counter));
+      i = run.end;
+      continue;
     }
-    if (end - i < 3) { // too short to pay for a loop: print the block as it is
+    // Too short to pay for a loop, unless the block leads the run after it
+    // but for some statements, which the loop then skips in its first turn.
+    const Run next = i + 1 < blocks.size() ? runFrom(tokens, i + 1) : Run{};
+    const std::optional<std::vector<bool>> absent =
+        next.end >= i + 4 && tokens[i].usable ? leadsRunWithout(tokens[i + 1], next, blocks[i].code)
+                                              : std::nullopt;
+    if (!absent) {
       code += fmt::format("\n{}// ---- {}\n{}", indent, blocks[i].heading, blocks[i].code);
       ++i;
       continue;
     }
-    code +=
-        fmt::format("\n{}// ---- {} blocks, {} = 0 to {}: the first is \"{}\", the last \"{}\"\n"
-                    "{}for (int {} = 0; {} < {}; ++{}) {{\n{}{}}}\n",
-                    indent, end - i, counter, end - i - 1, blocks[i].heading,
-                    blocks[end - 1].heading, indent, counter, counter, end - i, counter,
-                    indented(loopBody(tokens[i], steps, counter), "  "), indent);
-    i = end;
+    std::vector<int64_t> base = tokens[i + 1].literals;
+    for (size_t k = 0; k < base.size(); ++k)
+      base[k] -= next.steps[k];
+    const std::vector<std::string> body =
+        statements(fillSkeleton(tokens[i + 1], base, next.steps, counter));
+    std::string guarded;
+    for (size_t k = 0; k < body.size(); ++k) {
+      if (!(*absent)[k]) {
+        guarded += body[k];
+        continue;
+      }
+      const std::string statement = body[k].substr(body[k].rfind('\n', 0) == 0 ? 1 : 0);
+      const std::string lead = statement.substr(0, statement.find_first_not_of(' '));
+      guarded += fmt::format("{}{}if ({} > 0) {{ // not in the first block\n{}{}}}\n",
+                             statement.size() < body[k].size() ? "\n" : "", lead, counter,
+                             indented(statement, "  "), lead);
+    }
+    code += loop(i, next.end, guarded);
+    i = next.end;
   }
   return code;
 }

@@ -8,6 +8,13 @@
 // is the first block with those literals written `(first + step * i)`.
 // Evaluating the loop body at i reproduces block i's text literally, so the
 // folded code runs exactly the calls the unfolded code runs.
+//
+// A block just before such a run that is the run's block one before its
+// first but for some left-out statements (a stream's first full stripe,
+// where the deepest window is still filling and is not shifted yet) joins
+// the loop as its first turn: the statements it lacks are guarded with
+// `if (counter > 0)`. Statements are the pieces of a block between blank
+// lines.
 #pragma once
 
 #include <string>

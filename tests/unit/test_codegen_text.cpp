@@ -97,8 +97,9 @@ std::string unfold(const std::string &body, int k) {
     const std::string inner = body.substr(i + 1, close - i - 1);
     long a = 0, b = 1;
     char sign = '+';
-    if (std::sscanf(inner.c_str(), "%ld %c %ld * stripe", &a, &sign, &b) == 3 ||
-        std::sscanf(inner.c_str(), "%ld %c stripe", &a, &sign) == 2) {
+    auto isSign = [&] { return sign == '+' || sign == '-'; };
+    if ((std::sscanf(inner.c_str(), "%ld %c %ld * stripe", &a, &sign, &b) == 3 && isSign()) ||
+        (std::sscanf(inner.c_str(), "%ld %c stripe", &a, &sign) == 2 && isSign())) {
     } else {
       a = 0;
       sign = '+';
@@ -184,4 +185,48 @@ TEST_CASE("blocks fold only where every literal moves by the same step, three or
                                                    {"2", "  // row 2\n" + code(2, 1)}},
                                                   "  ", "stripe");
   CHECK(comments.find("for (") == std::string::npos);
+}
+
+TEST_CASE("a block that leads a run but for some statements is the loop's first turn") {
+  // Statements are separated by blank lines; block 0 has no shift yet (its
+  // window is still filling), blocks 1 to 3 shift then compute.
+  auto block = [](int k, bool shifts) {
+    std::string code = fmt::format("  // conv0\n  conv(t1, {}, {});\n", k, 2 * k);
+    if (shifts)
+      code += "\n  // conv1: keep the last 2 rows\n  shift(t2, 8);\n";
+    code += fmt::format("\n  // conv1\n  conv(t2, {});\n", k + 3);
+    return CodeBlock{fmt::format("stripe {}", k), code};
+  };
+  const std::vector<CodeBlock> blocks = {block(0, false), block(1, true), block(2, true),
+                                         block(3, true)};
+  const std::string folded = foldRepeatedBlocks(blocks, "  ", "stripe");
+  CHECK(folded.find("for (int stripe = 0; stripe < 4; ++stripe) {") != std::string::npos);
+  CHECK(folded.find("the first is \"stripe 0\"") != std::string::npos);
+  CHECK(folded.find("    if (stripe > 0) { // not in the first block\n"
+                    "      // conv1: keep the last 2 rows\n"
+                    "      shift(t2, 8);\n"
+                    "    }\n") != std::string::npos);
+  // The body, with the guard taken at its word, gives back every block.
+  std::string body = loopBodyOf(folded);
+  const std::string guardOpen = "  if (stripe > 0) { // not in the first block\n";
+  const size_t open = body.find(guardOpen);
+  REQUIRE(open != std::string::npos);
+  const size_t close = body.find("  }\n", open);
+  const std::string guarded = body.substr(open + guardOpen.size(), close - open - guardOpen.size());
+  std::string inside;
+  for (size_t start = 0; start < guarded.size();) {
+    const size_t end = guarded.find('\n', start) + 1;
+    inside += guarded.substr(start + 2, end - start - 2);
+    start = end;
+  }
+  const std::string withGuard = body.substr(0, open) + inside + body.substr(close + 4);
+  const std::string withoutGuard =
+      body.substr(0, open == 0 ? 0 : open - 1) + body.substr(close + 4);
+  CHECK(unfold(withoutGuard, 0) == blocks[0].code);
+  for (int k = 1; k < 4; ++k)
+    CHECK(unfold(withGuard, k) == blocks[size_t(k)].code);
+  // A block with a statement the run lacks does not join it.
+  std::vector<CodeBlock> extra = blocks;
+  extra[0].code += "\n  // other\n  other();\n";
+  CHECK(foldRepeatedBlocks(extra, "  ", "stripe").find("stripe < 3;") != std::string::npos);
 }
