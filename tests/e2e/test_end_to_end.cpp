@@ -87,6 +87,12 @@ TEST_CASE("resnet18 at 64x64 matches the reference") {
 TEST_CASE("mobilenet-v2 at 64x64 matches the reference") {
   checkAgainstReference("mobilenet-v2", "mobilenet-v2.yaml", std::make_pair(64, 64));
 }
+TEST_CASE("mobilenet-v1 at 64x64 matches the reference") {
+  checkAgainstReference("mobilenet-v1", "mobilenet-v1.yaml", std::make_pair(64, 64));
+}
+TEST_CASE("mcunet-in4 at 64x64 matches the reference") {
+  checkAgainstReference("mcunet-in4", "mcunet-in4.yaml", std::make_pair(64, 64));
+}
 
 // ASan catches any access outside the arena: the demo's arena is a global of
 // exactly the declared size, and globals get redzones.

@@ -249,6 +249,32 @@ TEST_CASE("mobilenet-v2 at 64x64: schedules of the chain segments match layers b
                 "9:tile2x2, 16:tile3x3, 57-61:tile2x2"})});
 }
 
+TEST_CASE("mobilenet-v1 at 64x64: schedules of the chain segments match layers bit for bit") {
+  // One chain: 0-26 (conv0 to b13.pw), with outputs of 32x32 in 0-2, 16x16
+  // in 3-6, 8x8 in 7-10, 4x4 in 11-22 and 2x2 in 23-26. The pool, fc and
+  // softmax (27-29) stay in a layers group.
+  expectBitIdentical("schedules-mobilenet-v1",
+                     {shipped("mobilenet-v1.yaml", "64x64",
+                              {"0-6:tile4x4, 7-10:stream2, 11-22:tile2x2, 23-26:stream1",
+                               "0-2:stream3, 3-10:tile6x6, 11-16:stream1, 17-22:tile3x3",
+                               "0-26:stream1", "0-10:tile2x3, 11-26:tile1x1"})});
+}
+
+TEST_CASE("mcunet-in4 at 64x64: schedules of the chain segments match layers bit for bit") {
+  // Chains: 0-5 (conv0 to b2.project), each block's expand, depthwise and
+  // project (6-8, 10-12, ...), the adds alone (9, 13, 20, 24, ...), and an
+  // add with the next block when that block has no add (13-16, 24-27, 35-38,
+  // 46-49, 57-60). Depthwise kernels of 3, 5 and 7; outputs of 32x32 in
+  // 0-3, 16x16 in 4-14, 8x8 in 15-25, 4x4 in 26-47 and 2x2 in 48-60.
+  expectBitIdentical(
+      "schedules-mcunet-in4",
+      {shipped("mcunet-in4.yaml", "64x64",
+               {"0-5:tile4x4, 6-8:stream2, 9:stream3, 13-16:stream1, 21-23:tile2x2",
+                "0-5:stream3, 10-12:tile3x3, 17-19:tile4x4, 24-27:stream1, 39-41:tile2x2",
+                "0-5:tile6x6, 20:tile2x2, 35-38:stream2, 46-49:tile2x2, 57-60:stream1",
+                "9:tile2x2, 13:tile4x4, 28-30:tile4x4, 54-56:stream1"})});
+}
+
 // Several threads: each large kernel call's region split in one band per
 // thread, rows or (when a tile has few rows) columns. Every element is
 // computed the same way in any band, so the output must equal one thread's
