@@ -10,7 +10,7 @@ JSON.
   bench/fronts.py [options] [NETWORK[@HxW] ...]
 
 Default networks: yolov2-16@608x608, yolov2-tiny@416x416, vgg16@224x224, resnet18@224x224,
-mobilenet-v2@224x224.
+mobilenet-v1@224x224, mobilenet-v2@224x224, mcunet-in4@160x160.
 """
 
 import os
@@ -24,7 +24,8 @@ from tessel_bench.timing import time_round_robin  # noqa: E402
 from tessel_bench.variant import prepare_all, Variant  # noqa: E402
 
 DEFAULT_NETWORKS = ["yolov2-16@608x608", "yolov2-tiny@416x416", "vgg16@224x224",
-                    "resnet18@224x224", "mobilenet-v2@224x224"]
+                    "resnet18@224x224", "mobilenet-v1@224x224", "mobilenet-v2@224x224",
+                    "mcunet-in4@160x160"]
 DEFAULT_FRACTIONS = [2, 4, 8, 16, 32]
 _ARENA = re.compile(r"^arena: (\d+) bytes", re.MULTILINE)
 

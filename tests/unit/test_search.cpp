@@ -178,9 +178,9 @@ void checkPeaksAreArenas(const ShippedCase &c, int threads) {
 
 TEST_CASE("the peak the search reasons with is the arena the generated code declares") {
   const ShippedCase cases[] = {
-      {"tiny-chain", {}},      {"tiny-depthwise", {}}, {"tiny-residual", {}},
-      {"tiny-standalone", {}}, {"yolov2-16", 96},      {"yolov2-tiny", 64},
-      {"vgg16", 32},           {"resnet18", 64},       {"mobilenet-v2", 64}};
+      {"tiny-chain", {}},   {"tiny-depthwise", {}}, {"tiny-residual", {}}, {"tiny-standalone", {}},
+      {"yolov2-16", 96},    {"yolov2-tiny", 64},    {"vgg16", 32},         {"resnet18", 64},
+      {"mobilenet-v2", 64}, {"mobilenet-v1", 64},   {"mcunet-in4", 64}};
   for (const ShippedCase &c : cases)
     checkPeaksAreArenas(c, 1);
 }
@@ -188,8 +188,8 @@ TEST_CASE("the peak the search reasons with is the arena the generated code decl
 // Groups running in parts give each thread its own tile buffers or row
 // windows: N copies, which the peak counts exactly.
 TEST_CASE("on several threads the peak the search reasons with is the arena declared") {
-  const ShippedCase cases[] = {
-      {"tiny-chain", {}}, {"tiny-residual", {}}, {"yolov2-16", 64}, {"mobilenet-v2", 32}};
+  const ShippedCase cases[] = {{"tiny-chain", {}},   {"tiny-residual", {}}, {"yolov2-16", 64},
+                               {"mobilenet-v2", 32}, {"mobilenet-v1", 32},  {"mcunet-in4", 32}};
   for (const ShippedCase &c : cases)
     for (int threads : {2, 3})
       checkPeaksAreArenas(c, threads);
@@ -492,7 +492,8 @@ TEST_CASE("the default preparation gives what lowering every candidate in a whol
     };
     const Case cases[] = {{"tiny-chain", {}},      {"tiny-depthwise", {}}, {"tiny-residual", {}},
                           {"tiny-standalone", {}}, {"yolov2-16", 48},      {"yolov2-tiny", 32},
-                          {"resnet18", 32},        {"mobilenet-v2", 32}};
+                          {"resnet18", 32},        {"mobilenet-v2", 32},   {"mobilenet-v1", 32},
+                          {"mcunet-in4", 32}};
     for (const Case &c : cases) {
       CAPTURE(c.network);
       checkAgainstExhaustive(loadShipped(c.network, c.size), options, profile);
