@@ -3,6 +3,7 @@
 // proves the headers fit the constraints of generated code: no C++ runtime
 // library, no exceptions, no RTTI, warning-free.
 #include "tessel/runtime.h"
+#include "tessel/winograd.h" // not called by generated code yet
 
 namespace tessel {
 
@@ -15,7 +16,11 @@ namespace tessel {
                                   float);                                                          \
   template void add<A>(const ConstMapView *, int, MapView, Region, float);                         \
   template void multiply<A>(ConstMapView, ConstMapView, MapView, Region, bool, float);             \
-  template void activateMap<A>(ConstMapView, MapView, Region, float);
+  template void activateMap<A>(ConstMapView, MapView, Region, float);                              \
+  template void conv2dWinograd<2, A>(const Conv2dParams &, const float *, const float *,           \
+                                     ConstMapView, MapView, Region, float *, int);                 \
+  template void conv2dWinograd<4, A>(const Conv2dParams &, const float *, const float *,           \
+                                     ConstMapView, MapView, Region, float *, int);
 
 TESSEL_INSTANTIATE(Act::Linear)
 TESSEL_INSTANTIATE(Act::Relu)
