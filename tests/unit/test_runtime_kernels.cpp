@@ -6,6 +6,8 @@
 
 #include "reference/ops.h"
 
+#include "kernel_test_random.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -27,29 +29,8 @@ using tessel::Region;
 
 // --- Test data ---------------------------------------------------------------
 
-// Small deterministic generator (xorshift64*), the same on every platform.
-class Random {
-public:
-  explicit Random(uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ull + 1) {}
-  uint32_t next() {
-    state_ ^= state_ >> 12;
-    state_ ^= state_ << 25;
-    state_ ^= state_ >> 27;
-    return static_cast<uint32_t>((state_ * 0x2545F4914F6CDD1Dull) >> 32);
-  }
-  // Uniform in [lo, hi].
-  int range(int lo, int hi) { return lo + static_cast<int>(next() % uint32_t(hi - lo + 1)); }
-  float uniform(float lo, float hi) { return lo + (hi - lo) * float(next() >> 8) / float(1 << 24); }
-  std::vector<float> vector(size_t n, float lo = -1.0f, float hi = 1.0f) {
-    std::vector<float> v(n);
-    for (float &x : v)
-      x = uniform(lo, hi);
-    return v;
-  }
-
-private:
-  uint64_t state_;
-};
+using Random = tessel::testing::KernelRandom;
+using tessel::testing::randomPartition;
 
 constexpr Act kAllActs[] = {Act::Linear,  Act::Relu,        Act::Relu6,    Act::Leaky,
                             Act::Sigmoid, Act::HardSigmoid, Act::HardSwish};
@@ -156,24 +137,6 @@ Window copyWindow(const std::vector<float> &hwc, int c, int h, int w, int y0, in
 }
 
 // --- Region splitting ---------------------------------------------------------
-
-// Splits the h x w output into a random guillotine partition: random bands
-// of rows, each cut into random spans of columns.
-std::vector<Region> randomPartition(Random &rng, int h, int w) {
-  std::vector<Region> parts;
-  int y = 0;
-  while (y < h) {
-    const int y1 = std::min(h, y + rng.range(1, std::max(1, h / 2 + 1)));
-    int x = 0;
-    while (x < w) {
-      const int x1 = std::min(w, x + rng.range(1, std::max(1, w / 2 + 1)));
-      parts.push_back(Region{y, y1, x, x1});
-      x = x1;
-    }
-    y = y1;
-  }
-  return parts;
-}
 
 // Input cells [lo, hi) along one axis that outputs [o0, o1) read, clamped to
 // the map; lo == hi when they read only padding.
