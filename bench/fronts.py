@@ -9,6 +9,9 @@ JSON.
 
   bench/fronts.py [options] [NETWORK[@HxW] ...]
 
+With --primitives A,B (e.g. all,direct) each budget is searched once per primitive set (tessel
+compile --primitives), all timed in the same run against the same direct `layers`.
+
 Default networks: yolov2-16@608x608, yolov2-tiny@416x416, vgg16@224x224, resnet18@224x224,
 mobilenet-v1@224x224, mobilenet-v2@224x224, mcunet-in4@160x160.
 """
@@ -51,10 +54,14 @@ def main():
     p.add_argument("--fractions", default=",".join(str(f) for f in DEFAULT_FRACTIONS),
                    help="budgets as 1/N of the layers arena, comma-separated (default "
                         "%(default)s)")
+    p.add_argument("--primitives", default="all",
+                   help="primitive sets the search may use, separated by '/', each as tessel "
+                        "compile --primitives takes it, e.g. 'all/direct' (default %(default)s)")
     p.add_argument("networks", nargs="*", default=DEFAULT_NETWORKS, metavar="NETWORK[@HxW]")
     args = p.parse_args()
     tessel, work_dir, build_config = cli.setup(args, "fronts")
     fractions = [int(f) for f in args.fractions.split(",")]
+    primitive_sets = args.primitives.split("/")
 
     results, status = [], 0
     for text in args.networks:
@@ -62,8 +69,13 @@ def main():
         network, input_size = network_path(name), size or None
         base_arena = layers_arena(tessel, network, input_size)
         variants = [Variant(network, input_size, "", label="layers")]
-        variants += [Variant(network, input_size, budget=base_arena // n, label=f"1/{n}")
-                     for n in fractions]
+        for primitives in primitive_sets:
+            suffix = "" if len(primitive_sets) == 1 else f" {primitives}"
+            variants += [Variant(network, input_size, budget=base_arena // n,
+                                 label=f"1/{n}{suffix}", primitives=primitives)
+                         for n in fractions]
+            variants.append(Variant(network, input_size, label=f"unbounded{suffix}",
+                                    primitives=primitives))
         ready = prepare_all(variants, tessel, work_dir, build_config)
         for variant, timing in zip(ready, time_round_robin([v.command() for v in ready],
                                                            args.rounds, args.repeat)):

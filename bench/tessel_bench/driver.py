@@ -63,7 +63,7 @@ class CompileResult:
 
 
 def compile_network(tessel, out_dir, network, input_size=None, schedule=None, budget=None,
-                    threads=None, target_file=None, search_grid=None):
+                    threads=None, target_file=None, search_grid=None, primitives=None):
     """`tessel compile` into out_dir, leaving out_dir untouched when the output is unchanged.
 
     The compiler rewrites every file, which would make cmake rebuild everything; compiling into
@@ -80,6 +80,8 @@ def compile_network(tessel, out_dir, network, input_size=None, schedule=None, bu
         command += ["--target-file", target_file]
     if search_grid is not None and schedule is None:
         command += ["--max-grid", str(search_grid)]
+    if primitives is not None and schedule is None:
+        command += ["--primitives", primitives]
     command.append("--quiet")
     proc = subprocess.run(command, capture_output=True, text=True)
     if proc.returncode != 0:

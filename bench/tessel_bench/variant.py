@@ -18,9 +18,10 @@ class Variant:
     prepared variants together (timing.time_round_robin) and stores the result in `timing`."""
 
     def __init__(self, network, input_size=None, schedule=None, budget=None, threads=None,
-                 label=None):
+                 label=None, primitives=None):
         self.network, self.input_size = network, input_size
         self.schedule, self.budget, self.threads = schedule, budget, threads
+        self.primitives = primitives  # tessel compile --primitives, for a searched variant
         self.label = label or schedule or "layers"
         self.compile_error = None  # the compiler's message when it refused this variant
         self.build_error = None
@@ -42,6 +43,8 @@ class Variant:
             parts.append(f"budget{self.budget}")
         if self.threads is not None:
             parts.append(f"t{self.threads}")
+        if self.primitives is not None:
+            parts.append(f"p-{self.primitives}")
         return re.sub(r"[^A-Za-z0-9.+-]+", "_", "-".join(parts))
 
     @property
@@ -54,7 +57,8 @@ class Variant:
         print(f"compile+build {self.slug}", file=log, flush=True)
         result = driver.compile_network(tessel, generated_dir, self.network, self.input_size,
                                         self.schedule, self.budget, self.threads,
-                                        build_config.target_file, build_config.search_grid)
+                                        build_config.target_file, build_config.search_grid,
+                                        self.primitives)
         if not result.ok:
             self.compile_error = result.message
             print(f"  rejected by the compiler: {result.message}", file=log, flush=True)

@@ -1,6 +1,7 @@
 #include "analysis/layer_costs.h"
 
 #include "analysis/parameter_layout.h"
+#include "ops/conv_primitives.h"
 #include "ops/op_table.h"
 
 #include <algorithm>
@@ -12,7 +13,8 @@ int64_t layerMacs(const Network &network, int index) {
 }
 
 int64_t layerWeightBytes(const Network &network, int index) {
-  return int64_t(sizeof(float)) * layerParameterCount(network, index);
+  return int64_t(sizeof(float)) *
+         (layerParameterCount(network, index) + primitiveExtraWeightFloats(OpSite(network, index)));
 }
 
 int64_t regionMacs(const Network &network, int index, const MapRegion &region) {

@@ -26,7 +26,8 @@ int64_t layerMacs(const Network &network, int index);
 // layerMacs (every count above is per output element).
 int64_t regionMacs(const Network &network, int index, const MapRegion &region);
 
-// Bytes of the parameters the layer owns (float32).
+// Bytes of the parameters the layer owns (float32), as its primitive stores
+// them (a Winograd convolution's transformed kernels).
 int64_t layerWeightBytes(const Network &network, int index);
 
 // Bytes of the layer's output tensor (float32).

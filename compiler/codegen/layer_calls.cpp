@@ -71,6 +71,10 @@ std::string tensorName(int layer, int copy) {
   return copy == 0 ? fmt::format("t{}", layer) : fmt::format("t{}_{}", layer, copy);
 }
 
+std::string workspaceName(int layer, int copy) {
+  return copy == 0 ? fmt::format("s{}", layer) : fmt::format("s{}_{}", layer, copy);
+}
+
 std::string paramsName(int layer) {
   return fmt::format("kLayer{}", layer);
 }
@@ -100,7 +104,7 @@ std::string emitLayerParams(const Network &net, int index) {
 }
 
 std::string emitLayerCall(const Network &net, const WeightBlob &weights, const KernelCall &call,
-                          const std::string &indent) {
+                          bool hasWorkspace, const std::string &indent) {
   const Layer &layer = net.layers[size_t(call.layer)];
   const PackedLayerWeights &packed = weights.layers[size_t(call.layer)];
   const OpSite site(net, call.layer);
@@ -118,6 +122,7 @@ std::string emitLayerCall(const Network &net, const WeightBlob &weights, const K
   pieces.bias = weightPointer(packed.biasOffset);
   pieces.activation = actTemplateArgument(layer.activation.kind);
   pieces.alpha = slopeLiteral(layer.activation);
+  pieces.workspace = hasWorkspace ? workspaceName(call.layer, call.copy) : "nullptr";
   pieces.indent = indent;
 
   const OpDescription &op = describeOp(layer.op);

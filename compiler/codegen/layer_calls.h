@@ -25,9 +25,13 @@ std::string paramsName(int layer);
 // Definition of that constant, or "" for layers whose kernel takes none.
 std::string emitLayerParams(const Network &net, int layer);
 
-// The statement(s) that run `call`, with `indent` before every line.
+// "s3", "s3_1": the pointer to a layer's workspace (copy as KernelCall::copy).
+std::string workspaceName(int layer, int copy = 0);
+
+// The statement(s) that run `call`, with `indent` before every line; the
+// layer's workspace (workspaceName) when `hasWorkspace`.
 std::string emitLayerCall(const Network &net, const WeightBlob &weights, const KernelCall &call,
-                          const std::string &indent);
+                          bool hasWorkspace, const std::string &indent);
 
 // The statement that converts a region of the output map from its window
 // into the caller's NCHW output (Operation::Kind::ConvertOutputRegion).

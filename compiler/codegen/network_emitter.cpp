@@ -10,6 +10,7 @@
 #include "schedule/thread_split.h"
 #include "support/diagnostic.h"
 #include "support/embedded_files.h"
+#include "support/invariant.h"
 
 #include <fmt/format.h>
 
@@ -64,6 +65,31 @@ const char *arenaBufferText(StorageKind kind) {
   return "not in the arena";
 }
 
+// Declarations of the workspace pointers some kernel call uses.
+std::string emitWorkspaceDeclarations(const Network &net, const ExecutionPlan &plan) {
+  std::vector<std::vector<bool>> used(net.layers.size());
+  for (size_t layer = 0; layer < net.layers.size(); ++layer)
+    used[layer].assign(plan.storage[layer].workspaceOffsets.size(), false);
+  for (const Operation &op : plan.operations)
+    if (op.kind == Operation::Kind::Kernel &&
+        plan.storage[size_t(op.call.layer)].workspaceBytes > 0)
+      used[size_t(op.call.layer)][size_t(op.call.copy)] = true;
+  std::string code;
+  for (size_t layer = 0; layer < net.layers.size(); ++layer) {
+    const LayerStorage &storage = plan.storage[layer];
+    for (size_t copy = 0; copy < used[layer].size(); ++copy)
+      if (used[layer][copy])
+        code += fmt::format(
+            "  float *const {} = reinterpret_cast<float *>(arena + {}); // {} workspace{}, {} "
+            "bytes\n",
+            workspaceName(int(layer), int(copy)), storage.workspaceOffsets[copy],
+            commentText(net.layers[layer].name),
+            storage.workspaceOffsets.size() > 1 ? fmt::format(" of thread {}", copy) : "",
+            storage.workspaceBytes);
+  }
+  return code;
+}
+
 // Declarations of the tensor pointers: arena offsets, or the user's buffers.
 std::string emitTensorDeclarations(const Network &net, const ExecutionPlan &plan) {
   std::string code;
@@ -100,7 +126,7 @@ std::string emitTensorDeclarations(const Network &net, const ExecutionPlan &plan
       }
     }
   }
-  return code;
+  return code + emitWorkspaceDeclarations(net, plan);
 }
 
 // Code that runs `parts` pieces of work on `threads` threads at once: the
@@ -120,16 +146,18 @@ const char *const kParallelForClosing = "      break;\n    }\n  });\n";
 // The call, split into bands when lowering chose so: one case per band,
 // each the same kernel call on its own band of the region.
 std::string emitKernel(const Network &net, const WeightBlob &weights, const KernelCall &call,
-                       int threads, const std::string &indent) {
+                       int threads, bool hasWorkspace, const std::string &indent) {
+  requireInvariant(!hasWorkspace || call.threads == 1, "code generation",
+                   "layer {} has a workspace and its call is split across threads", call.layer);
   const std::vector<MapRegion> bands = callBands(call.region, call.threads);
   if (bands.size() == 1)
-    return emitLayerCall(net, weights, call, indent);
+    return emitLayerCall(net, weights, call, hasWorkspace, indent);
   std::string code = parallelForOpening(threads, int(bands.size()));
   for (size_t i = 0; i < bands.size(); ++i) {
     KernelCall band = call;
     band.region = bands[i];
     code += partLabel(int(i), int(bands.size()));
-    code += emitLayerCall(net, weights, band, "      ");
+    code += emitLayerCall(net, weights, band, hasWorkspace, "      ");
   }
   return code + kParallelForClosing;
 }
@@ -144,7 +172,8 @@ std::string emitOperation(const Network &net, const ExecutionPlan &plan, const W
     return fmt::format("  tessel::nchwToHwc(input, {}, {}, {}, {});\n", tensorName(0), in.c, in.h,
                        in.w);
   case Operation::Kind::Kernel:
-    return "\n" + emitKernel(net, weights, op.call, plan.threads, indent);
+    return "\n" + emitKernel(net, weights, op.call, plan.threads,
+                             plan.storage[size_t(op.call.layer)].workspaceBytes > 0, indent);
   case Operation::Kind::ConvertOutputRegion:
     return "\n" + emitOutputConversion(net, op.call, indent);
   case Operation::Kind::ShiftRows: {

@@ -1,5 +1,6 @@
 #include "codegen/weight_packing.h"
 
+#include "ops/conv_primitives.h"
 #include "ops/op_table.h"
 
 #include <algorithm>
@@ -30,8 +31,8 @@ constexpr int64_t kConvWeightBlock = 32;
 // contiguous stream for the kernel. `source(outChannel, tap)` is the weight's
 // index in the layer's own tensor.
 template <typename SourceIndex>
-int64_t packOutputBlocks(WeightBlob &blob, const std::vector<float> &weights, int64_t groups,
-                         int64_t outPerGroup, int64_t taps, SourceIndex source) {
+std::vector<float> packOutputBlocks(const std::vector<float> &weights, int64_t groups,
+                                    int64_t outPerGroup, int64_t taps, SourceIndex source) {
   std::vector<float> packed(weights.size());
   for (int64_t g = 0; g < groups; ++g)
     for (int64_t blockStart = 0; blockStart < outPerGroup; blockStart += kConvWeightBlock) {
@@ -41,19 +42,27 @@ int64_t packOutputBlocks(WeightBlob &blob, const std::vector<float> &weights, in
         for (int64_t o = 0; o < width; ++o)
           block[tap * width + o] = weights[size_t(source(g * outPerGroup + blockStart + o, tap))];
     }
-  return append(blob, int64_t(packed.size()), [&](int64_t k) { return packed[size_t(k)]; });
+  return packed;
 }
 
-// OIHW (per group) -> the conv2d layout.
-int64_t packConv(WeightBlob &blob, const Layer &layer, const Shape &input) {
+int64_t appendAll(WeightBlob &blob, const std::vector<float> &values) {
+  return append(blob, int64_t(values.size()), [&](int64_t k) { return values[size_t(k)]; });
+}
+
+// OIHW (per group) -> the conv2d layout, then what the layer's primitive
+// reads (Winograd's transformed weights).
+int64_t packConv(WeightBlob &blob, const OpSite &site) {
+  const Layer &layer = site.layer();
   const ConvAttrs &c = layer.conv();
-  const int64_t outPerGroup = c.outChannels / c.groups, inPerGroup = input.c / c.groups;
+  const int64_t outPerGroup = c.outChannels / c.groups, inPerGroup = site.input().c / c.groups;
   const int64_t kh = c.window.kernelH, kw = c.window.kernelW;
-  return packOutputBlocks(blob, layer.weights.weight, c.groups, outPerGroup, kh * kw * inPerGroup,
-                          [&](int64_t outChannel, int64_t tap) {
-                            const int64_t i = tap % inPerGroup, yx = tap / inPerGroup;
-                            return (outChannel * inPerGroup + i) * kh * kw + yx;
-                          });
+  std::vector<float> packed =
+      packOutputBlocks(layer.weights.weight, c.groups, outPerGroup, kh * kw * inPerGroup,
+                       [&](int64_t outChannel, int64_t tap) {
+                         const int64_t i = tap % inPerGroup, yx = tap / inPerGroup;
+                         return (outChannel * inPerGroup + i) * kh * kw + yx;
+                       });
+  return appendAll(blob, primitiveWeights(site, std::move(packed)));
 }
 
 // [out][1][kh][kw] -> [kh][kw][out].
@@ -72,11 +81,11 @@ int64_t packDepthwise(WeightBlob &blob, const Layer &layer) {
 // map they come from).
 int64_t packFullyConnected(WeightBlob &blob, const Layer &layer, const Shape &input) {
   const int64_t in = input.elements(), hw = int64_t(input.h) * input.w;
-  return packOutputBlocks(blob, layer.weights.weight, 1, layer.fc().outFeatures, in,
-                          [&](int64_t o, int64_t hwc) {
-                            const int64_t c = hwc % input.c, pixel = hwc / input.c;
-                            return o * in + c * hw + pixel;
-                          });
+  return appendAll(blob, packOutputBlocks(layer.weights.weight, 1, layer.fc().outFeatures, in,
+                                          [&](int64_t o, int64_t hwc) {
+                                            const int64_t c = hwc % input.c, pixel = hwc / input.c;
+                                            return o * in + c * hw + pixel;
+                                          }));
 }
 
 } // namespace
@@ -90,8 +99,9 @@ WeightBlob packWeights(const Network &net) {
       continue;
     const Shape &input = net.layers[size_t(layer.inputs.at(0))].output;
     PackedLayerWeights &packed = blob.layers[l];
-    switch (describeOp(layer.op).weightPacking(OpSite(net, int(l)))) {
-    case WeightPacking::ConvBlocked: packed.weightOffset = packConv(blob, layer, input); break;
+    const OpSite site(net, int(l));
+    switch (describeOp(layer.op).weightPacking(site)) {
+    case WeightPacking::ConvBlocked: packed.weightOffset = packConv(blob, site); break;
     case WeightPacking::DepthwiseTaps: packed.weightOffset = packDepthwise(blob, layer); break;
     case WeightPacking::DenseChannelsLast:
       packed.weightOffset = packFullyConnected(blob, layer, input);

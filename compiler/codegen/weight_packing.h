@@ -3,6 +3,8 @@
 //   conv2d:          [groups][out/groups in blocks of 32][kh][kw][in/groups][32]
 //                    (HWIO per block; a group's last block holds the remaining
 //                    output channels, unpadded)
+//   Winograd conv2d: per transform position, that layout of a 1x1
+//                    convolution (tessel::winogradTransformWeights)
 //   depthwise conv:  [kh][kw][out]
 //   fully connected: as conv2d for a 1x1 convolution over the input features
 //                    in channels-last order: [out in blocks of 32][in][32]

@@ -7,12 +7,15 @@
 // and prints.
 #include "driver/layer_table.h"
 #include "driver/options.h"
+#include "ops/conv_primitives.h"
 #include "pipeline/compile_network.h"
 #include "support/byte_size.h"
 
 #include "llvm/Support/raw_ostream.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace cl = llvm::cl;
 
@@ -70,7 +73,35 @@ static cl::opt<int> MaxStreamBands(
              "stripes only)"),
     cl::sub(compileCommand()));
 
+static cl::opt<std::string> PrimitivesOption(
+    "primitives", cl::init("all"), cl::value_desc("list"),
+    cl::desc("Convolution primitives the search may choose per layer, comma-separated: direct, "
+             "winograd2, winograd4, or all (default). 'direct' alone forces the direct kernels; "
+             "direct is always allowed. A --schedule names its own (\"...; winograd4: 2-5\")"),
+    cl::sub(compileCommand()));
+
 namespace {
+
+// --primitives: those besides direct the search may use.
+llvm::Expected<std::vector<ConvPrimitive>> parsePrimitives(llvm::StringRef text) {
+  if (text.trim() == "all")
+    return SearchOptions{}.primitives;
+  llvm::SmallVector<llvm::StringRef, 4> names;
+  text.split(names, ',');
+  std::vector<ConvPrimitive> primitives;
+  for (llvm::StringRef name : names) {
+    std::optional<ConvPrimitive> primitive = primitiveNamed(name.trim());
+    if (!primitive)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "--primitives: unknown primitive '%s' (expected direct, "
+                                     "winograd2, winograd4 or all)",
+                                     name.trim().str().c_str());
+    if (*primitive != ConvPrimitive::Direct &&
+        std::find(primitives.begin(), primitives.end(), *primitive) == primitives.end())
+      primitives.push_back(*primitive);
+  }
+  return primitives;
+}
 
 // The options as compileNetwork() takes them; --budget is parsed here.
 llvm::Expected<CompileOptions> compileOptions() {
@@ -98,6 +129,10 @@ llvm::Expected<CompileOptions> compileOptions() {
     options.schedule = ScheduleOption;
   options.maxTileGrid = MaxTileGrid;
   options.maxStreamBands = MaxStreamBands;
+  llvm::Expected<std::vector<ConvPrimitive>> primitives = parsePrimitives(PrimitivesOption);
+  if (!primitives)
+    return primitives.takeError();
+  options.primitives = std::move(*primitives);
   options.force = Force;
   options.externalWeights = WeightStorageOption == WeightStorage::External;
   options.onWarning = printWarning;

@@ -93,7 +93,7 @@ int runInfoCommand() {
   llvm::Expected<TargetProfile> target = loadBuiltinTargetProfile(TargetName);
   if (!target)
     return reportError(target.takeError(), kExitUsage);
-  const Network normalized = normalize(*net);
+  Network normalized = normalize(*net);
   const LoweringOptions lowering = threadedLowering(Threads, target->latency);
   llvm::Expected<ExecutionPlan> plan = planCommandLineSchedule(normalized, lowering);
   if (!plan)

@@ -1,6 +1,7 @@
 #include "driver/layer_table.h"
 
 #include "analysis/layer_costs.h"
+#include "ops/conv_primitives.h"
 #include "support/byte_size.h"
 
 #include <fmt/format.h>
@@ -10,9 +11,9 @@
 namespace tessel::driver {
 
 std::string formatLayerTable(const Network &net, const ExecutionPlan &plan) {
-  std::string text =
-      fmt::format("{:>3}  {:<18} {:<15} {:>16} {:>14} {:>12} {:>12} {:>11}\n", "#", "layer", "op",
-                  "output (CxHxW)", "MACs", "weight B", "activation B", "arena off");
+  std::string text = fmt::format("{:>3}  {:<18} {:<15} {:<9} {:>16} {:>14} {:>12} {:>12} {:>11}\n",
+                                 "#", "layer", "op", "primitive", "output (CxHxW)", "MACs",
+                                 "weight B", "activation B", "arena off");
   int64_t totalMacs = 0, totalWeights = 0;
   for (int i = 0; i < int(net.layers.size()); ++i) {
     const Layer &layer = net.layers[i];
@@ -30,11 +31,13 @@ std::string formatLayerTable(const Network &net, const ExecutionPlan &plan) {
       offset = "rows@" + offset;
     else if (storage.buffer >= 0 && plan.buffers[size_t(storage.buffer)].overwrites >= 0)
       offset = "over@" + offset; // written over its input (schedule/in_place.h)
-    text += fmt::format("{:>3}  {:<18} {:<15} {:>16} {:>14L} {:>12L} {:>12L} {:>11}\n",
-                        // Numbered as schedules number them: the input is not a layer.
-                        i == 0 ? std::string("in") : std::to_string(i - 1), layer.name, op,
-                        fmt::format("{}x{}x{}", layer.output.c, layer.output.h, layer.output.w),
-                        macs, weightBytes, layer.output.elements() * 4, offset);
+    const char *primitive = layer.op == OpKind::Conv2d ? primitiveName(primitiveOf(layer)) : "";
+    text +=
+        fmt::format("{:>3}  {:<18} {:<15} {:<9} {:>16} {:>14L} {:>12L} {:>12L} {:>11}\n",
+                    // Numbered as schedules number them: the input is not a layer.
+                    i == 0 ? std::string("in") : std::to_string(i - 1), layer.name, op, primitive,
+                    fmt::format("{}x{}x{}", layer.output.c, layer.output.h, layer.output.w), macs,
+                    weightBytes, layer.output.elements() * 4, offset);
   }
   text += fmt::format("total: {:.3f} GMAC, weights {} ({} bytes)\n", double(totalMacs) / 1e9,
                       formatBytes(totalWeights), totalWeights);
@@ -46,6 +49,12 @@ std::string formatLayerTable(const Network &net, const ExecutionPlan &plan) {
   text += fmt::format("arena: {} bytes ({}); lower bound {} bytes, planner order '{}'\n",
                       plan.arena.arenaBytes, formatBytes(plan.arena.arenaBytes),
                       plan.arena.lowerBoundBytes, plan.arena.strategy);
+  int64_t workspace = 0;
+  for (const LayerStorage &storage : plan.storage)
+    workspace = std::max(workspace, storage.workspaceBytes);
+  if (workspace > 0)
+    text += fmt::format("workspace: the largest a call needs is {} bytes ({}), in the arena\n",
+                        workspace, formatBytes(workspace));
   return text;
 }
 

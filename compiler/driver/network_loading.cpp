@@ -22,7 +22,7 @@ llvm::Expected<Network> loadCommandLineNetwork() {
   return loadNetworkWithWarnings(NetworkPath, commandLineLoadOptions(*inputSize), printWarning);
 }
 
-llvm::Expected<ExecutionPlan> planCommandLineSchedule(const Network &normalized,
+llvm::Expected<ExecutionPlan> planCommandLineSchedule(Network &normalized,
                                                       const LoweringOptions &options) {
   return planScheduleText(ScheduleOption, normalized, options);
 }

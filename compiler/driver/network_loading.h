@@ -13,7 +13,7 @@ llvm::Expected<Network> loadCommandLineNetwork();
 
 // The schedule given with --schedule (every layer in `layers` by default),
 // lowered to an execution plan for `normalized`.
-llvm::Expected<ExecutionPlan> planCommandLineSchedule(const Network &normalized,
+llvm::Expected<ExecutionPlan> planCommandLineSchedule(Network &normalized,
                                                       const LoweringOptions &options = {});
 
 } // namespace tessel::driver

@@ -38,12 +38,19 @@ struct Activation {
   float alpha = 0.1f; // slope for Leaky and HardSigmoid
 };
 
+// How a conv2d computes its output: the direct kernel, or Winograd
+// F(2x2, 3x3) / F(4x4, 3x3) for 3x3 stride-1 convolutions (runtime
+// tessel/winograd.h). A schedule assigns it (NetworkSchedule::primitives);
+// applyPrimitives copies the assignment into the layers.
+enum class ConvPrimitive { Direct, Winograd2, Winograd4 };
+
 struct ConvAttrs {
   int outChannels = 0;
   KernelWindow window;
   int groups = 1;
   bool depthwise = false; // `groups: depthwise`; shape inference sets groups = input channels
   bool bias = true;
+  ConvPrimitive primitive = ConvPrimitive::Direct;
 };
 
 struct BatchNormAttrs {

@@ -16,6 +16,28 @@ int64_t Network::parameterCount() const {
   return count;
 }
 
+Network withoutWeights(const Network &net) {
+  Network shapes;
+  shapes.name = net.name;
+  shapes.loc = net.loc;
+  shapes.nameLoc = net.nameLoc;
+  shapes.weightsFile = net.weightsFile;
+  shapes.inputShape = net.inputShape;
+  shapes.layers.reserve(net.layers.size());
+  for (const Layer &layer : net.layers) {
+    Layer copy;
+    copy.name = layer.name;
+    copy.op = layer.op;
+    copy.inputs = layer.inputs;
+    copy.loc = layer.loc;
+    copy.attributes = layer.attributes;
+    copy.activation = layer.activation;
+    copy.output = layer.output;
+    shapes.layers.push_back(std::move(copy));
+  }
+  return shapes;
+}
+
 int Network::indexOf(const std::string &layerName) const {
   for (size_t i = 0; i < layers.size(); ++i)
     if (layers[i].name == layerName)

@@ -99,6 +99,10 @@ struct Network {
   int outputIndex() const { return int(layers.size()) - 1; }
 };
 
+// The network's layers and shapes without their parameters: what planning
+// and the latency model read, cheap to copy.
+Network withoutWeights(const Network &net);
+
 // True for a convolution the depthwise kernel runs: one input channel per group.
 bool isDepthwise(const Layer &conv, const Shape &input);
 

@@ -2,6 +2,7 @@
 // optional batch norm (`batch_norm: true` adds a `<name>.bn` layer that
 // normalize folds back in) and an activation epilogue.
 #include "ops/attribute_readers.h"
+#include "ops/conv_primitives.h"
 #include "ops/emit_helpers.h"
 #include "ops/op_kinds.h"
 #include "ops/window_rules.h"
@@ -118,11 +119,13 @@ std::vector<ParameterTensor> parameters(const OpSite &site) {
   return tensors;
 }
 
-// Every input channel of the groups whose output channels `output` holds.
+// Every input channel of the groups whose output channels `output` holds,
+// under the windows of every output cell the call computes (Winograd's
+// whole tiles).
 InputNeed inputNeed(const OpSite &site, int, const MapRegion &output) {
   const ConvAttrs &conv = site.layer().conv();
   const Shape in = site.input();
-  InputNeed need = windowInputNeed(conv.window, in.h, in.w, output);
+  InputNeed need = windowInputNeed(conv.window, in.h, in.w, computedRegion(site, output));
   need.region.c0 = 0;
   need.region.c1 = kAllChannels;
   if (!output.allChannels() && groupsOf(conv) > 1) {
@@ -141,6 +144,11 @@ int64_t macs(const OpSite &site) {
 
 KernelClass kernelClass(const OpSite &site) {
   const KernelWindow &w = site.layer().conv().window;
+  switch (site.layer().conv().primitive) {
+  case ConvPrimitive::Direct: break;
+  case ConvPrimitive::Winograd2: return KernelClass::Winograd2;
+  case ConvPrimitive::Winograd4: return KernelClass::Winograd4;
+  }
   if (isDepthwise(site.layer(), site.input()))
     return KernelClass::Depthwise;
   if (w.kernelH == 1 && w.kernelW == 1)
@@ -174,6 +182,12 @@ std::optional<KernelParams> kernelParams(const OpSite &site) {
 }
 
 std::string emitCall(const CallPieces &call) {
+  if (const int m = winogradTileSize(call.site.layer().conv().primitive))
+    return regionKernelCall(
+        fmt::format("conv2dWinograd<{}, {}>", m, call.activation),
+        fmt::format("{}, {}, {}", call.params, call.weights, call.bias), call.inputViews[0],
+        call.outputView,
+        fmt::format("{}, {}, {}", call.region, call.workspace, workspaceChunkTiles()), call.indent);
   const char *kernel =
       isDepthwise(call.site.layer(), call.site.input()) ? "depthwiseConv2d" : "conv2d";
   return regionKernelCall(fmt::format("{}<{}>", kernel, call.activation),

@@ -16,7 +16,9 @@ enum class KernelClass {
   Dense,          // fully connected
   Reduce,         // global average pooling, softmax
   Copy,           // layout conversion at the interface, row-window shifts, upsampling
+  Winograd2,      // 3x3 stride 1 by Winograd F(2x2, 3x3): work is the transformed GEMM's MACs
+  Winograd4,      // the same by F(4x4, 3x3)
 };
-inline constexpr int kKernelClassCount = 10;
+inline constexpr int kKernelClassCount = 12;
 
 } // namespace tessel

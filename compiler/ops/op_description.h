@@ -83,6 +83,7 @@ struct CallPieces {
   std::string bias;       // likewise
   std::string activation; // the epilogue: "tessel::Act::Leaky"
   std::string alpha;      // its slope literal
+  std::string workspace;  // the call's scratch (conv2d's Winograd), or "nullptr"
   std::string indent;     // before every line but the first
 };
 

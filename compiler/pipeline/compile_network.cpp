@@ -4,6 +4,7 @@
 #include "codegen/identifiers.h"
 #include "codegen/network_emitter.h"
 #include "codegen/output_folder.h"
+#include "ops/conv_primitives.h"
 #include "pipeline/board_build_flags.h"
 #include "pipeline/pipeline_error.h"
 #include "plan/arena_planner.h"
@@ -87,35 +88,62 @@ llvm::Expected<Request> resolveRequest(const CompileOptions &options, Warnings &
   return request;
 }
 
-// More than the weight blob can take: every tensor is 64-byte aligned in it.
-// The search keeps this much of a budget that counts weights free for them;
-// the exact size is checked once the code is generated.
-int64_t weightBytesUpperBound(const Network &net) {
+// More than the weight blob can take when each convolution computes with
+// the primitive among `primitives` (or direct) that stores the most: every
+// tensor is 64-byte aligned in it. The search keeps this much of a budget
+// that counts weights free for them; the exact size is checked once the
+// code is generated.
+int64_t weightBytesUpperBound(const Network &net, const std::vector<ConvPrimitive> &primitives) {
   int64_t bytes = 0;
-  for (int i = 1; i < int(net.layers.size()); ++i)
-    bytes += alignUp(layerWeightBytes(net, i)) + 2 * kArenaAlignment;
+  for (int i = 1; i < int(net.layers.size()); ++i) {
+    int64_t extra = 0;
+    for (ConvPrimitive primitive : primitives)
+      extra = std::max(extra, 4 * primitiveExtraWeightFloats(OpSite(net, i), primitive));
+    bytes += alignUp(layerWeightBytes(net, i) + extra) + 2 * kArenaAlignment;
+  }
   return bytes;
 }
 
-// The fastest schedule that fits the budget, recorded in `report`.
-llvm::Expected<ExecutionPlan> searchPlan(const Network &net, const Request &request,
+// The fastest schedule that fits the budget, recorded in `report`. Where
+// the budget counts the weights, the search reserves room for the largest
+// weights its primitives could store; when nothing fits that way, it
+// searches again with every convolution direct, whose weights are smaller.
+llvm::Expected<ExecutionPlan> searchPlan(Network &net, const Request &request,
                                          const CompileOptions &options, CompileReport &report) {
-  const int64_t weightBound = weightBytesUpperBound(net);
-  llvm::Expected<ArenaLimit> limit =
-      searchArenaLimit(request.target, report.budgetBytes, weightBound);
-  if (!limit)
-    return failureOf(FailureKind::Impossible, limit.takeError());
   SearchOptions searchOptions;
   searchOptions.maxTileGrid = options.maxTileGrid;
   searchOptions.stripeBands.clear();
   for (int bands = 1; bands <= options.maxStreamBands; ++bands)
     searchOptions.stripeBands.push_back(bands);
   searchOptions.threads = request.lowering.threads;
+  std::vector<std::vector<ConvPrimitive>> attempts = {options.primitives};
+  if (countsWeights(request.target) && !options.primitives.empty())
+    attempts.push_back({}); // direct only: its weights leave the arena more room
   const auto start = std::chrono::steady_clock::now();
-  llvm::Expected<SearchOutcome> outcome =
-      searchSchedule(net, request.target.latency, searchOptions, limit->bytes);
-  if (!outcome)
-    return failureOf(FailureKind::InvalidInput, outcome.takeError());
+  int64_t weightBound = 0;
+  std::optional<ArenaLimit> limit;
+  std::optional<SearchOutcome> outcome;
+  for (size_t attempt = 0; attempt < attempts.size(); ++attempt) {
+    const bool last = attempt + 1 == attempts.size();
+    searchOptions.primitives = attempts[attempt];
+    weightBound = weightBytesUpperBound(net, searchOptions.primitives);
+    llvm::Expected<ArenaLimit> found =
+        searchArenaLimit(request.target, report.budgetBytes, weightBound);
+    if (!found) {
+      if (last)
+        return failureOf(FailureKind::Impossible, found.takeError());
+      llvm::consumeError(found.takeError());
+      continue;
+    }
+    limit = *found;
+    llvm::Expected<SearchOutcome> searched =
+        searchSchedule(net, request.target.latency, searchOptions, limit->bytes);
+    if (!searched)
+      return failureOf(FailureKind::InvalidInput, searched.takeError());
+    outcome = std::move(*searched);
+    if (outcome->fits)
+      break;
+  }
   report.searchSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!outcome->fits)
@@ -125,6 +153,7 @@ llvm::Expected<ExecutionPlan> searchPlan(const Network &net, const Request &requ
                        weightBound, formatSchedule(outcome->choice.schedule),
                        fmt::format("searched {} candidate groups, tiles up to {}x{}",
                                    outcome->candidates, options.maxTileGrid, options.maxTileGrid)));
+  applyPrimitives(net, outcome->choice.schedule);
   report.searched = true;
   report.candidates = outcome->candidates;
   report.chosen = outcome->choice;
@@ -133,7 +162,7 @@ llvm::Expected<ExecutionPlan> searchPlan(const Network &net, const Request &requ
 }
 
 // The schedule given in the options, or the one the search picks.
-llvm::Expected<ExecutionPlan> choosePlan(const Network &net, const Request &request,
+llvm::Expected<ExecutionPlan> choosePlan(Network &net, const Request &request,
                                          const CompileOptions &options, CompileReport &report) {
   if (!options.schedule)
     return searchPlan(net, request, options, report);

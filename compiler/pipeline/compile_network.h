@@ -33,7 +33,12 @@ struct CompileOptions {
   std::optional<std::string> schedule;   // none: search; "" runs every layer whole
   std::optional<std::pair<int, int>> inputSize; // height and width instead of the declared ones
   int maxTileGrid = SearchOptions{}.maxTileGrid;
-  int maxStreamBands = 1;       // the search tries streams in 1 to this many column bands
+  int maxStreamBands = 1; // the search tries streams in 1 to this many column bands
+  // The convolution primitives the search may use besides `direct`
+  // (SearchOptions::primitives); empty: direct only. Where the budget counts
+  // the weights, the search reserves room for the largest weights they could
+  // store, and searches direct only when nothing fits that way.
+  std::vector<ConvPrimitive> primitives = SearchOptions{}.primitives;
   bool force = false;           // replace files tessel did not write in the output folder
   bool externalWeights = false; // --weight-storage external (CodegenOptions::externalWeights)
   WarningSink onWarning;        // called as each warning arises; they are also in CompileResult

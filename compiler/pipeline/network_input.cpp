@@ -23,11 +23,12 @@ llvm::Expected<Network> loadNormalizedNetwork(const std::string &path, const Loa
   return normalize(*net);
 }
 
-llvm::Expected<ExecutionPlan> planScheduleText(const std::string &text, const Network &normalized,
+llvm::Expected<ExecutionPlan> planScheduleText(const std::string &text, Network &normalized,
                                                const LoweringOptions &options) {
   llvm::Expected<NetworkSchedule> schedule = parseSchedule(text, normalized);
   if (!schedule)
     return schedule.takeError();
+  applyPrimitives(normalized, *schedule);
   return lowerSchedule(normalized, *schedule, options);
 }
 

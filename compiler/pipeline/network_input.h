@@ -25,8 +25,9 @@ llvm::Expected<Network> loadNormalizedNetwork(const std::string &path, const Loa
                                               const WarningSink &warn);
 
 // A schedule text (schedule/schedule.h; "" runs every layer whole) lowered
-// for `normalized`.
-llvm::Expected<ExecutionPlan> planScheduleText(const std::string &text, const Network &normalized,
+// for `normalized`, whose convolutions get the schedule's primitives
+// (applyPrimitives).
+llvm::Expected<ExecutionPlan> planScheduleText(const std::string &text, Network &normalized,
                                                const LoweringOptions &options = {});
 
 } // namespace tessel

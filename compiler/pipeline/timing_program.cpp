@@ -5,6 +5,7 @@
 #include "codegen/template_filler.h"
 #include "frontend/load_network.h"
 #include "normalize/normalize.h"
+#include "pipeline/network_input.h"
 #include "plan/arena_planner.h"
 #include "schedule/schedule.h"
 #include "search/calibration_probes.h"
@@ -104,12 +105,9 @@ llvm::Expected<std::vector<ProbeVariant>> generateProbes(const std::string &work
     llvm::Expected<Network> loaded = loadNetwork(path);
     if (!loaded)
       return loaded.takeError();
-    const Network net = normalize(*loaded);
+    Network net = normalize(*loaded);
     for (const std::string &text : probe.schedules) {
-      llvm::Expected<NetworkSchedule> schedule = parseSchedule(text, net);
-      if (!schedule)
-        return schedule.takeError();
-      llvm::Expected<ExecutionPlan> plan = lowerSchedule(net, *schedule);
+      llvm::Expected<ExecutionPlan> plan = planScheduleText(text, net);
       if (!plan)
         return plan.takeError();
       CodegenOptions options;

@@ -1,5 +1,7 @@
 #include "report/compile_report.h"
 
+#include "ops/conv_primitives.h"
+
 namespace tessel {
 namespace {
 
@@ -19,7 +21,14 @@ llvm::json::Value groupJson(const GroupEstimate &g) {
 llvm::json::Value reportJson(const Network &net, const CompileReport &report,
                              const ExecutionPlan &plan) {
   const ScheduleChoice &chosen = report.chosen;
-  llvm::json::Array groups, pareto;
+  llvm::json::Array groups, pareto, convolutions;
+  for (int layer = 1; layer < int(net.layers.size()); ++layer)
+    if (net.layers[size_t(layer)].op == OpKind::Conv2d)
+      convolutions.push_back(
+          llvm::json::Object{{"layer", layer - 1},
+                             {"name", net.layers[size_t(layer)].name},
+                             {"primitive", primitiveName(primitiveOf(net.layers[size_t(layer)]))},
+                             {"workspace_bytes", plan.storage[size_t(layer)].workspaceBytes}});
   int64_t macs = 0, layerMacs = 0;
   for (const GroupEstimate &g : chosen.groups) {
     groups.push_back(groupJson(g));
@@ -48,6 +57,7 @@ llvm::json::Value reportJson(const Network &net, const CompileReport &report,
                                     {"macs", macs},
                                     {"layer_macs", layerMacs}}},
       {"groups", std::move(groups)},
+      {"convolutions", std::move(convolutions)},
       {"pareto", std::move(pareto)},
   };
   root["budget_bytes"] = report.budgetBytes ? llvm::json::Value(*report.budgetBytes) : nullptr;

@@ -1,6 +1,7 @@
 #include "schedule/execution_plan.h"
 
 #include "analysis/layer_costs.h"
+#include "ops/conv_primitives.h"
 #include "schedule/group_lowering.h"
 #include "schedule/in_place.h"
 #include "schedule/thread_split.h"
@@ -77,6 +78,11 @@ void LoweringContext::addKernel(KernelCall call) {
   plan.executedMacs += regionMacs(net, call.layer, call.region);
   if (part < 0 && options.threads > 1 && options.callThreads)
     call.threads = options.callThreads(net, call);
+  call.copy = copy();
+  if (const int64_t scratch = workspaceBytes(OpSite(net, call.layer), call.region)) {
+    workspace.resize(net.layers.size(), 0);
+    workspace[size_t(call.layer)] = std::max(workspace[size_t(call.layer)], scratch);
+  }
   Operation op;
   op.kind = Operation::Kind::Kernel;
   op.call = std::move(call);
@@ -145,12 +151,16 @@ HeldMembers heldMembers(const GroupSchedule &group, GroupEnds ends) {
 }
 
 ArenaPlan planThreadSpace(const GroupSchedule &group, HeldMembers held,
-                          const std::vector<int64_t> &capacity) {
+                          const std::vector<int64_t> &capacity,
+                          const std::vector<int64_t> &workspace) {
   std::vector<BufferRequest> requests;
   for (int member = held.first; member <= held.last; ++member) {
     const StepRange steps = ownBufferSteps(group, member);
     requests.push_back(BufferRequest{"", capacity[size_t(member)], steps.first, steps.last});
   }
+  for (int layer = group.first; layer <= group.last; ++layer)
+    if (size_t(layer) < workspace.size() && workspace[size_t(layer)] > 0)
+      requests.push_back(BufferRequest{"", workspace[size_t(layer)], layer, layer});
   return planArena(requests);
 }
 
@@ -220,28 +230,38 @@ void assignStorageKinds(const Network &net, ExecutionPlan &plan) {
 // group's buffers where planThreadSpace puts them (offsets inside the space
 // until the arena is placed).
 void requestThreadSpaces(const Network &net, const GroupSchedule &group, int parts,
-                         const std::vector<int64_t> &capacity, ExecutionPlan &plan) {
+                         const std::vector<int64_t> &capacity,
+                         const std::vector<int64_t> &workspace, ExecutionPlan &plan) {
   const HeldMembers held = heldMembers(group, endsOf(plan, group));
-  if (held.last < held.first)
-    return; // a one-layer group: its parts write the output map only
-  const ArenaPlan space = planThreadSpace(group, held, capacity);
+  const ArenaPlan space = planThreadSpace(group, held, capacity, workspace);
+  if (space.offsets.empty())
+    return; // a one-layer group without workspace: its parts write the output map only
+  // Named after the members it holds (or, holding only workspaces, the group).
+  const bool holds = held.first <= held.last;
+  const std::string &from = net.layers[size_t(holds ? held.first : group.first)].name;
+  const std::string &to = net.layers[size_t(holds ? held.last : group.last)].name;
   for (int thread = 0; thread < parts; ++thread) {
     const int buffer = int(plan.buffers.size());
-    plan.buffers.push_back(
-        BufferRequest{fmt::format("{} to {}, thread {}", net.layers[size_t(held.first)].name,
-                                  net.layers[size_t(held.last)].name, thread),
-                      space.arenaBytes, group.first, group.last});
-    for (int member = held.first; member <= held.last; ++member) {
+    plan.buffers.push_back(BufferRequest{fmt::format("{} to {}, thread {}", from, to, thread),
+                                         space.arenaBytes, group.first, group.last});
+    size_t request = 0;
+    for (int member = held.first; member <= held.last; ++member, ++request) {
       LayerStorage &storage = plan.storage[size_t(member)];
       storage.threadBuffers.push_back(buffer);
-      storage.threadOffsets.push_back(space.offsets[size_t(member - held.first)]);
+      storage.threadOffsets.push_back(space.offsets[request]);
     }
+    for (int layer = group.first; layer <= group.last; ++layer)
+      if (LayerStorage &storage = plan.storage[size_t(layer)]; storage.workspaceBytes > 0) {
+        storage.workspaceBuffers.push_back(buffer);
+        storage.workspaceOffsets.push_back(space.offsets[request++]);
+      }
   }
 }
 
 // Steps: 0 converts the input, i runs layer i (all of a fused group's
 // layers run interleaved during its steps), N converts the output.
-void requestBuffers(const Network &net, const std::vector<int64_t> &capacity, ExecutionPlan &plan) {
+void requestBuffers(const Network &net, const std::vector<int64_t> &capacity,
+                    const std::vector<int64_t> &workspace, ExecutionPlan &plan) {
   const int layerCount = int(net.layers.size());
   const std::vector<const GroupSchedule *> groupOf = groupOfEachLayer(plan.schedule, layerCount);
   const std::vector<std::vector<int>> consumers = net.allConsumers();
@@ -280,11 +300,23 @@ void requestBuffers(const Network &net, const std::vector<int64_t> &capacity, Ex
     if (const int input = inputWrittenOver(net, plan, group, i, consumers); input >= 0)
       plan.buffers.back().overwrites = plan.storage[size_t(input)].buffer;
   }
+  for (int i = 1; i < layerCount && size_t(i) < workspace.size(); ++i) {
+    LayerStorage &storage = plan.storage[size_t(i)];
+    storage.workspaceBytes = workspace[size_t(i)];
+    if (storage.workspaceBytes == 0 || groupParts(net, *groupOf[size_t(i)], plan.threads) > 1)
+      continue; // none, or in each thread's space (requestThreadSpaces)
+    storage.workspaceBuffers.push_back(int(plan.buffers.size()));
+    storage.workspaceOffsets.push_back(0);
+    plan.buffers.push_back(
+        BufferRequest{net.layers[size_t(i)].name + " workspace", storage.workspaceBytes, i, i});
+  }
   for (const GroupSchedule &group : plan.schedule.groups)
     if (const int parts = groupParts(net, group, plan.threads); parts > 1)
-      requestThreadSpaces(net, group, parts, capacity, plan);
+      requestThreadSpaces(net, group, parts, capacity, workspace, plan);
   plan.arena = planArena(plan.buffers);
   for (LayerStorage &storage : plan.storage) {
+    for (size_t copy = 0; copy < storage.workspaceBuffers.size(); ++copy)
+      storage.workspaceOffsets[copy] += plan.arena.offsets[size_t(storage.workspaceBuffers[copy])];
     for (size_t thread = 0; thread < storage.threadBuffers.size(); ++thread)
       storage.threadOffsets[thread] += plan.arena.offsets[size_t(storage.threadBuffers[thread])];
     if (!storage.threadBuffers.empty()) {
@@ -306,7 +338,7 @@ Operation conversion(Operation::Kind kind) {
 
 int64_t lowerGroupAlone(const Network &net, const GroupSchedule &group, GroupEnds ends,
                         const LoweringOptions &options, std::vector<Operation> &operations,
-                        std::vector<int64_t> &capacity) {
+                        std::vector<int64_t> &capacity, std::vector<int64_t> &workspace) {
   ExecutionPlan plan;
   plan.threads = options.threads;
   plan.storage.resize(net.layers.size()); // how the group holds the input and output
@@ -316,10 +348,17 @@ int64_t lowerGroupAlone(const Network &net, const GroupSchedule &group, GroupEnd
     plan.storage[size_t(group.last)].kind = innerStorage(group);
   plan.operations = std::move(operations);
   plan.operations.clear();
-  LoweringContext context{net, plan, options, std::move(capacity), /*comments=*/false};
+  LoweringContext context{net,
+                          plan,
+                          options,
+                          std::move(capacity),
+                          /*comments=*/false,
+                          /*part=*/-1,
+                          std::move(workspace)};
   lowerGroup(context, group);
   operations = std::move(plan.operations);
   capacity = std::move(context.capacity);
+  workspace = std::move(context.workspace);
   return plan.executedMacs;
 }
 
@@ -331,6 +370,10 @@ llvm::Expected<ExecutionPlan> lowerSchedule(const Network &net, const NetworkSch
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the thread count must be in [1, %d], got %d", kMaxThreads,
                                    options.threads);
+  if (!primitivesApplied(net, schedule))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the network's convolution primitives are not the "
+                                   "schedule's (applyPrimitives)");
   ExecutionPlan plan;
   plan.schedule = schedule;
   plan.threads = options.threads;
@@ -338,14 +381,16 @@ llvm::Expected<ExecutionPlan> lowerSchedule(const Network &net, const NetworkSch
     plan.layerMacs += layerMacs(net, i);
   assignStorageKinds(net, plan);
 
-  LoweringContext context{net, plan, options, std::vector<int64_t>(net.layers.size(), 0), true};
+  LoweringContext context{net,         plan, options, std::vector<int64_t>(net.layers.size(), 0),
+                          true,
+                          /*part=*/-1, {}};
   if (plan.storage[0].kind == StorageKind::Full)
     plan.operations.push_back(conversion(Operation::Kind::ConvertInput));
   for (const GroupSchedule &group : schedule.groups)
     lowerGroup(context, group);
   if (plan.storage[net.outputIndex()].kind == StorageKind::Full)
     plan.operations.push_back(conversion(Operation::Kind::ConvertOutput));
-  requestBuffers(net, context.capacity, plan);
+  requestBuffers(net, context.capacity, context.workspace, plan);
   return plan;
 }
 

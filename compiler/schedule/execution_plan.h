@@ -40,6 +40,14 @@ struct LayerStorage {
   // `offset` and `buffer`. Empty for every other layer.
   std::vector<int64_t> threadOffsets;
   std::vector<int> threadBuffers;
+  // Scratch its kernel calls need beside their input and output (a
+  // Winograd conv2d's transforms): a buffer live during the layer's step
+  // only, in each thread's space when its group runs in parts. By copy
+  // (KernelCall::copy): its offset in the arena and the buffer holding it
+  // (one copy when not in parts; none without workspace).
+  int64_t workspaceBytes = 0;
+  std::vector<int64_t> workspaceOffsets;
+  std::vector<int> workspaceBuffers;
 };
 
 // A window of a layer's output map that a buffer holds during one kernel
@@ -63,6 +71,8 @@ struct KernelCall {
   // The threads computing it, one band of the region each (callBands in
   // schedule/thread_split.h); 1: whole, on the thread that reaches it.
   int threads = 1;
+  // Which copy of the layer's workspace it uses (LayerStorage::workspaceOffsets).
+  int copy = 0;
 };
 
 // Moves `rows` rows of a row window `by` rows towards its start: the rows
@@ -167,9 +177,10 @@ struct GroupEnds {
 // and convertsOutputInGroup say for that schedule. Returns the MACs the
 // operations execute. Lets the search lower a group without the rest of the
 // network.
+// `workspace` gets the bytes of scratch each layer's calls need, likewise.
 int64_t lowerGroupAlone(const Network &normalized, const GroupSchedule &group, GroupEnds ends,
                         const LoweringOptions &options, std::vector<Operation> &operations,
-                        std::vector<int64_t> &capacity);
+                        std::vector<int64_t> &capacity, std::vector<int64_t> &workspace);
 
 // The steps during which the buffer a fused group holds `member`'s output
 // in is live on one thread: a tile buffer from its layer's step to the
@@ -191,11 +202,14 @@ struct HeldMembers {
 HeldMembers heldMembers(const GroupSchedule &fused, GroupEnds ends);
 
 // One thread's space in a group running in parts: the group's buffers of
-// members `held` (`capacity` indexed by layer) placed by the planner with
-// their one-thread lifetimes. Each thread gets a space of this size, live
-// throughout the group, since the threads run at once.
+// members `held` (`capacity` indexed by layer), then the workspaces of its
+// layers that need one (`workspace`, by layer, live at their own step),
+// placed by the planner with their one-thread lifetimes. Each thread gets a
+// space of this size, live throughout the group, since the threads run at
+// once.
 ArenaPlan planThreadSpace(const GroupSchedule &fused, HeldMembers held,
-                          const std::vector<int64_t> &capacity);
+                          const std::vector<int64_t> &capacity,
+                          const std::vector<int64_t> &workspace);
 
 llvm::Expected<ExecutionPlan> lowerSchedule(const Network &normalized,
                                             const NetworkSchedule &schedule,

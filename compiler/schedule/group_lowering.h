@@ -13,6 +13,9 @@ struct LoweringContext {
   std::vector<int64_t> capacity; // bytes each tile buffer or row window must hold (any thread's)
   bool comments = true;          // tile and stripe headings, for the generated code only
   int part = -1;                 // the part of the parallel section being lowered; -1 outside
+  // Bytes of scratch each layer's calls need (the largest call's), by layer;
+  // sized on the first call.
+  std::vector<int64_t> workspace;
 
   WindowRef wholeWindow(int layer) const;
   // The window of the layer's map that its buffer holds: `held`'s rows and

@@ -1,6 +1,7 @@
 #include "schedule/schedule.h"
 
 #include "analysis/regions.h"
+#include "ops/conv_primitives.h"
 #include "support/overloaded.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -26,6 +27,24 @@ std::string rangeText(const GroupSchedule &g) {
 }
 
 } // namespace
+
+ConvPrimitive NetworkSchedule::primitiveOf(int layer) const {
+  const auto found = primitives.find(layer);
+  return found == primitives.end() ? ConvPrimitive::Direct : found->second;
+}
+
+void applyPrimitives(Network &net, const NetworkSchedule &schedule) {
+  for (int layer = 1; layer < int(net.layers.size()); ++layer)
+    if (net.layers[size_t(layer)].op == OpKind::Conv2d)
+      net.layers[size_t(layer)].conv().primitive = schedule.primitiveOf(layer);
+}
+
+bool primitivesApplied(const Network &net, const NetworkSchedule &schedule) {
+  for (int layer = 1; layer < int(net.layers.size()); ++layer)
+    if (tessel::primitiveOf(net.layers[size_t(layer)]) != schedule.primitiveOf(layer))
+      return false;
+  return true;
+}
 
 bool GroupSchedule::fused() const {
   return std::visit(Overloaded{[](const LayerByLayer &) { return false; },
@@ -185,10 +204,99 @@ llvm::Error checkFusedGroup(const GroupSchedule &g, const Network &net,
   return checkFitsOutput(g, net.layers[g.last].output, where);
 }
 
+llvm::Error checkPrimitive(const Network &net, int layer, ConvPrimitive primitive) {
+  if (layer < 1 || layer >= int(net.layers.size()))
+    return scheduleError(fmt::format("{}: layer {} is outside layers 0-{}",
+                                     primitiveName(primitive), userIndex(layer),
+                                     int(net.layers.size()) - 2));
+  const Layer &l = net.layers[size_t(layer)];
+  if (l.op != OpKind::Conv2d)
+    return scheduleError(fmt::format("{}: layer {} '{}' is a {}, not a conv2d",
+                                     primitiveName(primitive), userIndex(layer), l.name,
+                                     opName(l.op)));
+  if (!primitiveApplies(OpSite(net, layer), primitive))
+    return scheduleError(fmt::format("{}: layer {} '{}' is not a 3x3, stride-1, undilated "
+                                     "convolution with one group, which Winograd computes",
+                                     primitiveName(primitive), userIndex(layer), l.name));
+  return llvm::Error::success();
+}
+
+// "winograd4: 2-5, 9" (user numbering), or "winograd4: all" (every conv2d
+// it applies to), into `primitives`.
+llvm::Error parsePrimitiveClause(llvm::StringRef clause, const Network &net,
+                                 std::map<int, ConvPrimitive> &primitives) {
+  const int layerCount = int(net.layers.size());
+  auto [name, list] = clause.split(':');
+  std::optional<ConvPrimitive> primitive = primitiveNamed(name.trim());
+  if (!primitive || list.size() == clause.size())
+    return scheduleError(fmt::format("'{}' is not a primitive and its layers, like 'winograd4: "
+                                     "2-5, 9' (primitives: direct, winograd2, winograd4)",
+                                     clause.trim().str()));
+  if (list.trim() == "all") {
+    for (int layer = 1; layer < layerCount; ++layer)
+      if (net.layers[size_t(layer)].op == OpKind::Conv2d &&
+          primitiveApplies(OpSite(net, layer), *primitive)) {
+        if (*primitive == ConvPrimitive::Direct)
+          primitives.erase(layer);
+        else
+          primitives[layer] = *primitive;
+      }
+    return llvm::Error::success();
+  }
+  llvm::SmallVector<llvm::StringRef, 8> ranges;
+  list.split(ranges, ',', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef range : ranges) {
+    auto [firstText, lastText] = range.trim().split('-');
+    int first = 0, last = 0;
+    if (firstText.trim().getAsInteger(10, first) ||
+        (lastText.empty() ? (last = first, false) : lastText.trim().getAsInteger(10, last)) ||
+        first < 0 || last < first)
+      return scheduleError(fmt::format("{}: '{}' is not a layer range like 2-5",
+                                       primitiveName(*primitive), range.trim().str()));
+    if (last > layerCount - 2)
+      return scheduleError(fmt::format("{}: range {} is outside layers 0-{}",
+                                       primitiveName(*primitive), range.trim().str(),
+                                       layerCount - 2));
+    for (int layer = first + 1; layer <= last + 1; ++layer) {
+      if (*primitive == ConvPrimitive::Direct)
+        primitives.erase(layer);
+      else
+        primitives[layer] = *primitive;
+    }
+  }
+  return llvm::Error::success();
+}
+
+// "2-5, 9": the layers (normalized indices, ascending) in user numbering.
+std::string layerListText(const std::vector<int> &layers) {
+  std::string text;
+  for (size_t i = 0; i < layers.size();) {
+    size_t j = i;
+    while (j + 1 < layers.size() && layers[j + 1] == layers[j] + 1)
+      ++j;
+    text += text.empty() ? "" : ", ";
+    text += i == j ? std::to_string(userIndex(layers[i]))
+                   : fmt::format("{}-{}", userIndex(layers[i]), userIndex(layers[j]));
+    i = j + 1;
+  }
+  return text;
+}
+
 } // namespace
 
 NetworkSchedule layerByLayer(const Network &net) {
-  return coverAllLayers({}, int(net.layers.size()));
+  NetworkSchedule schedule = coverAllLayers({}, int(net.layers.size()));
+  schedule.primitives = primitivesOf(net);
+  return schedule;
+}
+
+std::map<int, ConvPrimitive> primitivesOf(const Network &net) {
+  std::map<int, ConvPrimitive> primitives;
+  for (int layer = 1; layer < int(net.layers.size()); ++layer)
+    if (const ConvPrimitive primitive = tessel::primitiveOf(net.layers[size_t(layer)]);
+        primitive != ConvPrimitive::Direct)
+      primitives[layer] = primitive;
+  return primitives;
 }
 
 llvm::Error validateSchedule(const NetworkSchedule &schedule, const Network &net) {
@@ -211,12 +319,21 @@ llvm::Error validateSchedule(const NetworkSchedule &schedule, const Network &net
   if (next != layerCount)
     return scheduleError(fmt::format("layers {} to {} are not in any group", userIndex(next),
                                      userIndex(layerCount - 1)));
+  for (const auto &[layer, primitive] : schedule.primitives)
+    if (llvm::Error error = checkPrimitive(net, layer, primitive))
+      return error;
   return llvm::Error::success();
 }
 
 llvm::Expected<NetworkSchedule> parseSchedule(const std::string &text, const Network &net) {
+  llvm::SmallVector<llvm::StringRef, 4> clauses;
+  llvm::StringRef(text).split(clauses, ';');
+  std::map<int, ConvPrimitive> primitives;
+  for (size_t i = 1; i < clauses.size(); ++i)
+    if (llvm::Error error = parsePrimitiveClause(clauses[i], net, primitives))
+      return error;
   llvm::SmallVector<llvm::StringRef, 8> items;
-  llvm::StringRef(text).split(items, ',', -1, /*KeepEmpty=*/false);
+  clauses.front().split(items, ',', -1, /*KeepEmpty=*/false);
   std::vector<GroupSchedule> given;
   const int layerCount = int(net.layers.size());
   for (llvm::StringRef item : items) {
@@ -235,6 +352,7 @@ llvm::Expected<NetworkSchedule> parseSchedule(const std::string &text, const Net
     given.push_back(*group);
   }
   NetworkSchedule schedule = coverAllLayers(given, layerCount);
+  schedule.primitives = std::move(primitives);
   if (llvm::Error error = validateSchedule(schedule, net))
     return error;
   return schedule;
@@ -244,6 +362,14 @@ std::string formatSchedule(const NetworkSchedule &schedule) {
   std::string text;
   for (const GroupSchedule &g : schedule.groups)
     text += fmt::format("{}{}:{}", text.empty() ? "" : ", ", rangeText(g), groupKindText(g));
+  for (ConvPrimitive primitive : kAllPrimitives) {
+    std::vector<int> layers;
+    for (const auto &[layer, assigned] : schedule.primitives)
+      if (assigned == primitive && primitive != ConvPrimitive::Direct)
+        layers.push_back(layer);
+    if (!layers.empty())
+      text += fmt::format("; {}: {}", primitiveName(primitive), layerListText(layers));
+  }
   return text;
 }
 

@@ -19,16 +19,22 @@
 // another instead and splits each large kernel call across the threads,
 // which needs no memory of its own (docs/threads.md).
 //
+// Each conv2d computes with a primitive (ops/conv_primitives.h): `direct`
+// unless the schedule names another for it, whatever group it is in.
+//
 // Text form, for users and tests (layer numbers as `tessel info` prints
 // them, the input not counted; ranges inclusive; layers not named run as
-// `layers`):
+// `layers`, with `direct` convolutions), the primitives after a `;`:
 //   "0-7:tile5x5, 8-15:stream4"     "3:layers, 4-9:tile2x3/split, 10-15:stream1x4"
+//   "0-15:layers; winograd4: 2-5, 9; winograd2: 11"
+//   "0-7:stream2; winograd4: all"   (every conv2d the primitive applies to)
 #pragma once
 
 #include "ir/network.h"
 
 #include "llvm/Support/Error.h"
 
+#include <map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -72,10 +78,19 @@ struct GroupSchedule {
 
 struct NetworkSchedule {
   std::vector<GroupSchedule> groups; // consecutive, covering layers 1..N-1
+  // The conv2d layers that do not compute with `direct`, by normalized
+  // index.
+  std::map<int, ConvPrimitive> primitives;
+
+  ConvPrimitive primitiveOf(int layer) const;
 };
 
-// Every layer in one `layers` group.
+// Every layer in one `layers` group, each conv2d with the primitive the
+// network's layer has (primitivesOf).
 NetworkSchedule layerByLayer(const Network &normalized);
+
+// The primitives the network's conv2d layers have, as NetworkSchedule::primitives.
+std::map<int, ConvPrimitive> primitivesOf(const Network &normalized);
 
 // Parses the text form and checks it against the network: ranges in order
 // and inside the network, tiled and streamed groups are chains of spatial
@@ -86,13 +101,20 @@ llvm::Expected<NetworkSchedule> parseSchedule(const std::string &text, const Net
 // Checks a schedule built in code by the same rules.
 llvm::Error validateSchedule(const NetworkSchedule &schedule, const Network &normalized);
 
+// Sets every conv2d layer's primitive to the schedule's (ConvAttrs::primitive):
+// what lowering, code generation and the latency model read. lowerSchedule
+// refuses a network whose primitives differ from its schedule's.
+void applyPrimitives(Network &normalized, const NetworkSchedule &schedule);
+bool primitivesApplied(const Network &normalized, const NetworkSchedule &schedule);
+
 // One group's way of running: "layers", "tile5x5", "stream4/split".
 std::string groupKindText(const GroupSchedule &group);
 
 // The kind alone: "layers", "tile", "stream".
 const char *groupKindName(const GroupSchedule &group);
 
-// The canonical text form, covering every layer: "0-7:tile5x5, 8-15:layers".
+// The canonical text form, covering every layer: "0-7:tile5x5, 8-15:layers",
+// then any primitives but `direct`: "; winograd4: 2-5, 9".
 std::string formatSchedule(const NetworkSchedule &schedule);
 
 } // namespace tessel

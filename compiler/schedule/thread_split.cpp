@@ -1,5 +1,6 @@
 #include "schedule/thread_split.h"
 
+#include "ops/conv_primitives.h"
 #include "ops/op_table.h"
 #include "support/overloaded.h"
 
@@ -26,7 +27,10 @@ std::vector<MapRegion> callBands(const MapRegion &r, int threads) {
 }
 
 bool callsSplit(const Network &net, int layer) {
-  return describeOp(net.layers[size_t(layer)].op).splitsAcrossThreads;
+  // A Winograd call's bands would each need a workspace and recompute the
+  // tiles they cut: it runs whole.
+  const Layer &l = net.layers[size_t(layer)];
+  return describeOp(l.op).splitsAcrossThreads && primitiveOf(l) == ConvPrimitive::Direct;
 }
 
 int groupParts(const Network &net, const GroupSchedule &group, int threads) {

@@ -31,6 +31,13 @@ std::string conv(int filters, int kernel, const char *extra = "") {
                      filters, kernel, extra);
 }
 
+// The schedules with every convolution computing with `primitive`.
+std::vector<std::string> withPrimitive(std::vector<std::string> schedules, const char *primitive) {
+  for (std::string &schedule : schedules)
+    schedule += fmt::format("; {}: 0", primitive);
+  return schedules;
+}
+
 std::vector<ProbeSpec> probeSpecs() {
   const auto &tiles = kSingleLayerSchedules;
   return {
@@ -39,6 +46,12 @@ std::vector<ProbeSpec> probeSpecs() {
       {"conv3x3_c16", 16, 24, 24, {conv(16, 3)}, tiles, false},
       {"conv3x3_c32", 32, 16, 16, {conv(64, 3)}, tiles, true},
       {"conv3x3_wide", 8, 8, 64, {conv(8, 3)}, tiles, false},
+      // Winograd: few and many channels (the transformed weights then
+      // dominate), on maps that are and are not multiples of the tiles.
+      {"winograd4_c32", 32, 24, 24, {conv(64, 3)}, withPrimitive(tiles, "winograd4"), true},
+      {"winograd4_c128", 128, 13, 13, {conv(128, 3)}, withPrimitive(tiles, "winograd4"), false},
+      {"winograd2_c32", 32, 24, 24, {conv(64, 3)}, withPrimitive(tiles, "winograd2"), true},
+      {"winograd2_c128", 128, 13, 13, {conv(128, 3)}, withPrimitive(tiles, "winograd2"), false},
       // conv3x3_s2
       {"conv3x3_s2_c8", 8, 32, 32, {conv(16, 3, ", stride: 2")}, tiles, true},
       {"conv3x3_s2_c32", 32, 32, 32, {conv(32, 3, ", stride: 2")}, tiles, false},
@@ -165,10 +178,17 @@ std::vector<ProbeSpec> probeSpecs() {
 } // namespace
 
 std::string scheduleLabel(const std::string &schedule) {
-  if (schedule.empty())
-    return "layers";
-  const size_t colon = schedule.rfind(':');
-  return colon == std::string::npos ? schedule : schedule.substr(colon + 1);
+  const size_t semicolon = schedule.find(';');
+  const std::string groups = schedule.substr(0, semicolon);
+  const size_t colon = groups.rfind(':');
+  std::string label = groups.empty()               ? "layers"
+                      : colon == std::string::npos ? groups
+                                                   : groups.substr(colon + 1);
+  for (size_t at = semicolon; at != std::string::npos; at = schedule.find(';', at + 1)) {
+    const size_t name = schedule.find_first_not_of(' ', at + 1);
+    label += "_" + schedule.substr(name, schedule.find(':', name) - name);
+  }
+  return label;
 }
 
 std::vector<CalibrationProbe> calibrationProbes(bool quick) {

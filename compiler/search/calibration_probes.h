@@ -21,8 +21,8 @@ struct CalibrationProbe {
 // class, for tests and a first look.
 std::vector<CalibrationProbe> calibrationProbes(bool quick);
 
-// "layers", "tile4x4", "stream2": the part of a schedule a probe's variant
-// is named after.
+// "layers", "tile4x4", "stream2", "tile4x4_winograd4": the part of a
+// schedule a probe's variant is named after.
 std::string scheduleLabel(const std::string &schedule);
 
 } // namespace tessel

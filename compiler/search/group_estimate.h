@@ -10,6 +10,7 @@
 #include "target/latency_profile.h"
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 namespace tessel {
@@ -23,6 +24,8 @@ struct GroupEstimate {
   // The group converts the network's output tile by tile or stripe by stripe
   // (convertsOutputInGroup): no output conversion step follows it.
   bool convertsOutput = false;
+  // The primitives of its conv2d layers but `direct` (NetworkSchedule::primitives).
+  std::map<int, ConvPrimitive> primitives;
 };
 
 // Bytes live at each step 0..N of the plan, as the planner's lower bound

@@ -2,6 +2,7 @@
 
 #include "analysis/layer_costs.h"
 #include "analysis/regions.h"
+#include "ops/conv_primitives.h"
 #include "ops/op_table.h"
 #include "schedule/thread_split.h"
 
@@ -86,6 +87,16 @@ OperationFeatures kernelFeatures(const Network &net, int layer, const MapRegion 
   f.work =
       movesData ? area * net.layers[size_t(layer)].output.c : double(regionMacs(net, layer, r));
   f.footprintBytes = footprintBytes(net, layer, r);
+  if (f.kind == KernelClass::Winograd2 || f.kind == KernelClass::Winograd4) {
+    // Whole tiles: their transformed products and the transforms' channels.
+    const OpSite site(net, layer);
+    const int m = winogradTileSize(primitiveOf(site.layer()));
+    const double tiles = double(winogradTileCount(site, r));
+    const double inC = site.input().c, outC = site.layer().output.c;
+    f.work = tiles * (m + 2) * (m + 2) * inC * outC;
+    f.pixels = tiles * (inC + outC);
+    f.rows = double(computedRegion(site, r).height());
+  }
   return f;
 }
 

@@ -3,6 +3,7 @@
 #include "search/latency_model.h"
 
 #include "analysis/layer_costs.h"
+#include "ops/conv_primitives.h"
 #include "plan/arena_planner.h"
 #include "schedule/thread_split.h"
 #include "support/overloaded.h"
@@ -21,6 +22,7 @@ namespace {
 // The schedule running `group` and every other layer on its own.
 NetworkSchedule withSingleGroup(const Network &net, const GroupSchedule &group) {
   NetworkSchedule schedule;
+  schedule.primitives = primitivesOf(net);
   for (int layer = 1; layer < int(net.layers.size()); ++layer) {
     if (layer == group.first) {
       schedule.groups.push_back(group);
@@ -72,6 +74,7 @@ std::vector<GroupEstimate> mergeLayersRuns(const std::vector<GroupEstimate> &gro
       run.seconds += g.seconds;
       run.macs += g.macs;
       run.layerMacs += g.layerMacs;
+      run.primitives.insert(g.primitives.begin(), g.primitives.end());
       continue;
     }
     merged.push_back(g);
@@ -231,9 +234,10 @@ struct LoweredCandidate {
   FirstLayerCalls firstCalls;
   int64_t peakAfterFirst = 0; // own buffers only
   int64_t firstBuffer = 0;
-  std::vector<int64_t> memberBytes; // by layer
-  std::vector<double> callSeconds;  // of each kernel call, in order
-  std::vector<size_t> tileStarts;   // where each tile's calls start
+  std::vector<int64_t> memberBytes;     // by layer
+  std::vector<int64_t> memberWorkspace; // by layer
+  std::vector<double> callSeconds;      // of each kernel call, in order
+  std::vector<size_t> tileStarts;       // where each tile's calls start
 };
 
 // Per kind, the candidate starting one layer higher: its peak, the own
@@ -306,6 +310,8 @@ public:
         wholeCallSecondsAlone_(wholeCallSecondsEach(net, 1, profile)),
         wholeNeeded_(net.layers.size(), -1), capacity_(net.layers.size(), 0),
         byFirst_(net.layers.size()) {
+    for (const Layer &layer : net.layers)
+      shortcuts_ = shortcuts_ && primitiveOf(layer) == ConvPrimitive::Direct;
     inputBytes_ = base.storage[0].kind == StorageKind::Full ? mapBytes(0) : 0;
     inputConvertible_ = inputBytes_ > 0 && consumers_[0] == std::vector<int>{1};
     Operation convertInput;
@@ -347,7 +353,7 @@ private:
     for (size_t kind = 0; kind < kinds.size(); ++kind)
       if (const TileGrid *grid = std::get_if<TileGrid>(&kinds[kind].way)) {
         Above &a = above[kind];
-        a.growing = true;
+        a.growing = shortcuts_;
         a.memberBytes.assign(net_.layers.size(), 0);
         const bool converts = convertsOutput(kinds[kind]);
         const int callThreads = kindThreads(kinds[kind]).callThreads;
@@ -380,7 +386,8 @@ private:
   void addCandidatesStartingAt(int first, const std::vector<GroupSchedule> &kinds,
                                std::vector<Above> &above) {
     const bool inputInGroup = first == 1 && inputConvertible_;
-    const bool wholeBelow = wholeNeeded(first + 1) && (!inputInGroup || wholeNeeded(first));
+    const bool wholeBelow =
+        shortcuts_ && wholeNeeded(first + 1) && (!inputInGroup || wholeNeeded(first));
     for (size_t kind = 0; kind < kinds.size(); ++kind) {
       GroupSchedule group = kinds[kind];
       group.first = first;
@@ -466,7 +473,8 @@ private:
     // All of the group's MACs: the input's conversion calls have none.
     const GroupEnds ends{inputInGroup, convertsOutput(group)};
     estimate.convertsOutput = ends.output;
-    estimate.macs = lowerGroupAlone(net_, group, ends, lowering_, operations_, capacity_);
+    estimate.macs =
+        lowerGroupAlone(net_, group, ends, lowering_, operations_, capacity_, workspace_);
     // The same sum as predictLayersSeconds over a whole schedule's plan.
     TimeTally tally(profile_);
     tally.add(inputConversionSeconds(group.first, inputInGroup));
@@ -507,11 +515,18 @@ private:
       for (int step = steps.first; step <= steps.last; ++step)
         own[size_t(step - group.first)] += bytes;
     }
+    c.memberWorkspace.assign(net_.layers.size(), 0);
+    for (int layer = group.first; layer <= group.last && size_t(layer) < workspace_.size();
+         ++layer) { // a workspace lives at its layer's step
+      c.memberWorkspace[size_t(layer)] = workspace_[size_t(layer)];
+      own[size_t(layer - group.first)] += alignUp(workspace_[size_t(layer)]);
+      workspace_[size_t(layer)] = 0;
+    }
     for (size_t step = 1; step < own.size(); ++step)
       c.peakAfterFirst = std::max(c.peakAfterFirst, own[step]);
     if (kindThreads(group).parts > 1) // every thread's space throughout the group
-      own.assign(own.size(),
-                 threadSpacesBytes(group, inputInGroup, c.memberBytes, c.memberBytes[0]));
+      own.assign(own.size(), threadSpacesBytes(group, inputInGroup, c.memberBytes, c.memberBytes[0],
+                                               c.memberWorkspace));
     const int64_t around = aroundBytes(group, inputInGroup);
     c.estimate.peakBytes = stepZeroBytes(group.first, inputInGroup);
     for (int64_t bytes : own)
@@ -630,10 +645,12 @@ private:
   // its members' buffers (`memberBytes`, by layer; the input's region
   // buffer apart, when the group converts the input).
   int64_t threadSpacesBytes(const GroupSchedule &group, bool inputInGroup,
-                            std::vector<int64_t> memberBytes, int64_t inputRegionBytes) const {
+                            std::vector<int64_t> memberBytes, int64_t inputRegionBytes,
+                            const std::vector<int64_t> &workspace = {}) const {
     memberBytes[0] = inputInGroup ? inputRegionBytes : 0;
-    const ArenaPlan space = planThreadSpace(
-        group, heldMembers(group, GroupEnds{inputInGroup, convertsOutput(group)}), memberBytes);
+    const ArenaPlan space =
+        planThreadSpace(group, heldMembers(group, GroupEnds{inputInGroup, convertsOutput(group)}),
+                        memberBytes, workspace);
     return kindThreads(group).parts * space.arenaBytes;
   }
 
@@ -688,10 +705,15 @@ private:
   const std::vector<double> wholeCallSecondsAlone_; // on one thread (inside a part)
   int64_t inputBytes_ = 0;                          // the input's map, when the plan converts it
   bool inputConvertible_ = false;                   // whether a group can convert it tile by tile
+  // Whether tile groups may be grown, and whole-map candidates derived,
+  // without lowering them. Their byte sums leave out workspaces, so a
+  // network with a primitive that has one lowers every candidate.
+  bool shortcuts_ = true;
   double convertInputSeconds_ = 0;
   std::vector<signed char> wholeNeeded_;            // wholeNeeded, once known
   std::vector<Operation> operations_;               // lowering's, reused
   std::vector<int64_t> capacity_;                   // lowering's, reused
+  std::vector<int64_t> workspace_;                  // lowering's, reused
   std::vector<std::vector<GroupEstimate>> byFirst_; // the candidates ending at a layer
 };
 
@@ -702,28 +724,71 @@ llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
                                                        const SearchOptions &options) {
   ScheduleSearch search(net, profile);
   search.lowering_ = threadedLowering(options.threads, profile);
-  const int layerCount = int(net.layers.size());
-  search.endingAt_.assign(size_t(layerCount), {});
-
-  llvm::Expected<ExecutionPlan> base = lowerSchedule(net, layerByLayer(net), search.lowering_);
-  if (!base)
-    return base.takeError();
-  const std::vector<int64_t> baseLive = liveBytesPerStep(*base, layerCount);
-  search.outside_ = estimateOutsideGroups(net, *base, baseLive, profile);
-  for (int layer = 1; layer < layerCount; ++layer) { // each layer on its own
-    GroupSchedule single;
-    single.first = single.last = layer;
-    search.endingAt_[size_t(layer)].push_back(estimateGroup(net, *base, baseLive, single, profile));
-  }
-  if (options.exhaustive)
-    search.prepareExhaustive(options);
-  else
-    search.prepareGroupByGroup(options, *base);
+  search.endingAt_.assign(net.layers.size(), {});
+  if (llvm::Error error = search.preparePrimitive(ConvPrimitive::Direct, options))
+    return error;
+  for (ConvPrimitive primitive : options.primitives)
+    if (primitive != ConvPrimitive::Direct)
+      if (llvm::Error error = search.preparePrimitive(primitive, options))
+        return error;
   return search;
 }
 
-void ScheduleSearch::prepareExhaustive(const SearchOptions &options) {
-  const Network &net = *net_;
+llvm::Error ScheduleSearch::preparePrimitive(ConvPrimitive primitive,
+                                             const SearchOptions &options) {
+  Network &net = net_;
+  const int layerCount = int(net.layers.size());
+  bool applies = primitive == ConvPrimitive::Direct;
+  for (int layer = 1; layer < layerCount; ++layer)
+    if (net.layers[size_t(layer)].op == OpKind::Conv2d) {
+      const bool here = primitiveApplies(OpSite(net, layer), primitive);
+      net.layers[size_t(layer)].conv().primitive = here ? primitive : ConvPrimitive::Direct;
+      applies = applies || here;
+    }
+  if (!applies)
+    return llvm::Error::success();
+
+  std::vector<std::vector<GroupEstimate>> endingAt(net.layers.size());
+  llvm::Expected<ExecutionPlan> base = lowerSchedule(net, layerByLayer(net), lowering_);
+  if (!base)
+    return base.takeError();
+  const std::vector<int64_t> baseLive = liveBytesPerStep(*base, layerCount);
+  if (primitive == ConvPrimitive::Direct) // the output conversion is the same for every primitive
+    outside_ = estimateOutsideGroups(net, *base, baseLive, *profile_);
+  for (int layer = 1; layer < layerCount; ++layer) { // each layer on its own
+    GroupSchedule single;
+    single.first = single.last = layer;
+    endingAt[size_t(layer)].push_back(estimateGroup(net, *base, baseLive, single, *profile_));
+  }
+  if (options.exhaustive)
+    prepareExhaustive(options, endingAt);
+  else
+    prepareGroupByGroup(options, *base, endingAt);
+  // Candidates without a convolution computing with `primitive` are the
+  // direct ones again.
+  for (int last = 1; last < layerCount; ++last)
+    for (GroupEstimate &candidate : endingAt[size_t(last)]) {
+      for (int layer = candidate.group.first; layer <= last; ++layer)
+        if (primitiveOf(net.layers[size_t(layer)]) != ConvPrimitive::Direct)
+          candidate.primitives[layer] = primitive;
+      if (primitive == ConvPrimitive::Direct || !candidate.primitives.empty())
+        endingAt_[size_t(last)].push_back(std::move(candidate));
+    }
+  for (Layer &layer : net.layers)
+    if (layer.op == OpKind::Conv2d)
+      layer.conv().primitive = ConvPrimitive::Direct;
+  return llvm::Error::success();
+}
+
+Network ScheduleSearch::assigned(const NetworkSchedule &schedule) const {
+  Network net = net_;
+  applyPrimitives(net, schedule);
+  return net;
+}
+
+void ScheduleSearch::prepareExhaustive(const SearchOptions &options,
+                                       std::vector<std::vector<GroupEstimate>> &endingAt) {
+  const Network &net = net_;
   const int layerCount = int(net.layers.size());
   struct Evaluated {
     GroupEstimate estimate;
@@ -761,18 +826,19 @@ void ScheduleSearch::prepareExhaustive(const SearchOptions &options) {
     const auto [first, last, kind] = key;
     const auto rest = evaluated.find({first + 1, last, kind});
     const int64_t restPeak = rest == evaluated.end() ? 0 : rest->second.estimate.peakBytes;
-    const int64_t firstAlonePeak = endingAt_[size_t(first)].front().peakBytes;
+    const int64_t firstAlonePeak = endingAt[size_t(first)].front().peakBytes;
     const int parts = groupParts(net, candidate.estimate.group, options.threads);
     if (!beatenBySplit(candidate.estimate, candidate.firstCalls, parts, restPeak, firstAlonePeak))
-      endingAt_[size_t(last)].push_back(candidate.estimate);
+      endingAt[size_t(last)].push_back(candidate.estimate);
   }
 }
 
 // Lowers each candidate on its own, without the rest of the network
 // (GroupByGroup).
-void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const ExecutionPlan &base) {
-  GroupByGroup preparation(*net_, *profile_, options, lowering_, base, endingAt_);
-  for (int last = 2; last < int(net_->layers.size()); ++last)
+void ScheduleSearch::prepareGroupByGroup(const SearchOptions &options, const ExecutionPlan &base,
+                                         std::vector<std::vector<GroupEstimate>> &endingAt) {
+  GroupByGroup preparation(net_, *profile_, options, lowering_, base, endingAt);
+  for (int last = 2; last < int(net_.layers.size()); ++last)
     preparation.addCandidatesEndingAt(last);
 }
 
@@ -791,7 +857,7 @@ std::optional<ScheduleChoice> ScheduleSearch::fastestWithin(int64_t peakLimit) c
     int64_t peak = 0;
     const GroupEstimate *last = nullptr;
   };
-  const size_t layerCount = net_->layers.size();
+  const size_t layerCount = net_.layers.size();
   std::vector<Partial> best(layerCount);
   best[0].seconds = 0;
   for (size_t p = 1; p < layerCount; ++p) {
@@ -821,8 +887,10 @@ std::optional<ScheduleChoice> ScheduleSearch::fastestWithin(int64_t peakLimit) c
     choice.groups.push_back(*best[p].last);
   std::reverse(choice.groups.begin(), choice.groups.end());
   choice.groups = mergeLayersRuns(choice.groups);
-  for (const GroupEstimate &group : choice.groups)
+  for (const GroupEstimate &group : choice.groups) {
     choice.schedule.groups.push_back(group.group);
+    choice.schedule.primitives.insert(group.primitives.begin(), group.primitives.end());
+  }
   choice.seconds = best[layerCount - 1].seconds;
   choice.peakBytes = best[layerCount - 1].peak;
   return choice;
@@ -832,7 +900,8 @@ llvm::Expected<std::vector<ParetoPoint>> ScheduleSearch::paretoFront() const {
   std::vector<ParetoPoint> front;
   int64_t limit = std::numeric_limits<int64_t>::max();
   while (std::optional<ScheduleChoice> choice = fastestWithin(limit)) {
-    llvm::Expected<ExecutionPlan> plan = lowerSchedule(*net_, choice->schedule, lowering_);
+    llvm::Expected<ExecutionPlan> plan =
+        lowerSchedule(assigned(choice->schedule), choice->schedule, lowering_);
     if (!plan)
       return plan.takeError();
     limit = choice->peakBytes - 1;
@@ -890,8 +959,10 @@ llvm::Expected<SearchOutcome> searchSchedule(const Network &net, const LatencyPr
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the search found no schedule for the network");
   outcome.choice = chosen->choice;
+  Network assigned = withoutWeights(net);
+  applyPrimitives(assigned, outcome.choice.schedule);
   llvm::Expected<ExecutionPlan> plan =
-      lowerSchedule(net, outcome.choice.schedule, threadedLowering(options.threads, profile));
+      lowerSchedule(assigned, outcome.choice.schedule, threadedLowering(options.threads, profile));
   if (!plan)
     return plan.takeError();
   outcome.plan = std::move(*plan);

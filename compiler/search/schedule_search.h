@@ -33,6 +33,11 @@ struct SearchOptions {
   // threadedLowering(threads, profile) and, on several threads, tries each
   // tile grid and stripe height in parts and `/split`.
   int threads = 1;
+  // The convolution primitives the search may give a conv2d besides
+  // `direct` (tessel compile --primitives). Each candidate group computes
+  // every convolution in it that a primitive applies to with that one
+  // primitive (or all with `direct`), so a layer on its own may take any.
+  std::vector<ConvPrimitive> primitives = {ConvPrimitive::Winograd2, ConvPrimitive::Winograd4};
   // Lower every candidate inside a whole schedule, one by one: the plain
   // preparation, slow on deep networks, kept as the reference the default
   // one is tested against (both give the same candidates and figures).
@@ -69,11 +74,18 @@ public:
 
 private:
   ScheduleSearch(const Network &net, const LatencyProfile &profile)
-      : net_(&net), profile_(&profile) {}
-  void prepareExhaustive(const SearchOptions &options);
-  void prepareGroupByGroup(const SearchOptions &options, const ExecutionPlan &base);
+      : net_(withoutWeights(net)), profile_(&profile) {}
+  // The candidates with every convolution `primitive` applies to computing
+  // with it (the others `direct`), added to endingAt_.
+  llvm::Error preparePrimitive(ConvPrimitive primitive, const SearchOptions &options);
+  void prepareExhaustive(const SearchOptions &options,
+                         std::vector<std::vector<GroupEstimate>> &endingAt);
+  void prepareGroupByGroup(const SearchOptions &options, const ExecutionPlan &base,
+                           std::vector<std::vector<GroupEstimate>> &endingAt);
+  // The network with the schedule's primitives.
+  Network assigned(const NetworkSchedule &schedule) const;
 
-  const Network *net_;
+  Network net_; // without weights; primitives as the candidates being prepared need
   const LatencyProfile *profile_;
   LoweringOptions lowering_;
   std::vector<std::vector<GroupEstimate>> endingAt_; // candidates by their last layer

@@ -33,6 +33,8 @@ constexpr ClassInfo kClasses[kKernelClassCount] = {
     {KernelClass::Dense, "dense", 0.1},
     {KernelClass::Reduce, "reduce", 0.05},
     {KernelClass::Copy, "copy", 0.1},
+    {KernelClass::Winograd2, "winograd2x2", 0.5},
+    {KernelClass::Winograd4, "winograd4x4", 0.5},
 };
 
 constexpr const char *kCostKeys[] = {"ns_per_work", "ns_per_pixel", "ns_per_row", "ns_per_call"};

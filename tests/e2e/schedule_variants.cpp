@@ -369,8 +369,9 @@ VariantsResult runScheduleVariants(const std::string &work,
       const std::string id = variantId(n, k);
       // The reference variant runs every layer whole (an empty schedule), not
       // what the search would pick.
+      const std::string primitives = net.primitives.empty() ? "" : "; " + net.primitives;
       const std::string scheduleArg =
-          " --schedule " + quote(k == 0 ? std::string() : net.schedules[k - 1]);
+          " --schedule " + quote((k == 0 ? std::string() : net.schedules[k - 1]) + primitives);
       const std::string threadsArg = k == 0 ? "" : " --threads " + std::to_string(net.threads);
       CommandResult compiled =
           runCommand(tessel + " compile --quiet " + quote(net.network) + sizeArg + scheduleArg +

@@ -37,6 +37,10 @@ struct NetworkVariants {
   // reference always runs on one, so the output on several threads must
   // equal one thread's byte for byte.
   int threads = 1;
+  // Convolution primitives for every schedule, the `layers` reference
+  // included (a schedule text's clause, e.g. "winograd4: 0-5"): each
+  // schedule must match `layers` computing with the same primitives.
+  std::string primitives = "";
 };
 
 struct VariantsBuildOptions {

@@ -132,6 +132,33 @@ TEST_CASE("a budget below the layers arena: the search fits it and reports its c
   CHECK(e2e::readText(work + "/out/arena.svg").find("</svg>") != std::string::npos);
 }
 
+TEST_CASE("--primitives: direct keeps every convolution direct; an unknown one is a usage error") {
+  const std::string work = e2e::freshWorkDir("cli-primitives");
+  const std::string compile = "compile " + e2e::quote(e2e::networkPath("yolov2-16.yaml")) +
+                              " --input-size 96x96 -o " + e2e::quote(work + "/out");
+  e2e::CommandResult bad = tessel(compile + " --primitives direct,winograd3");
+  INFO(bad.output);
+  CHECK(bad.exitCode == 2);
+  CHECK(bad.output.find("--primitives: unknown primitive 'winograd3'") != std::string::npos);
+  CHECK_FALSE(fs::exists(work + "/out"));
+
+  e2e::CommandResult direct = tessel(compile + " --primitives direct");
+  REQUIRE(direct.exitCode == 0);
+  const std::string json = e2e::readText(work + "/out/report.json");
+  CHECK(json.find("\"primitive\": \"direct\"") != std::string::npos);
+  CHECK(json.find("winograd") == std::string::npos);
+
+  // A schedule names its own; the report and the layer table show them.
+  e2e::CommandResult named =
+      tessel(compile + " --force --schedule " + e2e::quote("0-3:stream2; winograd4: 0, 2"));
+  REQUIRE(named.exitCode == 0);
+  CHECK(named.output.find("schedule: 0-3:stream2, 4-15:layers; winograd4: 0, 2") !=
+        std::string::npos);
+  CHECK(named.output.find("conv2d+leaky    winograd4") != std::string::npos);
+  CHECK(e2e::readText(work + "/out/report.json").find("\"primitive\": \"winograd4\"") !=
+        std::string::npos);
+}
+
 TEST_CASE("--threads above 1 is a usage error for a bare-metal target, and writes nothing") {
   const std::string work = e2e::freshWorkDir("cli-threads");
   const std::string compile = "compile " + e2e::quote(e2e::networkPath("tiny-chain.yaml")) +

@@ -353,6 +353,51 @@ TEST_CASE("3 threads match one thread bit for bit: shard 1 of 2") {
   expectThreadsMatchOne(3, 1);
 }
 
+// Winograd convolutions compute whole tiles on a grid fixed in map
+// coordinates, reading wider windows than direct ones: tiles, stripes and
+// thread parts that cut the grid anywhere must still give `layers`' output
+// (with the same primitives) byte for byte, and stay inside the arena with
+// their workspaces. yolov2-16's odd stripe heights and grids cut the 4x4 and
+// 2x2 tiles in every way; tiny-chain's conv0 has an odd map (23x23, partial
+// last tiles) and asymmetric padding after it.
+static e2e::NetworkVariants withPrimitives(e2e::NetworkVariants net, const std::string &clause) {
+  net.label += " (" + clause + ")";
+  net.primitives = clause;
+  return net;
+}
+
+TEST_CASE("Winograd convolutions: every schedule matches layers with the same primitives") {
+  const std::string mixed = "winograd4: 0, 4, 8, 12; winograd2: 2, 6, 10, 14";
+  expectBitIdentical(
+      "schedules-winograd",
+      {withPrimitives(
+           shipped("yolov2-16.yaml", "96x96",
+                   {"0-15:stream1", "0-15:stream3", "0-15:tile3x3", "0-15:tile5x2",
+                    "0-7:stream2, 8-15:tile2x2", "0-3:tile2x3, 4-9:stream2, 10-15:tile3x1"}),
+           mixed),
+       withPrimitives(shipped("tiny-chain.yaml", "",
+                              {"0-7:stream1", "0-5:tile3x3", "0-3:tile5x5", "0-1:stream3"}),
+                      "winograd4: 0"),
+       withPrimitives(shipped("tiny-chain.yaml", "", {"0-7:stream2", "0-3:tile2x3"}),
+                      "winograd2: 0")});
+}
+
+TEST_CASE("Winograd convolutions on 2 threads, in parts and split, match layers bit for bit") {
+  const std::string mixed = "winograd4: 0, 4, 8, 12; winograd2: 2, 6, 10, 14";
+  e2e::VariantsBuildOptions options;
+  options.oneUnitPerNetwork = true;
+  expectBitIdentical(
+      "schedules-winograd-threads",
+      onThreads({withPrimitives(shipped("yolov2-16.yaml", "96x96",
+                                        {"0-15:layers", "0-15:tile3x3", "0-15:tile2x2/split",
+                                         "0-7:stream2, 8-15:tile2x1"}),
+                                mixed),
+                 withPrimitives(shipped("tiny-chain.yaml", "", {"0:tile2x2", "0-7:tile2x2"}),
+                                "winograd4: 0")},
+                2),
+      options);
+}
+
 // Tile and stream groups in parts (whole tiles, or a column band of a
 // stream, per thread, each thread with its own tile buffers or row windows)
 // and `/split` (the tiles or stripes in turn, large calls split in bands),

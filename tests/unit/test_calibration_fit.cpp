@@ -8,6 +8,7 @@
 
 #include "frontend/load_network.h"
 #include "normalize/normalize.h"
+#include "pipeline/network_input.h"
 #include "schedule/schedule.h"
 #include "search/latency_model.h"
 
@@ -270,13 +271,11 @@ TEST_CASE("the probes load, lower under each schedule and use every kernel class
       llvm::Expected<tessel::Network> loaded = tessel::loadNetwork(path.str().str());
       llvm::sys::fs::remove(path);
       REQUIRE_MESSAGE(bool(loaded), llvm::toString(loaded.takeError()));
-      const tessel::Network net = tessel::normalize(*loaded);
+      tessel::Network net = tessel::normalize(*loaded);
       REQUIRE_FALSE(probe.schedules.empty());
       for (const std::string &text : probe.schedules) {
         INFO(text);
-        llvm::Expected<tessel::NetworkSchedule> schedule = tessel::parseSchedule(text, net);
-        REQUIRE_MESSAGE(bool(schedule), llvm::toString(schedule.takeError()));
-        llvm::Expected<tessel::ExecutionPlan> plan = tessel::lowerSchedule(net, *schedule);
+        llvm::Expected<tessel::ExecutionPlan> plan = tessel::planScheduleText(text, net);
         REQUIRE_MESSAGE(bool(plan), llvm::toString(plan.takeError()));
         for (const tessel::Operation &op : plan->operations)
           if (std::optional<tessel::OperationFeatures> f = tessel::featuresOf(net, op))
@@ -296,4 +295,6 @@ TEST_CASE("the probes load, lower under each schedule and use every kernel class
   CHECK(tessel::scheduleLabel("") == "layers");
   CHECK(tessel::scheduleLabel("0:tile8x1") == "tile8x1");
   CHECK(tessel::scheduleLabel("0-1:stream4") == "stream4");
+  CHECK(tessel::scheduleLabel("; winograd4: 0") == "layers_winograd4");
+  CHECK(tessel::scheduleLabel("0:tile4x4; winograd2: 0") == "tile4x4_winograd2");
 }

@@ -5,6 +5,7 @@
 #include "frontend/load_network.h"
 #include "frontend/splitmix64.h"
 #include "normalize/normalize.h"
+#include "ops/conv_primitives.h"
 #include "schedule/thread_split.h"
 #include "search/latency_model.h"
 #include "search/schedule_search.h"
@@ -37,11 +38,18 @@ LatencyProfile testProfile() {
   return profile;
 }
 
+// The network computing with the schedule's convolution primitives.
+Network assigned(const Network &net, const NetworkSchedule &schedule) {
+  Network copy = net;
+  applyPrimitives(copy, schedule);
+  return copy;
+}
+
 // The plan the search reasons with on `threads` threads (and the one code
 // is generated from).
 ExecutionPlan lower(const Network &net, const NetworkSchedule &schedule, int threads = 1) {
   llvm::Expected<ExecutionPlan> plan =
-      lowerSchedule(net, schedule, threadedLowering(threads, testProfile()));
+      lowerSchedule(assigned(net, schedule), schedule, threadedLowering(threads, testProfile()));
   if (!plan)
     FAIL(formatSchedule(schedule), ": ", llvm::toString(plan.takeError()));
   return std::move(*plan);
@@ -94,6 +102,41 @@ std::vector<NetworkSchedule> allSchedules(const Network &net, int maxGrid,
       }
   };
   extend(1);
+  return found;
+}
+
+// Each schedule with every choice of primitive per group the search makes:
+// `direct`, or one Winograd primitive for every convolution of the group it
+// applies to (a group without one keeps `direct`).
+std::vector<NetworkSchedule> withPrimitiveChoices(const Network &net,
+                                                  const std::vector<NetworkSchedule> &schedules) {
+  std::vector<NetworkSchedule> found;
+  for (const NetworkSchedule &schedule : schedules) {
+    std::function<void(size_t, NetworkSchedule &)> choose = [&](size_t g,
+                                                                NetworkSchedule &partial) {
+      if (g == partial.groups.size()) {
+        found.push_back(partial);
+        return;
+      }
+      choose(g + 1, partial);
+      const GroupSchedule &group = partial.groups[g];
+      for (ConvPrimitive primitive : {ConvPrimitive::Winograd2, ConvPrimitive::Winograd4}) {
+        std::vector<int> layers;
+        for (int layer = group.first; layer <= group.last; ++layer)
+          if (primitiveApplies(OpSite(net, layer), primitive))
+            layers.push_back(layer);
+        if (layers.empty())
+          continue;
+        for (int layer : layers)
+          partial.primitives[layer] = primitive;
+        choose(g + 1, partial);
+        for (int layer : layers)
+          partial.primitives.erase(layer);
+      }
+    };
+    NetworkSchedule partial = schedule;
+    choose(0, partial);
+  }
   return found;
 }
 
@@ -156,10 +199,11 @@ void checkPeaksAreArenas(const ShippedCase &c, int threads) {
 
   for (size_t i = 0; i < schedules.size(); ++i) {
     CAPTURE(formatSchedule(schedules[i]));
+    const Network scheduled = assigned(net, schedules[i]);
     const ExecutionPlan plan = lower(net, schedules[i], threads);
-    const ScheduleChoice described = describeSchedule(net, plan, profile);
+    const ScheduleChoice described = describeSchedule(scheduled, plan, profile);
     CHECK(described.peakBytes == plan.arena.lowerBoundBytes);
-    CHECK(described.seconds == doctest::Approx(predictPlanSeconds(net, plan, profile)));
+    CHECK(described.seconds == doctest::Approx(predictPlanSeconds(scheduled, plan, profile)));
     if (i < front->size()) {
       CHECK((*front)[i].arenaBytes == plan.arena.arenaBytes);
       CHECK((*front)[i].choice.peakBytes == plan.arena.lowerBoundBytes);
@@ -167,7 +211,7 @@ void checkPeaksAreArenas(const ShippedCase &c, int threads) {
     }
     if (i % 8 == 0) { // the header the generated code compiles against
       const int64_t arena = plan.arena.arenaBytes;
-      llvm::Expected<GeneratedNetwork> generated = emitNetwork(net, plan, CodegenOptions{});
+      llvm::Expected<GeneratedNetwork> generated = emitNetwork(scheduled, plan, CodegenOptions{});
       REQUIRE(static_cast<bool>(generated));
       CHECK(arenaLine(generated->files.front().contents) == fmt::format("_ARENA_BYTES {}u", arena));
     }
@@ -208,7 +252,8 @@ void checkAgainstBruteForce(const std::string &name, int threads) {
   options.stripeRows = {1, 2};
   options.threads = threads;
   const Network net = loadShipped(name);
-  const std::vector<NetworkSchedule> schedules = allSchedules(net, 2, {1, 2}, threads);
+  const std::vector<NetworkSchedule> schedules =
+      withPrimitiveChoices(net, allSchedules(net, 2, {1, 2}, threads));
   REQUIRE(schedules.size() > 10);
   struct Measured {
     double seconds;
@@ -217,7 +262,8 @@ void checkAgainstBruteForce(const std::string &name, int threads) {
   std::vector<Measured> measured;
   for (const NetworkSchedule &schedule : schedules) {
     const ExecutionPlan plan = lower(net, schedule, threads);
-    measured.push_back({predictPlanSeconds(net, plan, profile), plan.arena.lowerBoundBytes});
+    measured.push_back(
+        {predictPlanSeconds(assigned(net, schedule), plan, profile), plan.arena.lowerBoundBytes});
   }
   llvm::Expected<ScheduleSearch> search = ScheduleSearch::prepare(net, profile, options);
   REQUIRE(static_cast<bool>(search));

@@ -14,3 +14,4 @@
 #include "tessel/status.h"
 #include "tessel/taps.h"
 #include "tessel/upsample.h"
+#include "tessel/winograd.h"

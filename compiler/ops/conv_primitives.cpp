@@ -1,0 +1,125 @@
+#include "ops/conv_primitives.h"
+
+// The runtime's constexpr geometry and its weight transform: included here
+// only, so that its names stay out of the rest of the compiler.
+#include "tessel/winograd.h"
+
+#include <algorithm>
+
+namespace tessel {
+namespace {
+
+// The runtime's parameter struct for a conv2d layer (geometry only).
+Conv2dParams runtimeParams(const OpSite &site) {
+  const ConvAttrs &c = site.layer().conv();
+  const KernelWindow &w = c.window;
+  Conv2dParams p{};
+  p.inChannels = site.input().c;
+  p.outChannels = c.outChannels;
+  p.kernelH = w.kernelH;
+  p.kernelW = w.kernelW;
+  p.strideH = w.strideH;
+  p.strideW = w.strideW;
+  p.dilationH = w.dilationH;
+  p.dilationW = w.dilationW;
+  p.groups = c.groups;
+  p.padTop = w.padding.top;
+  p.padLeft = w.padding.left;
+  return p;
+}
+
+Region runtimeRegion(const MapRegion &r) {
+  return Region{r.y0, r.y1, r.x0, r.x1};
+}
+
+} // namespace
+
+const char *primitiveName(ConvPrimitive primitive) {
+  switch (primitive) {
+  case ConvPrimitive::Direct: return "direct";
+  case ConvPrimitive::Winograd2: return "winograd2";
+  case ConvPrimitive::Winograd4: return "winograd4";
+  }
+  return "direct";
+}
+
+std::optional<ConvPrimitive> primitiveNamed(llvm::StringRef name) {
+  for (ConvPrimitive primitive : kAllPrimitives)
+    if (name == primitiveName(primitive))
+      return primitive;
+  return std::nullopt;
+}
+
+ConvPrimitive primitiveOf(const Layer &layer) {
+  return layer.op == OpKind::Conv2d ? layer.conv().primitive : ConvPrimitive::Direct;
+}
+
+bool primitiveApplies(const OpSite &site, ConvPrimitive primitive) {
+  if (site.layer().op != OpKind::Conv2d)
+    return primitive == ConvPrimitive::Direct;
+  return primitive == ConvPrimitive::Direct || winogradApplies(runtimeParams(site));
+}
+
+int winogradTileSize(ConvPrimitive primitive) {
+  switch (primitive) {
+  case ConvPrimitive::Direct: return 0;
+  case ConvPrimitive::Winograd2: return 2;
+  case ConvPrimitive::Winograd4: return 4;
+  }
+  return 0;
+}
+
+MapRegion computedRegion(const OpSite &site, const MapRegion &region) {
+  const int m = winogradTileSize(primitiveOf(site.layer()));
+  if (m == 0 || region.empty())
+    return region;
+  const WinogradTiles tiles = winogradTiles(m, runtimeRegion(region));
+  const Shape &out = site.layer().output;
+  MapRegion computed = region;
+  computed.y0 = tiles.ty0 * m;
+  computed.y1 = std::min(tiles.ty1 * m, out.h);
+  computed.x0 = tiles.tx0 * m;
+  computed.x1 = std::min(tiles.tx1 * m, out.w);
+  return computed;
+}
+
+int64_t winogradTileCount(const OpSite &site, const MapRegion &region) {
+  const int m = winogradTileSize(primitiveOf(site.layer()));
+  return m == 0 || region.empty() ? 0 : winogradTiles(m, runtimeRegion(region)).count();
+}
+
+int workspaceChunkTiles() {
+  return kWinogradChunkTiles;
+}
+
+int64_t workspaceBytes(const OpSite &site, const MapRegion &region) {
+  const int m = winogradTileSize(primitiveOf(site.layer()));
+  if (m == 0 || region.empty())
+    return 0;
+  return 4 * winogradWorkspaceFloats(runtimeParams(site), m, runtimeRegion(region),
+                                     workspaceChunkTiles());
+}
+
+int64_t primitiveExtraWeightFloats(const OpSite &site) {
+  return primitiveExtraWeightFloats(site, primitiveOf(site.layer()));
+}
+
+int64_t primitiveExtraWeightFloats(const OpSite &site, ConvPrimitive primitive) {
+  const int m = winogradTileSize(primitive);
+  if (m == 0 || !primitiveApplies(site, primitive))
+    return 0;
+  const Conv2dParams p = runtimeParams(site);
+  return winogradWeightFloats(p, m) - int64_t(9) * p.inChannels * p.outChannels;
+}
+
+std::vector<float> primitiveWeights(const OpSite &site, std::vector<float> packed) {
+  const int m = winogradTileSize(primitiveOf(site.layer()));
+  if (m == 0)
+    return packed;
+  const Conv2dParams p = runtimeParams(site);
+  std::vector<float> transformed(size_t(winogradWeightFloats(p, m)));
+  winogradTransformWeights(p, m, packed.data(), transformed.data());
+  return transformed;
+}
+
+} // namespace tessel
