@@ -88,6 +88,11 @@ int64_t winogradTileCount(const OpSite &site, const MapRegion &region) {
   return m == 0 || region.empty() ? 0 : winogradTiles(m, runtimeRegion(region)).count();
 }
 
+int64_t winogradChunkCount(const OpSite &site, const MapRegion &region) {
+  const int64_t tiles = winogradTileCount(site, region);
+  return (tiles + workspaceChunkTiles() - 1) / workspaceChunkTiles();
+}
+
 int workspaceChunkTiles() {
   return kWinogradChunkTiles;
 }

@@ -43,8 +43,11 @@ int winogradTileSize(ConvPrimitive primitive);
 // region itself, or the Winograd tiles it touches.
 MapRegion computedRegion(const OpSite &site, const MapRegion &region);
 
-// The Winograd tiles a call computing `region` transforms (0 for Direct).
+// The Winograd tiles a call computing `region` transforms (0 for Direct),
+// and the chunks it transforms them in: each chunk streams the whole
+// transformed weights once.
 int64_t winogradTileCount(const OpSite &site, const MapRegion &region);
+int64_t winogradChunkCount(const OpSite &site, const MapRegion &region);
 
 // The bytes of scratch a call computing `region` needs beside its input and
 // output (0 for Direct), and the chunk of tiles the generated call passes.

@@ -22,13 +22,23 @@ llvm::json::Value reportJson(const Network &net, const CompileReport &report,
                              const ExecutionPlan &plan) {
   const ScheduleChoice &chosen = report.chosen;
   llvm::json::Array groups, pareto, convolutions;
-  for (int layer = 1; layer < int(net.layers.size()); ++layer)
-    if (net.layers[size_t(layer)].op == OpKind::Conv2d)
-      convolutions.push_back(
-          llvm::json::Object{{"layer", layer - 1},
-                             {"name", net.layers[size_t(layer)].name},
-                             {"primitive", primitiveName(primitiveOf(net.layers[size_t(layer)]))},
-                             {"workspace_bytes", plan.storage[size_t(layer)].workspaceBytes}});
+  for (int layer = 1; layer < int(net.layers.size()); ++layer) {
+    const Layer &conv = net.layers[size_t(layer)];
+    if (conv.op != OpKind::Conv2d)
+      continue;
+    const KernelWindow &w = conv.conv().window;
+    const Shape &in = net.layers[size_t(conv.inputs.front())].output;
+    convolutions.push_back(llvm::json::Object{
+        {"layer", layer - 1},
+        {"name", conv.name},
+        {"input", llvm::json::Array{in.c, in.h, in.w}},
+        {"output", llvm::json::Array{conv.output.c, conv.output.h, conv.output.w}},
+        {"kernel", llvm::json::Array{w.kernelH, w.kernelW}},
+        {"stride", llvm::json::Array{w.strideH, w.strideW}},
+        {"groups", conv.conv().groups},
+        {"primitive", primitiveName(primitiveOf(conv))},
+        {"workspace_bytes", plan.storage[size_t(layer)].workspaceBytes}});
+  }
   int64_t macs = 0, layerMacs = 0;
   for (const GroupEstimate &g : chosen.groups) {
     groups.push_back(groupJson(g));

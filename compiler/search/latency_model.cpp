@@ -95,7 +95,7 @@ OperationFeatures kernelFeatures(const Network &net, int layer, const MapRegion 
     const double inC = site.input().c, outC = site.layer().output.c;
     f.work = tiles * (m + 2) * (m + 2) * inC * outC;
     f.pixels = tiles * (inC + outC);
-    f.rows = double(computedRegion(site, r).height());
+    f.rows = double(winogradChunkCount(site, r)) * (m + 2) * (m + 2) * inC * outC;
   }
   return f;
 }

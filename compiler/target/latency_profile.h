@@ -18,8 +18,9 @@
 // calls of tiles and streams, whose windows stay in the cache, do not.
 // The Winograd classes count differently: `work` is the MACs of the
 // transformed products (tiles x (m + 2)^2 positions x input x output
-// channels) and `pixels` the tile-channels the transforms visit (tiles x
-// (input + output channels)); a call computes whole tiles.
+// channels), `pixels` the tile-channels the transforms visit (tiles x
+// (input + output channels)) and `rows` the transformed weights it streams,
+// in floats (once per chunk of tiles); a call computes whole tiles.
 // `tessel calibrate` measures the figures on the board; a profile without
 // them gets rough defaults from `gflops_per_core`.
 //

@@ -66,14 +66,18 @@ TEST_CASE("tiny-residual on aarch64 and armv7 matches the host reference") {
 // every schedule computes each value with the same operations in the same
 // order, their outputs on one target are identical to the bit. The fused
 // one has tiles, a stream in column bands, and a stream converting the
-// output stripe by stripe, its stripes folded into a loop.
-void checkSchedulesBitExact(const cross::LinuxToolchain &toolchain) {
-  const std::string label = "yolov2-16-" + toolchain.name;
+// output stripe by stripe, its stripes folded into a loop. `primitives`
+// (a schedule's clause, e.g. "winograd4: all") holds for both.
+void checkSchedulesBitExact(const cross::LinuxToolchain &toolchain,
+                            const std::string &primitives = "") {
+  const std::string label = "yolov2-16-" + toolchain.name + (primitives.empty() ? "" : "-winograd");
+  const std::string clause = primitives.empty() ? "" : "; " + primitives;
   const std::vector<std::string> layers =
-      checkAgainstReference({label + "-layers", "yolov2-16.yaml", "64x64"}, {toolchain});
-  const std::vector<std::string> tiled =
-      checkAgainstReference({label + "-tiled", "yolov2-16.yaml", "64x64"}, {toolchain},
-                            "--schedule '0-3:tile3x3, 4-7:stream1x2, 8-15:stream2'");
+      checkAgainstReference({label + "-layers", "yolov2-16.yaml", "64x64"}, {toolchain},
+                            "--schedule " + e2e::quote(clause));
+  const std::vector<std::string> tiled = checkAgainstReference(
+      {label + "-tiled", "yolov2-16.yaml", "64x64"}, {toolchain},
+      "--schedule " + e2e::quote("0-3:tile3x3, 4-7:stream1x2, 8-15:stream2" + clause));
   INFO("layers: " << layers.front() << ", tiled: " << tiled.front());
   CHECK(e2e::sameBytes(layers.front(), tiled.front()));
 }
@@ -84,6 +88,17 @@ TEST_CASE("yolov2-16 at 64x64 on aarch64: layers and tiled match the reference, 
 
 TEST_CASE("yolov2-16 at 64x64 on armv7: layers and tiled match the reference, bit for bit") {
   checkSchedulesBitExact(cross::armv7Gcc());
+}
+
+// Winograd F(4x4) on every 3x3 stride-1 convolution, F(2x2) on armv7: the
+// NEON vectors of 4 lanes and their scalar remainders compute the
+// transforms as the host's do.
+TEST_CASE("yolov2-16 at 64x64 on aarch64 with Winograd F(4x4): layers and tiled, bit for bit") {
+  checkSchedulesBitExact(cross::aarch64Gcc(), "winograd4: all");
+}
+
+TEST_CASE("yolov2-16 at 64x64 on armv7 with Winograd F(2x2): layers and tiled, bit for bit") {
+  checkSchedulesBitExact(cross::armv7Gcc(), "winograd2: all");
 }
 
 TEST_CASE("the Clang toolchain files build warning-free and match the reference") {

@@ -101,7 +101,9 @@ TEST_CASE("a Winograd call reads and computes the whole tiles its region touches
   CHECK(f.kind == KernelClass::Winograd2);
   CHECK(f.work == doctest::Approx(24.0 * 16 * 32 * 64)); // 24 tiles of 2x2
   CHECK(f.pixels == doctest::Approx(24.0 * (32 + 64)));
-  CHECK(f.rows == 2);
+  CHECK(f.rows == doctest::Approx(1.0 * 16 * 32 * 64)); // one chunk of 24 tiles streams them
+  const OperationFeatures whole = kernelFeatures(net, conv2, MapRegion{0, 48, 0, 48});
+  CHECK(whole.rows == doctest::Approx(18.0 * 16 * 32 * 64)); // 576 tiles: 18 chunks of 32
 }
 
 TEST_CASE("each Winograd call's workspace is a buffer of its layer's step, in the arena") {
