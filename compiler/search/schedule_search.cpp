@@ -246,6 +246,10 @@ struct LoweredCandidate {
 struct Above {
   int64_t peak = 0, peakAfterFirst = 0, firstBuffer = 0;
   std::vector<int64_t> memberBytes; // by layer (0 for the layers before the first)
+  // The first layer's workspace (aligned), live at its step only, and each
+  // member's (as planThreadSpace takes them).
+  int64_t firstWorkspace = 0;
+  std::vector<int64_t> memberWorkspace;
   bool whole = false;
   // While `whole`, the lowest candidate lowered (the anchor): its first
   // layer, MACs, and each call's seconds. Every tile of a candidate
@@ -281,6 +285,7 @@ struct Above {
 // the input's region; the largest of each in bytes.
 struct GrownLayer {
   int64_t bytes = 0, inputRegionBytes = 0;
+  int64_t workspace = 0; // the new first layer's largest call's
   std::vector<MapRegion> inputRegions;
   FirstLayerCalls firstCalls;
 };
@@ -310,8 +315,6 @@ public:
         wholeCallSecondsAlone_(wholeCallSecondsEach(net, 1, profile)),
         wholeNeeded_(net.layers.size(), -1), capacity_(net.layers.size(), 0),
         byFirst_(net.layers.size()) {
-    for (const Layer &layer : net.layers)
-      shortcuts_ = shortcuts_ && primitiveOf(layer) == ConvPrimitive::Direct;
     inputBytes_ = base.storage[0].kind == StorageKind::Full ? mapBytes(0) : 0;
     inputConvertible_ = inputBytes_ > 0 && consumers_[0] == std::vector<int>{1};
     Operation convertInput;
@@ -353,8 +356,9 @@ private:
     for (size_t kind = 0; kind < kinds.size(); ++kind)
       if (const TileGrid *grid = std::get_if<TileGrid>(&kinds[kind].way)) {
         Above &a = above[kind];
-        a.growing = shortcuts_;
+        a.growing = true;
         a.memberBytes.assign(net_.layers.size(), 0);
+        a.memberWorkspace.assign(net_.layers.size(), 0);
         const bool converts = convertsOutput(kinds[kind]);
         const int callThreads = kindThreads(kinds[kind]).callThreads;
         for (const AxisRange &rows : balancedSplit(out.h, grid->rows))
@@ -368,8 +372,11 @@ private:
             }
             a.calls.back().push_back(callSeconds(last, tile, callThreads));
             a.macs += regionMacs(net_, last, tile);
+            a.memberWorkspace[size_t(last)] = std::max(a.memberWorkspace[size_t(last)],
+                                                       workspaceBytes(OpSite(net_, last), tile));
           }
         a.memberBytes[size_t(last)] = a.firstBuffer;
+        a.firstWorkspace = alignUp(a.memberWorkspace[size_t(last)]);
       }
     return above;
   }
@@ -386,8 +393,7 @@ private:
   void addCandidatesStartingAt(int first, const std::vector<GroupSchedule> &kinds,
                                std::vector<Above> &above) {
     const bool inputInGroup = first == 1 && inputConvertible_;
-    const bool wholeBelow =
-        shortcuts_ && wholeNeeded(first + 1) && (!inputInGroup || wholeNeeded(first));
+    const bool wholeBelow = wholeNeeded(first + 1) && (!inputInGroup || wholeNeeded(first));
     for (size_t kind = 0; kind < kinds.size(); ++kind) {
       GroupSchedule group = kinds[kind];
       group.first = first;
@@ -416,11 +422,17 @@ private:
   void addTilesWholeBelow(const GroupSchedule &group, bool inputInGroup, Above &a) {
     const int first = group.first;
     const int64_t buffer = mapBytes(first);
-    const int64_t ownFirst = buffer + (inputInGroup ? inputBytes_ : 0);
-    const int64_t peakAfterFirst = std::max(a.peakAfterFirst, buffer + a.firstBuffer);
+    const int64_t workspace =
+        workspaceBytes(OpSite(net_, first), wholeMap(net_.layers[size_t(first)].output));
+    const int64_t ownFirst = buffer + (inputInGroup ? inputBytes_ : 0) + alignUp(workspace);
+    const int64_t peakAfterFirst =
+        std::max(a.peakAfterFirst, buffer + a.firstBuffer + a.firstWorkspace);
     a.memberBytes[size_t(first)] = buffer;
+    a.memberWorkspace[size_t(first)] = workspace;
+    a.firstWorkspace = alignUp(workspace);
     const int64_t own = kindThreads(group).parts > 1
-                            ? threadSpacesBytes(group, inputInGroup, a.memberBytes, inputBytes_)
+                            ? threadSpacesBytes(group, inputInGroup, a.memberBytes, inputBytes_,
+                                                a.memberWorkspace)
                             : std::max(ownFirst, peakAfterFirst);
     const int64_t peak =
         std::max(stepZeroBytes(first, inputInGroup), aroundBytes(group, inputInGroup) + own);
@@ -457,6 +469,8 @@ private:
     a.peakAfterFirst = c.peakAfterFirst;
     a.firstBuffer = c.firstBuffer;
     a.memberBytes = std::move(c.memberBytes);
+    a.firstWorkspace = alignUp(c.memberWorkspace[size_t(group.first)]);
+    a.memberWorkspace = std::move(c.memberWorkspace);
     a.whole = firstMapWhole(group, c.firstCalls, parts);
     a.anchor = group.first;
     a.anchorMacs = c.estimate.macs;
@@ -543,14 +557,18 @@ private:
     const KindThreads threads = kindThreads(group);
     const GrownLayer grown = growRegions(first, inputInGroup, threads.callThreads, a);
     firstCalls = grown.firstCalls;
-    const int64_t buffer = alignUp(grown.bytes);
-    a.peakAfterFirst = std::max(a.peakAfterFirst, buffer + a.firstBuffer);
+    const int64_t buffer = alignUp(grown.bytes), workspace = alignUp(grown.workspace);
+    // The layer above's step holds its buffer, this one's, and its workspace.
+    a.peakAfterFirst = std::max(a.peakAfterFirst, buffer + a.firstBuffer + a.firstWorkspace);
     a.firstBuffer = buffer;
+    a.firstWorkspace = workspace;
     a.memberBytes[size_t(first)] = buffer;
+    a.memberWorkspace[size_t(first)] = grown.workspace;
     const int64_t own =
         threads.parts > 1
-            ? threadSpacesBytes(group, inputInGroup, a.memberBytes, grown.inputRegionBytes)
-            : std::max(buffer + alignUp(grown.inputRegionBytes), a.peakAfterFirst);
+            ? threadSpacesBytes(group, inputInGroup, a.memberBytes, grown.inputRegionBytes,
+                                a.memberWorkspace)
+            : std::max(buffer + alignUp(grown.inputRegionBytes) + workspace, a.peakAfterFirst);
     GroupEstimate estimate;
     estimate.group = group;
     estimate.convertsOutput = convertsOutput(group);
@@ -583,6 +601,7 @@ private:
       if (!region.empty()) { // addKernel leaves out empty calls
         a.calls[tile].push_back(callSeconds(first, region, callThreads));
         a.macs += regionMacs(net_, first, region);
+        grown.workspace = std::max(grown.workspace, workspaceBytes(OpSite(net_, first), region));
         ++grown.firstCalls.calls;
       }
       if (inputInGroup) {
@@ -705,10 +724,6 @@ private:
   const std::vector<double> wholeCallSecondsAlone_; // on one thread (inside a part)
   int64_t inputBytes_ = 0;                          // the input's map, when the plan converts it
   bool inputConvertible_ = false;                   // whether a group can convert it tile by tile
-  // Whether tile groups may be grown, and whole-map candidates derived,
-  // without lowering them. Their byte sums leave out workspaces, so a
-  // network with a primitive that has one lowers every candidate.
-  bool shortcuts_ = true;
   double convertInputSeconds_ = 0;
   std::vector<signed char> wholeNeeded_;            // wholeNeeded, once known
   std::vector<Operation> operations_;               // lowering's, reused
