@@ -372,8 +372,8 @@ private:
             }
             a.calls.back().push_back(callSeconds(last, tile, callThreads));
             a.macs += regionMacs(net_, last, tile);
-            a.memberWorkspace[size_t(last)] = std::max(a.memberWorkspace[size_t(last)],
-                                                       workspaceBytes(OpSite(net_, last), tile));
+            a.memberWorkspace[size_t(last)] =
+                std::max(a.memberWorkspace[size_t(last)], workspaceBytes(OpSite(net_, last), tile));
           }
         a.memberBytes[size_t(last)] = a.firstBuffer;
         a.firstWorkspace = alignUp(a.memberWorkspace[size_t(last)]);
@@ -430,10 +430,10 @@ private:
     a.memberBytes[size_t(first)] = buffer;
     a.memberWorkspace[size_t(first)] = workspace;
     a.firstWorkspace = alignUp(workspace);
-    const int64_t own = kindThreads(group).parts > 1
-                            ? threadSpacesBytes(group, inputInGroup, a.memberBytes, inputBytes_,
-                                                a.memberWorkspace)
-                            : std::max(ownFirst, peakAfterFirst);
+    const int64_t own =
+        kindThreads(group).parts > 1
+            ? threadSpacesBytes(group, inputInGroup, a.memberBytes, inputBytes_, a.memberWorkspace)
+            : std::max(ownFirst, peakAfterFirst);
     const int64_t peak =
         std::max(stepZeroBytes(first, inputInGroup), aroundBytes(group, inputInGroup) + own);
     const bool beaten = peak >= a.peak && peak >= firstAlonePeak(first); // beatenBySplit
