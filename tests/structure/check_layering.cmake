@@ -31,7 +31,9 @@ foreach(stage IN LISTS stages)
   file(READ ${SOURCE_DIR}/compiler/${stage}/CMakeLists.txt cmake)
   string(REGEX MATCHALL "target_link_libraries\\(tessel_${stage}[^)]*\\)" links "${cmake}")
   string(REGEX MATCHALL "tessel_[a-z_]+" linked "${links}")
-  list(REMOVE_ITEM linked tessel_${stage})
+  # The runtime's headers are below every stage: ops/ reads their constexpr
+  # geometry and weight transform, so that compiler and kernels agree.
+  list(REMOVE_ITEM linked tessel_${stage} tessel_runtime)
   list(TRANSFORM linked REPLACE "^tessel_" "")
   foreach(other IN LISTS included)
     if(NOT other IN_LIST linked)
