@@ -1,5 +1,9 @@
-// Direct conv2d against Winograd F(2x2, 3x3) and F(4x4, 3x3)
-// (tessel/winograd.h) on yolov2-16's 3x3 convolutions, single thread.
+// Direct conv2d against im2row + GEMM (tessel/im2row.h) and Winograd F(2x2,
+// 3x3) and F(4x4, 3x3) (tessel/winograd.h), single thread, on yolov2-16's
+// 3x3 convolutions, then on the shapes im2row is for: few input channels,
+// large and strided kernels (resnet18's first layer and a stride-2 3x3) and
+// 1x1 convolutions (im2row's GEMM there is a 1x1 GEMM whose pixel blocks run
+// across rows). Winograd runs only on the 3x3 stride-1 layers.
 //
 // Per layer (pad 1, leaky 0.1, bias; unit-scale random data) and primitive it
 // prints one row: the median and fastest of --runs timed runs (thread CPU
@@ -15,6 +19,7 @@
 //       bench/kernels/conv_primitives.cpp -o /tmp/conv_primitives
 //   /tmp/conv_primitives [--scale S] [--runs N] [--chunk-tiles T] [--layer I]...
 #include "tessel/conv2d.h"
+#include "tessel/im2row.h"
 #include "tessel/winograd.h"
 
 #include <algorithm>
@@ -44,15 +49,19 @@ std::vector<float> randomVector(size_t n, unsigned &state) {
 }
 
 struct Layer {
-  int inC, outC, size; // size x size map at 608x608 input
+  int inC, outC, size; // size x size input map (at scale 1)
+  int kernel, stride;  // padding kernel / 2
 };
 
-// yolov2-16's 3x3 convolutions at 608x608.
-const Layer kLayers[] = {{3, 32, 608},   {32, 64, 304},   {64, 128, 152},  {128, 256, 76},
-                         {256, 512, 38}, {512, 1024, 19}, {1024, 1024, 19}};
+// yolov2-16's 3x3 convolutions at 608x608, resnet18's first layer and a
+// stride-2 3x3 at 224x224, yolov2-16's 1x1 convolutions at 608x608.
+const Layer kLayers[] = {{3, 32, 608, 3, 1},     {32, 64, 304, 3, 1},  {64, 128, 152, 3, 1},
+                         {128, 256, 76, 3, 1},   {256, 512, 38, 3, 1}, {512, 1024, 19, 3, 1},
+                         {1024, 1024, 19, 3, 1}, {3, 64, 224, 7, 2},   {64, 128, 56, 3, 2},
+                         {256, 128, 76, 1, 1},   {512, 256, 38, 1, 1}, {1024, 125, 19, 1, 1}};
 
-constexpr int kPrimitives = 3;
-const char *const kNames[kPrimitives] = {"direct", "winograd2", "winograd4"};
+enum Primitive { kDirect, kIm2row, kWinograd2, kWinograd4, kPrimitives };
+const char *const kNames[kPrimitives] = {"direct", "im2row", "winograd2", "winograd4"};
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -61,41 +70,55 @@ double median(std::vector<double> v) {
 }
 
 void run(const Layer &layer, int h, int w, int runs, int chunkTiles) {
-  const int inC = layer.inC, outC = layer.outC;
-  const tessel::Conv2dParams p{inC, outC, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0.1f};
+  const int inC = layer.inC, outC = layer.outC, k = layer.kernel, stride = layer.stride;
+  const int pad = k / 2;
+  const int outH = (h + 2 * pad - k) / stride + 1, outW = (w + 2 * pad - k) / stride + 1;
+  const tessel::Conv2dParams p{inC, outC, k, k, stride, stride, 1, 1, 1, pad, pad, 0.1f};
   unsigned state = 1;
   const std::vector<float> in = randomVector(size_t(h) * w * inC, state);
-  const std::vector<float> packed = randomVector(size_t(9) * inC * outC, state);
+  const std::vector<float> packed = randomVector(size_t(k) * k * inC * outC, state);
   const std::vector<float> bias = randomVector(size_t(outC), state);
-  std::vector<float> u2(size_t(tessel::winogradWeightFloats(p, 2)));
-  std::vector<float> u4(size_t(tessel::winogradWeightFloats(p, 4)));
-  tessel::winogradTransformWeights(p, 2, packed.data(), u2.data());
-  tessel::winogradTransformWeights(p, 4, packed.data(), u4.data());
-  const tessel::Region all{0, h, 0, w};
-  std::vector<float> ws2(
-      size_t(std::max(1L, tessel::winogradWorkspaceFloats(p, 2, all, chunkTiles))));
-  std::vector<float> ws4(
-      size_t(std::max(1L, tessel::winogradWorkspaceFloats(p, 4, all, chunkTiles))));
+  const bool winograd = tessel::winogradApplies(p);
+  std::vector<float> u2, u4, ws2, ws4, wsRow;
+  const tessel::Region all{0, outH, 0, outW};
+  const int chunkPixels = tessel::im2rowChunkPixels(p);
+  wsRow.resize(size_t(tessel::im2rowWorkspaceFloats(p, all, chunkPixels)));
+  if (winograd) {
+    u2.resize(size_t(tessel::winogradWeightFloats(p, 2)));
+    u4.resize(size_t(tessel::winogradWeightFloats(p, 4)));
+    tessel::winogradTransformWeights(p, 2, packed.data(), u2.data());
+    tessel::winogradTransformWeights(p, 4, packed.data(), u4.data());
+    ws2.resize(size_t(std::max(1L, tessel::winogradWorkspaceFloats(p, 2, all, chunkTiles))));
+    ws4.resize(size_t(std::max(1L, tessel::winogradWorkspaceFloats(p, 4, all, chunkTiles))));
+  }
+  const int count = winograd ? kPrimitives : kWinograd2;
   std::vector<float> out[kPrimitives];
-  for (auto &o : out)
-    o.assign(size_t(h) * w * outC, 0.0f);
+  for (int primitive = 0; primitive < count; ++primitive)
+    out[primitive].assign(size_t(outH) * outW * outC, 0.0f);
   const tessel::ConstMapView inView = tessel::wholeMap<const float>(in.data(), inC, h, w);
   const auto compute = [&](int primitive) {
-    const tessel::MapView o = tessel::wholeMap<float>(out[primitive].data(), outC, h, w);
-    if (primitive == 0)
-      tessel::conv2d<tessel::Act::Leaky>(p, packed.data(), bias.data(), inView, o, all);
-    else if (primitive == 1)
-      tessel::conv2dWinograd<2, tessel::Act::Leaky>(p, u2.data(), bias.data(), inView, o, all,
-                                                    ws2.data(), chunkTiles);
-    else
-      tessel::conv2dWinograd<4, tessel::Act::Leaky>(p, u4.data(), bias.data(), inView, o, all,
-                                                    ws4.data(), chunkTiles);
+    const tessel::MapView o = tessel::wholeMap<float>(out[primitive].data(), outC, outH, outW);
+    using tessel::Act;
+    switch (primitive) {
+    case kDirect: tessel::conv2d<Act::Leaky>(p, packed.data(), bias.data(), inView, o, all); break;
+    case kIm2row:
+      tessel::conv2dIm2row<Act::Leaky>(p, packed.data(), bias.data(), inView, o, all, wsRow.data(),
+                                       chunkPixels);
+      break;
+    case kWinograd2:
+      tessel::conv2dWinograd<2, Act::Leaky>(p, u2.data(), bias.data(), inView, o, all, ws2.data(),
+                                            chunkTiles);
+      break;
+    default:
+      tessel::conv2dWinograd<4, Act::Leaky>(p, u4.data(), bias.data(), inView, o, all, ws4.data(),
+                                            chunkTiles);
+    }
   };
-  for (int primitive = 0; primitive < kPrimitives; ++primitive)
+  for (int primitive = 0; primitive < count; ++primitive)
     compute(primitive); // warm up; these outputs are compared below
   std::vector<double> times[kPrimitives];
   for (int r = 0; r < runs; ++r)
-    for (int primitive = 0; primitive < kPrimitives; ++primitive) {
+    for (int primitive = 0; primitive < count; ++primitive) {
       const double start = threadSeconds();
       compute(primitive);
       times[primitive].push_back(threadSeconds() - start);
@@ -104,21 +127,19 @@ void run(const Layer &layer, int h, int w, int runs, int chunkTiles) {
   for (float x : out[0])
     maxOut = std::max(maxOut, std::fabs(double(x)));
   const double directMs = median(times[0]) * 1e3;
-  const double macs = double(h) * w * inC * outC * 9; // the direct MACs, padding included
-  for (int primitive = 0; primitive < kPrimitives; ++primitive) {
+  const double macs = double(outH) * outW * inC * outC * k * k; // direct's, padding included
+  const size_t workspaces[kPrimitives] = {0, wsRow.size(), ws2.size(), ws4.size()};
+  const size_t weights[kPrimitives] = {packed.size(), packed.size(), u2.size(), u4.size()};
+  for (int primitive = 0; primitive < count; ++primitive) {
     double maxDiff = 0;
     for (size_t i = 0; i < out[0].size(); ++i)
       maxDiff = std::max(maxDiff, std::fabs(double(out[primitive][i]) - double(out[0][i])));
     const double ms = median(times[primitive]) * 1e3;
     const double best = *std::min_element(times[primitive].begin(), times[primitive].end()) * 1e3;
-    const long workspace = primitive == 0 ? 0 : 4 * long(primitive == 1 ? ws2.size() : ws4.size());
-    const long weights = 4 * long(primitive == 0   ? packed.size()
-                                  : primitive == 1 ? u2.size()
-                                                   : u4.size());
-    std::printf("%-5d %-5d %-5d %-5d %-10s %10.3f %10.3f %7.2f %9.2e %8.1f %11ld %11ld\n", inC,
-                outC, h, w, kNames[primitive], ms, best, directMs / ms,
-                maxDiff / (maxOut > 0 ? maxOut : 1.0), 2.0 * macs / (ms * 1e-3) * 1e-9, workspace,
-                weights);
+    std::printf("%-5d %-5d %-5d %-5d %-3d %-3d %-10s %10.3f %10.3f %7.2f %9.2e %8.1f %11ld %11ld\n",
+                inC, outC, h, w, k, stride, kNames[primitive], ms, best, directMs / ms,
+                maxDiff / (maxOut > 0 ? maxOut : 1.0), 2.0 * macs / (ms * 1e-3) * 1e-9,
+                4 * long(workspaces[primitive]), 4 * long(weights[primitive]));
     std::fflush(stdout);
   }
 }
@@ -129,7 +150,7 @@ int usage(const char *program) {
                "  --scale S        maps S times yolov2-16's at 608x608 (default 1)\n"
                "  --runs N         timed runs per primitive (default 5)\n"
                "  --chunk-tiles T  Winograd tiles per chunk (default %d)\n"
-               "  --layer I        only layer I (0-6, repeatable)\n",
+               "  --layer I        only layer I (0-11, repeatable)\n",
                program, tessel::kWinogradChunkTiles);
   return 2;
 }
@@ -158,9 +179,9 @@ int main(int argc, char **argv) {
   if (!(scale > 0) || runs < 1 || chunkTiles < 1)
     return usage(argv[0]);
   std::printf("# chunk_tiles %d, vector %d floats, runs %d\n", chunkTiles, tessel::kLanes, runs);
-  std::printf("%-5s %-5s %-5s %-5s %-10s %10s %10s %7s %9s %8s %11s %11s\n", "inC", "outC", "h",
-              "w", "primitive", "median_ms", "best_ms", "speedup", "rel_err", "GFLOP/s",
-              "workspace_B", "weights_B");
+  std::printf("%-5s %-5s %-5s %-5s %-3s %-3s %-10s %10s %10s %7s %9s %8s %11s %11s\n", "inC",
+              "outC", "h", "w", "k", "s", "primitive", "median_ms", "best_ms", "speedup", "rel_err",
+              "GFLOP/s", "workspace_B", "weights_B");
   for (int i = 0; i < int(sizeof kLayers / sizeof kLayers[0]); ++i) {
     if (!only.empty() && std::find(only.begin(), only.end(), i) == only.end())
       continue;

@@ -76,7 +76,7 @@ static cl::opt<int> MaxStreamBands(
 static cl::opt<std::string> PrimitivesOption(
     "primitives", cl::init("all"), cl::value_desc("list"),
     cl::desc("Convolution primitives the search may choose per layer, comma-separated: direct, "
-             "winograd2, winograd4, or all (default). 'direct' alone forces the direct kernels; "
+             "im2row, winograd2, winograd4, or all (default). 'direct' alone forces the direct kernels; "
              "direct is always allowed. A --schedule names its own (\"...; winograd4: 2-5\")"),
     cl::sub(compileCommand()));
 
@@ -94,7 +94,7 @@ llvm::Expected<std::vector<ConvPrimitive>> parsePrimitives(llvm::StringRef text)
     if (!primitive)
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "--primitives: unknown primitive '%s' (expected direct, "
-                                     "winograd2, winograd4 or all)",
+                                     "im2row, winograd2, winograd4 or all)",
                                      name.trim().str().c_str());
     if (*primitive != ConvPrimitive::Direct &&
         std::find(primitives.begin(), primitives.end(), *primitive) == primitives.end())

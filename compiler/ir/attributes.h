@@ -38,11 +38,12 @@ struct Activation {
   float alpha = 0.1f; // slope for Leaky and HardSigmoid
 };
 
-// How a conv2d computes its output: the direct kernel, or Winograd
+// How a conv2d computes its output: the direct kernel, im2row + GEMM for any
+// convolution but depthwise ones (runtime tessel/im2row.h), or Winograd
 // F(2x2, 3x3) / F(4x4, 3x3) for 3x3 stride-1 convolutions (runtime
 // tessel/winograd.h). A schedule assigns it (NetworkSchedule::primitives);
 // applyPrimitives copies the assignment into the layers.
-enum class ConvPrimitive { Direct, Winograd2, Winograd4 };
+enum class ConvPrimitive { Direct, Im2row, Winograd2, Winograd4 };
 
 struct ConvAttrs {
   int outChannels = 0;

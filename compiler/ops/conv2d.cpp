@@ -148,6 +148,7 @@ KernelClass kernelClass(const OpSite &site) {
   case ConvPrimitive::Direct: break;
   case ConvPrimitive::Winograd2: return KernelClass::Winograd2;
   case ConvPrimitive::Winograd4: return KernelClass::Winograd4;
+  case ConvPrimitive::Im2row: return KernelClass::Im2row;
   }
   if (isDepthwise(site.layer(), site.input()))
     return KernelClass::Depthwise;
@@ -188,6 +189,13 @@ std::string emitCall(const CallPieces &call) {
         fmt::format("{}, {}, {}", call.params, call.weights, call.bias), call.inputViews[0],
         call.outputView,
         fmt::format("{}, {}, {}", call.region, call.workspace, workspaceChunkTiles()), call.indent);
+  if (call.site.layer().conv().primitive == ConvPrimitive::Im2row)
+    return regionKernelCall(
+        fmt::format("conv2dIm2row<{}>", call.activation),
+        fmt::format("{}, {}, {}", call.params, call.weights, call.bias), call.inputViews[0],
+        call.outputView,
+        fmt::format("{}, {}, {}", call.region, call.workspace, im2rowChunkPixels(call.site)),
+        call.indent);
   const char *kernel =
       isDepthwise(call.site.layer(), call.site.input()) ? "depthwiseConv2d" : "conv2d";
   return regionKernelCall(fmt::format("{}<{}>", kernel, call.activation),

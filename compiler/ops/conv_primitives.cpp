@@ -2,6 +2,7 @@
 
 // The runtime's constexpr geometry and its weight transform: included here
 // only, so that its names stay out of the rest of the compiler.
+#include "tessel/im2row.h"
 #include "tessel/winograd.h"
 
 #include <algorithm>
@@ -37,6 +38,7 @@ Region runtimeRegion(const MapRegion &r) {
 const char *primitiveName(ConvPrimitive primitive) {
   switch (primitive) {
   case ConvPrimitive::Direct: return "direct";
+  case ConvPrimitive::Im2row: return "im2row";
   case ConvPrimitive::Winograd2: return "winograd2";
   case ConvPrimitive::Winograd4: return "winograd4";
   }
@@ -57,12 +59,19 @@ ConvPrimitive primitiveOf(const Layer &layer) {
 bool primitiveApplies(const OpSite &site, ConvPrimitive primitive) {
   if (site.layer().op != OpKind::Conv2d)
     return primitive == ConvPrimitive::Direct;
-  return primitive == ConvPrimitive::Direct || winogradApplies(runtimeParams(site));
+  switch (primitive) {
+  case ConvPrimitive::Direct: return true;
+  case ConvPrimitive::Im2row: return im2rowApplies(runtimeParams(site));
+  case ConvPrimitive::Winograd2:
+  case ConvPrimitive::Winograd4: return winogradApplies(runtimeParams(site));
+  }
+  return false;
 }
 
 int winogradTileSize(ConvPrimitive primitive) {
   switch (primitive) {
-  case ConvPrimitive::Direct: return 0;
+  case ConvPrimitive::Direct:
+  case ConvPrimitive::Im2row: return 0;
   case ConvPrimitive::Winograd2: return 2;
   case ConvPrimitive::Winograd4: return 4;
   }
@@ -88,18 +97,56 @@ int64_t winogradTileCount(const OpSite &site, const MapRegion &region) {
   return m == 0 || region.empty() ? 0 : winogradTiles(m, runtimeRegion(region)).count();
 }
 
-int64_t winogradChunkCount(const OpSite &site, const MapRegion &region) {
-  const int64_t tiles = winogradTileCount(site, region);
-  return (tiles + workspaceChunkTiles() - 1) / workspaceChunkTiles();
+namespace {
+
+// The pixels a call computing `region` holds in its im2row chunks.
+int64_t regionPixels(const MapRegion &region) {
+  return region.empty() ? 0 : int64_t(region.height()) * region.width();
+}
+
+int64_t chunksOf(int64_t items, int64_t perChunk) {
+  return (items + perChunk - 1) / perChunk;
+}
+
+} // namespace
+
+int64_t streamedWeightFloats(const OpSite &site, const MapRegion &region) {
+  const ConvPrimitive primitive = primitiveOf(site.layer());
+  if (primitive == ConvPrimitive::Direct || region.empty())
+    return 0;
+  const Conv2dParams p = runtimeParams(site);
+  if (primitive == ConvPrimitive::Im2row)
+    return chunksOf(regionPixels(region), im2rowChunkPixels(site)) * im2rowRowFloats(p) *
+           p.outChannels;
+  const int m = winogradTileSize(primitive);
+  return chunksOf(winogradTileCount(site, region), workspaceChunkTiles()) *
+         winogradWeightFloats(p, m);
+}
+
+int64_t im2rowCopiedFloats(const OpSite &site, const MapRegion &region) {
+  if (primitiveOf(site.layer()) != ConvPrimitive::Im2row)
+    return 0;
+  const Conv2dParams p = runtimeParams(site);
+  return regionPixels(region) * im2rowRowFloats(p) * p.groups;
 }
 
 int workspaceChunkTiles() {
   return kWinogradChunkTiles;
 }
 
+int im2rowChunkPixels(const OpSite &site) {
+  return tessel::im2rowChunkPixels(runtimeParams(site));
+}
+
 int64_t workspaceBytes(const OpSite &site, const MapRegion &region) {
-  const int m = winogradTileSize(primitiveOf(site.layer()));
-  if (m == 0 || region.empty())
+  if (region.empty())
+    return 0;
+  const ConvPrimitive primitive = primitiveOf(site.layer());
+  if (primitive == ConvPrimitive::Im2row)
+    return 4 * im2rowWorkspaceFloats(runtimeParams(site), runtimeRegion(region),
+                                     im2rowChunkPixels(site));
+  const int m = winogradTileSize(primitive);
+  if (m == 0)
     return 0;
   return 4 * winogradWorkspaceFloats(runtimeParams(site), m, runtimeRegion(region),
                                      workspaceChunkTiles());

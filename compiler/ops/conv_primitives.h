@@ -1,12 +1,15 @@
 // The primitives a conv2d may compute with (ConvPrimitive in ir/attributes.h)
 // and what each means to the rest of the compiler: where it applies, which
 // output cells a call really computes, the workspace a call needs, and its
+// weights. im2row + GEMM computes exactly the cells asked for, from a
+// workspace holding a chunk of receptive fields, with the direct kernel's
 // weights. Winograd F(m x m, 3 x 3) computes whole m x m tiles on a grid
 // fixed in map coordinates, so a call reads and computes more than its
 // region asks when the region cuts tiles; every schedule then computes each
 // output cell the same way, and stays bit-identical to `layers` for the same
 // primitives. The figures come from the runtime's own constexpr functions
-// (runtime/include/tessel/winograd.h), so the compiler and the kernel agree.
+// (runtime/include/tessel/im2row.h and winograd.h), so the compiler and the
+// kernels agree.
 #pragma once
 
 #include "ir/map_region.h"
@@ -21,10 +24,13 @@
 
 namespace tessel {
 
-inline constexpr ConvPrimitive kAllPrimitives[] = {ConvPrimitive::Direct, ConvPrimitive::Winograd2,
+// In the order schedules and reports list them.
+inline constexpr ConvPrimitive kAllPrimitives[] = {ConvPrimitive::Direct, ConvPrimitive::Im2row,
+                                                   ConvPrimitive::Winograd2,
                                                    ConvPrimitive::Winograd4};
 
-// "direct", "winograd2", "winograd4": the words of schedules, options and reports.
+// "direct", "im2row", "winograd2", "winograd4": the words of schedules,
+// options and reports.
 const char *primitiveName(ConvPrimitive primitive);
 std::optional<ConvPrimitive> primitiveNamed(llvm::StringRef name);
 
@@ -33,26 +39,36 @@ std::optional<ConvPrimitive> primitiveNamed(llvm::StringRef name);
 ConvPrimitive primitiveOf(const Layer &layer);
 
 // Whether `primitive` computes the layer at `site`: Direct any conv2d,
-// Winograd a 3x3, stride-1, undilated convolution with one group.
+// Im2row any but a depthwise one (one input channel per group), Winograd a
+// 3x3, stride-1, undilated convolution with one group.
 bool primitiveApplies(const OpSite &site, ConvPrimitive primitive);
 
-// Winograd's output tile size m (2 or 4); 0 for Direct.
+// Winograd's output tile size m (2 or 4); 0 for the other primitives.
 int winogradTileSize(ConvPrimitive primitive);
 
 // The output cells a call asked for `region` computes, inside the map: the
 // region itself, or the Winograd tiles it touches.
 MapRegion computedRegion(const OpSite &site, const MapRegion &region);
 
-// The Winograd tiles a call computing `region` transforms (0 for Direct),
-// and the chunks it transforms them in: each chunk streams the whole
-// transformed weights once.
+// The Winograd tiles a call computing `region` transforms (0 for the other
+// primitives).
 int64_t winogradTileCount(const OpSite &site, const MapRegion &region);
-int64_t winogradChunkCount(const OpSite &site, const MapRegion &region);
+
+// The weight floats a call computing `region` streams: its primitive's whole
+// weights once per chunk (of Winograd tiles, or of im2row pixels and
+// group); 0 for Direct.
+int64_t streamedWeightFloats(const OpSite &site, const MapRegion &region);
+
+// The floats a call computing `region` copies into its im2row patch
+// matrices (0 for the other primitives).
+int64_t im2rowCopiedFloats(const OpSite &site, const MapRegion &region);
 
 // The bytes of scratch a call computing `region` needs beside its input and
-// output (0 for Direct), and the chunk of tiles the generated call passes.
+// output (0 for Direct), and the chunk of Winograd tiles or im2row pixels
+// the generated call passes.
 int64_t workspaceBytes(const OpSite &site, const MapRegion &region);
 int workspaceChunkTiles();
+int im2rowChunkPixels(const OpSite &site);
 
 // How many more weight floats the layer's primitive stores than the direct
 // kernel (Winograd's transformed kernels are (m + 2)^2 instead of 9 per

@@ -18,7 +18,8 @@ enum class KernelClass {
   Copy,           // layout conversion at the interface, row-window shifts, upsampling
   Winograd2,      // 3x3 stride 1 by Winograd F(2x2, 3x3): work is the transformed GEMM's MACs
   Winograd4,      // the same by F(4x4, 3x3)
+  Im2row,         // im2row + GEMM: work is the GEMM's MACs, padding taps included
 };
-inline constexpr int kKernelClassCount = 12;
+inline constexpr int kKernelClassCount = 13;
 
 } // namespace tessel

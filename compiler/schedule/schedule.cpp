@@ -230,7 +230,7 @@ llvm::Error parsePrimitiveClause(llvm::StringRef clause, const Network &net,
   std::optional<ConvPrimitive> primitive = primitiveNamed(name.trim());
   if (!primitive || list.size() == clause.size())
     return scheduleError(fmt::format("'{}' is not a primitive and its layers, like 'winograd4: "
-                                     "2-5, 9' (primitives: direct, winograd2, winograd4)",
+                                     "2-5, 9' (primitives: direct, im2row, winograd2, winograd4)",
                                      clause.trim().str()));
   if (list.trim() == "all") {
     for (int layer = 1; layer < layerCount; ++layer)

@@ -52,6 +52,18 @@ std::vector<ProbeSpec> probeSpecs() {
       {"winograd4_c128", 128, 13, 13, {conv(128, 3)}, withPrimitive(tiles, "winograd4"), false},
       {"winograd2_c32", 32, 24, 24, {conv(64, 3)}, withPrimitive(tiles, "winograd2"), true},
       {"winograd2_c128", 128, 13, 13, {conv(128, 3)}, withPrimitive(tiles, "winograd2"), false},
+      // im2row: few input channels (a first layer), a large strided kernel,
+      // many channels, and a 1x1.
+      {"im2row_c3", 3, 32, 32, {conv(32, 3)}, withPrimitive(tiles, "im2row"), true},
+      {"im2row_k7s2_c3",
+       3,
+       48,
+       48,
+       {conv(32, 7, ", stride: 2")},
+       withPrimitive(tiles, "im2row"),
+       false},
+      {"im2row_c128", 128, 13, 13, {conv(128, 3)}, withPrimitive(tiles, "im2row"), true},
+      {"im2row_1x1_c64", 64, 16, 16, {conv(64, 1)}, withPrimitive(tiles, "im2row"), false},
       // conv3x3_s2
       {"conv3x3_s2_c8", 8, 32, 32, {conv(16, 3, ", stride: 2")}, tiles, true},
       {"conv3x3_s2_c32", 32, 32, 32, {conv(32, 3, ", stride: 2")}, tiles, false},

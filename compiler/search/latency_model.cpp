@@ -95,7 +95,16 @@ OperationFeatures kernelFeatures(const Network &net, int layer, const MapRegion 
     const double inC = site.input().c, outC = site.layer().output.c;
     f.work = tiles * (m + 2) * (m + 2) * inC * outC;
     f.pixels = tiles * (inC + outC);
-    f.rows = double(winogradChunkCount(site, r)) * (m + 2) * (m + 2) * inC * outC;
+    f.rows = double(streamedWeightFloats(site, r));
+  }
+  if (f.kind == KernelClass::Im2row) {
+    // The GEMM's products (padding taps too), the receptive fields copied,
+    // the weights streamed once per chunk.
+    const OpSite site(net, layer);
+    const double copied = double(im2rowCopiedFloats(site, r));
+    f.work = copied * site.layer().output.c / site.layer().conv().groups;
+    f.pixels = copied;
+    f.rows = double(streamedWeightFloats(site, r));
   }
   return f;
 }

@@ -37,7 +37,8 @@ struct SearchOptions {
   // `direct` (tessel compile --primitives). Each candidate group computes
   // every convolution in it that a primitive applies to with that one
   // primitive (or all with `direct`), so a layer on its own may take any.
-  std::vector<ConvPrimitive> primitives = {ConvPrimitive::Winograd2, ConvPrimitive::Winograd4};
+  std::vector<ConvPrimitive> primitives = {ConvPrimitive::Im2row, ConvPrimitive::Winograd2,
+                                           ConvPrimitive::Winograd4};
   // Lower every candidate inside a whole schedule, one by one: the plain
   // preparation, slow on deep networks, kept as the reference the default
   // one is tested against (both give the same candidates and figures).

@@ -35,6 +35,7 @@ constexpr ClassInfo kClasses[kKernelClassCount] = {
     {KernelClass::Copy, "copy", 0.1},
     {KernelClass::Winograd2, "winograd2x2", 0.5},
     {KernelClass::Winograd4, "winograd4x4", 0.5},
+    {KernelClass::Im2row, "im2row", 0.45},
 };
 
 constexpr const char *kCostKeys[] = {"ns_per_work", "ns_per_pixel", "ns_per_row", "ns_per_call"};

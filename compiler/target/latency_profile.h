@@ -20,7 +20,10 @@
 // transformed products (tiles x (m + 2)^2 positions x input x output
 // channels), `pixels` the tile-channels the transforms visit (tiles x
 // (input + output channels)) and `rows` the transformed weights it streams,
-// in floats (once per chunk of tiles); a call computes whole tiles.
+// in floats (once per chunk of tiles); a call computes whole tiles. So does
+// im2row: `work` is its GEMM's MACs (padding taps included), `pixels` the
+// floats it copies into its patch matrices and `rows` the weights it
+// streams (once per chunk of pixels).
 // `tessel calibrate` measures the figures on the board; a profile without
 // them gets rough defaults from `gflops_per_core`.
 //

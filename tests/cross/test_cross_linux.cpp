@@ -70,7 +70,8 @@ TEST_CASE("tiny-residual on aarch64 and armv7 matches the host reference") {
 // (a schedule's clause, e.g. "winograd4: all") holds for both.
 void checkSchedulesBitExact(const cross::LinuxToolchain &toolchain,
                             const std::string &primitives = "") {
-  const std::string label = "yolov2-16-" + toolchain.name + (primitives.empty() ? "" : "-winograd");
+  const std::string label =
+      "yolov2-16-" + toolchain.name + (primitives.empty() ? "" : "-primitives");
   const std::string clause = primitives.empty() ? "" : "; " + primitives;
   const std::vector<std::string> layers =
       checkAgainstReference({label + "-layers", "yolov2-16.yaml", "64x64"}, {toolchain},
@@ -90,15 +91,19 @@ TEST_CASE("yolov2-16 at 64x64 on armv7: layers and tiled match the reference, bi
   checkSchedulesBitExact(cross::armv7Gcc());
 }
 
-// Winograd F(4x4) on every 3x3 stride-1 convolution, F(2x2) on armv7: the
-// NEON vectors of 4 lanes and their scalar remainders compute the
-// transforms as the host's do.
-TEST_CASE("yolov2-16 at 64x64 on aarch64 with Winograd F(4x4): layers and tiled, bit for bit") {
-  checkSchedulesBitExact(cross::aarch64Gcc(), "winograd4: all");
+// The other primitives: on aarch64 Winograd F(4x4) on every 3x3 stride-1
+// convolution and im2row on the 1x1 ones; on armv7 im2row and F(2x2) on
+// alternate 3x3 ones and im2row on the 1x1 ones. The NEON vectors of 4 lanes
+// and their scalar remainders compute the transforms and the GEMMs as the
+// host's do.
+TEST_CASE("yolov2-16 at 64x64 on aarch64 with Winograd F(4x4) and im2row: layers and tiled, "
+          "bit for bit") {
+  checkSchedulesBitExact(cross::aarch64Gcc(), "im2row: all; winograd4: 0, 2, 4, 6, 8, 10, 12, 14");
 }
 
-TEST_CASE("yolov2-16 at 64x64 on armv7 with Winograd F(2x2): layers and tiled, bit for bit") {
-  checkSchedulesBitExact(cross::armv7Gcc(), "winograd2: all");
+TEST_CASE("yolov2-16 at 64x64 on armv7 with Winograd F(2x2) and im2row: layers and tiled, bit "
+          "for bit") {
+  checkSchedulesBitExact(cross::armv7Gcc(), "im2row: all; winograd2: 2, 6, 10, 14");
 }
 
 TEST_CASE("the Clang toolchain files build warning-free and match the reference") {

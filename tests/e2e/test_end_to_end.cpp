@@ -54,10 +54,12 @@ double checkAgainstReference(const std::string &name, const std::string &file,
 }
 
 // Winograd computes a different sum than the direct kernel, rounded after
-// its transforms (constants up to 8 and 1/24 for F(4x4)): every shipped
-// network with a 3x3 stride-1 convolution, each such convolution computed
-// with `primitive`, stays within the same tolerance. Prints the errors.
-void checkWinogradAgainstReference(const std::string &primitive) {
+// its transforms (constants up to 8 and 1/24 for F(4x4)); im2row computes
+// the direct kernel's sum, its padding taps adding zeros: every shipped
+// network with a convolution the primitive applies to, each such
+// convolution computed with `primitive`, stays within the same tolerance.
+// Prints the errors.
+void checkPrimitiveAgainstReference(const std::string &primitive) {
   const struct {
     const char *file;
     std::optional<std::pair<int, int>> size;
@@ -68,14 +70,14 @@ void checkWinogradAgainstReference(const std::string &primitive) {
   for (const auto &net : networks) {
     const std::string name = std::string(net.file).substr(0, std::string(net.file).find('.'));
     CAPTURE(name);
-    const std::string work = "winograd-" + primitive + "-" + name;
+    const std::string work = "primitive-" + primitive + "-" + name;
     const double error = checkAgainstReference(
         work, net.file, net.size, {}, "--schedule " + e2e::quote("; " + primitive + ": all"));
     // Not vacuous: the report lists convolutions computed with it.
     const std::string report =
         e2e::readText(std::string(E2E_WORK_DIR) + "/" + work + "/gen/report.json");
     CHECK(report.find("\"primitive\": \"" + primitive + "\"") != std::string::npos);
-    MESSAGE(primitive << " on every 3x3 stride-1 convolution of " << name
+    MESSAGE(primitive << " on every convolution it applies to in " << name
                       << ": max |error| / max |reference| = " << error);
   }
 }
@@ -125,10 +127,13 @@ TEST_CASE("mcunet-in4 at 64x64 matches the reference") {
 }
 
 TEST_CASE("Winograd F(4x4, 3x3) convolutions match the reference on the shipped networks") {
-  checkWinogradAgainstReference("winograd4");
+  checkPrimitiveAgainstReference("winograd4");
 }
 TEST_CASE("Winograd F(2x2, 3x3) convolutions match the reference on the shipped networks") {
-  checkWinogradAgainstReference("winograd2");
+  checkPrimitiveAgainstReference("winograd2");
+}
+TEST_CASE("im2row + GEMM convolutions match the reference on the shipped networks") {
+  checkPrimitiveAgainstReference("im2row");
 }
 
 // ASan catches any access outside the arena: the demo's arena is a global of

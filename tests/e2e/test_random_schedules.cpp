@@ -1,6 +1,6 @@
 // Randomized differential test of the schedule contract: random chain
 // networks (random_network.h), each compiled under `layers` and 1-3 random
-// schedules, on 1, 2 or 3 threads, with direct or Winograd convolutions
+// schedules, on 1, 2 or 3 threads, with direct, im2row or Winograd convolutions
 // (the same in the `layers` reference), built together in superbuilds
 // (schedule_variants.h) and compared with `layers` on one thread byte for
 // byte.
@@ -115,11 +115,12 @@ RandomCase drawCase(std::uint64_t runSeed, int index, const std::string &folder,
     drawn.variants.threads = 1 + int(drawn.seed % 3);
     if (drawn.variants.threads > 1)
       drawn.variants.label += " on " + std::to_string(drawn.variants.threads) + " threads";
-    // A third compute every 3x3 stride-1 convolution with Winograd F(4x4),
-    // a third with F(2x2), the `layers` reference too (from other bits of
-    // the seed, likewise).
-    const char *const primitives[] = {"", "winograd4: all", "winograd2: all"};
-    drawn.variants.primitives = primitives[(drawn.seed >> 8) % 3];
+    // A quarter compute every 3x3 stride-1 convolution with Winograd F(4x4),
+    // a quarter with F(2x2), a quarter every convolution but the depthwise
+    // ones with im2row, the `layers` reference too (from other bits of the
+    // seed, likewise).
+    const char *const primitives[] = {"", "winograd4: all", "winograd2: all", "im2row: all"};
+    drawn.variants.primitives = primitives[(drawn.seed >> 8) % 4];
     if (!drawn.variants.primitives.empty())
       drawn.variants.label += " (" + drawn.variants.primitives + ")";
     for (const std::string &schedule : drawn.variants.schedules) {

@@ -382,19 +382,38 @@ TEST_CASE("Winograd convolutions: every schedule matches layers with the same pr
                       "winograd2: 0")});
 }
 
+// im2row computes exactly its region from a workspace of receptive fields:
+// every schedule, with im2row on every convolution (resnet18: a 7x7 stride-2
+// first layer, strided 3x3 and 1x1 shortcuts) or mixed with Winograd, gives
+// `layers`' output byte for byte with the same primitives.
+TEST_CASE("im2row convolutions: every schedule matches layers with the same primitives") {
+  expectBitIdentical(
+      "schedules-im2row",
+      {withPrimitives(shipped("yolov2-16.yaml", "96x96",
+                              {"0-15:stream1", "0-15:tile3x3", "0-7:stream2, 8-15:tile2x2"}),
+                      "im2row: all; winograd4: 2, 6; winograd2: 10, 14"),
+       withPrimitives(shipped("resnet18.yaml", "64x64",
+                              {"0-1:tile4x4, 2-3:stream2, 5-6:tile3x3, 8-9:tile2x3, 10:stream3",
+                               "0-1:stream3, 2-3:tile5x5, 12-13:tile2x2, 17:tile4x4"}),
+                      "im2row: all")});
+}
+
 TEST_CASE("Winograd convolutions on 2 threads, in parts and split, match layers bit for bit") {
   const std::string mixed = "winograd4: 0, 4, 8, 12; winograd2: 2, 6, 10, 14";
   e2e::VariantsBuildOptions options;
   options.oneUnitPerNetwork = true;
   expectBitIdentical(
       "schedules-winograd-threads",
-      onThreads({withPrimitives(shipped("yolov2-16.yaml", "96x96",
-                                        {"0-15:layers", "0-15:tile3x3", "0-15:tile2x2/split",
-                                         "0-7:stream2, 8-15:tile2x1"}),
-                                mixed),
-                 withPrimitives(shipped("tiny-chain.yaml", "", {"0:tile2x2", "0-7:tile2x2"}),
-                                "winograd4: 0")},
-                2),
+      onThreads(
+          {withPrimitives(shipped("yolov2-16.yaml", "96x96",
+                                  {"0-15:layers", "0-15:tile3x3", "0-15:tile2x2/split",
+                                   "0-7:stream2, 8-15:tile2x1"}),
+                          mixed),
+           withPrimitives(shipped("tiny-chain.yaml", "", {"0:tile2x2", "0-7:tile2x2"}),
+                          "winograd4: 0"),
+           withPrimitives(shipped("tiny-chain.yaml", "", {"0-3:tile2x2", "0-3:tile3x1/split"}),
+                          "im2row: all")},
+          2),
       options);
 }
 

@@ -1,5 +1,6 @@
 // Convolution primitives in the compiler: the schedule text names them, the
-// region algebra traces Winograd's whole tiles, each call's workspace is a
+// region algebra traces Winograd's whole tiles (im2row's calls compute just
+// their regions), each call's workspace is a
 // buffer of its layer's step, and the weights and latency figures follow the
 // primitive. (Bit-exactness across schedules and accuracy against the
 // reference are end-to-end tests: tests/e2e/test_schedules.cpp,
@@ -38,6 +39,16 @@ ExecutionPlan planned(Network &net, const std::string &text, int threads = 1) {
   return std::move(*plan);
 }
 
+// Every file the code generator writes for `plan`, one after another.
+std::string generatedCode(const Network &net, const ExecutionPlan &plan) {
+  llvm::Expected<GeneratedNetwork> generated = emitNetwork(net, plan, CodegenOptions{});
+  REQUIRE(bool(generated));
+  std::string code;
+  for (const GeneratedFile &file : generated->files)
+    code += file.contents;
+  return code;
+}
+
 } // namespace
 
 TEST_CASE("schedule text: primitives after a semicolon, by layer ranges or all") {
@@ -64,8 +75,9 @@ TEST_CASE("schedule text: primitives after a semicolon, by layer ranges or all")
             .find("winograd4: layer 1 'pool1' is a maxpool, not a conv2d") != std::string::npos);
   CHECK(parseError("; winograd4: 5", net).find("layer 5 'conv5' is not a 3x3, stride-1") !=
         std::string::npos); // conv5 is 1x1
-  CHECK(parseError("; winograd3: 0", net).find("primitives: direct, winograd2, winograd4") !=
-        std::string::npos);
+  CHECK(
+      parseError("; winograd3: 0", net).find("primitives: direct, im2row, winograd2, winograd4") !=
+      std::string::npos);
   CHECK(parseError("; winograd4: 3-1", net).find("is not a layer range") != std::string::npos);
   CHECK(parseError("; winograd4: 0-99", net).find("outside layers 0-15") != std::string::npos);
   CHECK(parseError("; winograd4 0", net).find("is not a primitive and its layers") !=
@@ -141,11 +153,7 @@ TEST_CASE("each Winograd call's workspace is a buffer of its layer's step, in th
   CHECK(findPlanConflict(parts.buffers, parts.arena).empty());
 
   // The generated code declares and passes it.
-  llvm::Expected<GeneratedNetwork> generated = emitNetwork(net, plan, CodegenOptions{});
-  REQUIRE(bool(generated));
-  std::string code;
-  for (const GeneratedFile &file : generated->files)
-    code += file.contents;
+  const std::string code = generatedCode(net, plan);
   CHECK(code.find("float *const s1 = reinterpret_cast<float *>(arena + ") != std::string::npos);
   CHECK(code.find("tessel::conv2dWinograd<4, tessel::Act::Leaky>(") != std::string::npos);
   CHECK(code.find(", s1, 32);") != std::string::npos);
@@ -164,4 +172,53 @@ TEST_CASE("Winograd weights: transformed at compile time, (m + 2)^2 / 9 times as
   const float corner = direct.data[size_t(direct.layers[1].weightOffset)];
   CHECK(winograd.data[size_t(winograd.layers[1].weightOffset)] == corner / 16.0f);
   CHECK(winograd.bytes() > direct.bytes());
+}
+
+TEST_CASE("im2row: the direct kernel's weights and regions, a workspace per call, its features") {
+  Network net = loadShipped("yolov2-16", 96);
+  const int conv0 = 1; // 32x96x96 from 3x96x96, 3x3, padding 1
+  net.layers[size_t(conv0)].conv().primitive = ConvPrimitive::Im2row;
+  const OpSite site(net, conv0);
+  const MapRegion rows{5, 7, 0, 96};
+  CHECK(computedRegion(site, rows).y0 == 5);
+  CHECK(computedRegion(site, rows).y1 == 7);
+  CHECK(inputNeed(net, conv0, 0, rows).region.y0 == 4);
+  CHECK(inputNeed(net, conv0, 0, rows).region.y1 == 8);
+  CHECK(primitiveExtraWeightFloats(site) == 0);
+  // 192 pixels fit in one chunk (of kIm2rowChunkBytes / (27 x 4) pixels):
+  // 192 rows of 27 floats.
+  CHECK(workspaceBytes(site, rows) == 4 * 192 * 27);
+  const int chunk = im2rowChunkPixels(site);
+  CHECK(chunk > 192);
+  const MapRegion whole{0, 96, 0, 96};
+  CHECK(workspaceBytes(site, whole) == 4 * int64_t(chunk) * 27);
+
+  const OperationFeatures f = kernelFeatures(net, conv0, rows);
+  CHECK(f.kind == KernelClass::Im2row);
+  CHECK(f.pixels == doctest::Approx(192.0 * 27));    // floats copied
+  CHECK(f.work == doctest::Approx(192.0 * 27 * 32)); // padding taps included
+  CHECK(f.rows == doctest::Approx(27.0 * 32));       // one chunk streams the weights once
+  const int64_t chunks = (96 * 96 + chunk - 1) / chunk;
+  CHECK(kernelFeatures(net, conv0, whole).rows == doctest::Approx(double(chunks) * 27 * 32));
+
+  // Depthwise convolutions keep their own kernel.
+  Network mobile = loadShipped("mobilenet-v2", 64);
+  int depthwise = -1;
+  for (int layer = 1; layer < int(mobile.layers.size()) && depthwise < 0; ++layer)
+    if (mobile.layers[size_t(layer)].op == OpKind::Conv2d &&
+        kernelClassOf(mobile, layer) == KernelClass::Depthwise)
+      depthwise = layer;
+  REQUIRE(depthwise > 0);
+  CHECK_FALSE(primitiveApplies(OpSite(mobile, depthwise), ConvPrimitive::Im2row));
+  CHECK(parseError("; im2row: " + std::to_string(depthwise - 1), mobile) != "");
+
+  // The schedule text names it; the plan gives it a workspace and the call passes its chunk.
+  Network planNet = loadShipped("yolov2-16", 96);
+  const ExecutionPlan plan = planned(planNet, "0-3:stream2; im2row: 0, 2");
+  CHECK(plan.storage[1].workspaceBytes > 0);
+  CHECK(plan.storage[3].workspaceBytes > 0);
+  CHECK(plan.storage[2].workspaceBytes == 0); // the maxpool
+  const std::string code = generatedCode(planNet, plan);
+  CHECK(code.find("tessel::conv2dIm2row<tessel::Act::Leaky>(") != std::string::npos);
+  CHECK(code.find(", s1, " + std::to_string(chunk) + ");") != std::string::npos);
 }

@@ -106,7 +106,7 @@ std::vector<NetworkSchedule> allSchedules(const Network &net, int maxGrid,
 }
 
 // Each schedule with every choice of primitive per group the search makes:
-// `direct`, or one Winograd primitive for every convolution of the group it
+// `direct`, or one other primitive for every convolution of the group it
 // applies to (a group without one keeps `direct`).
 std::vector<NetworkSchedule> withPrimitiveChoices(const Network &net,
                                                   const std::vector<NetworkSchedule> &schedules) {
@@ -120,7 +120,8 @@ std::vector<NetworkSchedule> withPrimitiveChoices(const Network &net,
       }
       choose(g + 1, partial);
       const GroupSchedule &group = partial.groups[g];
-      for (ConvPrimitive primitive : {ConvPrimitive::Winograd2, ConvPrimitive::Winograd4}) {
+      for (ConvPrimitive primitive :
+           {ConvPrimitive::Im2row, ConvPrimitive::Winograd2, ConvPrimitive::Winograd4}) {
         std::vector<int> layers;
         for (int layer = group.first; layer <= group.last; ++layer)
           if (primitiveApplies(OpSite(net, layer), primitive))

@@ -7,6 +7,7 @@
 #include "tessel/depthwise_conv2d.h"
 #include "tessel/elementwise.h"
 #include "tessel/feature_map.h"
+#include "tessel/im2row.h"
 #include "tessel/layout.h"
 #include "tessel/pool.h"
 #include "tessel/reorg.h"
