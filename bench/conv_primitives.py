@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Times the 3x3 convolution primitives of the runtime against each other, single thread.
+"""Times the convolution primitives of the runtime against each other, single thread.
 
 Builds bench/kernels/conv_primitives.cpp with the system compiler (-O3 -march=native
 -ffp-contract=off, as generated code is built, and -I runtime/include), runs it, prints a table
-and writes JSON. Per yolov2-16 3x3 layer at 608x608 (3->32@608 ... 1024->1024@19; pad 1, leaky,
-bias) it times the direct conv2d, Winograd F(2x2, 3x3) and F(4x4, 3x3) (tessel/winograd.h):
-the median and fastest of --runs runs (thread CPU time, the primitives taking turns), the
-speedup of the median over direct's, the largest difference from direct's output relative to
-its largest |output|, the workspace and the weights each reads (Winograd's are transformed
-ahead of time, not timed).
+and writes JSON. Per layer (yolov2-16's 3x3 layers at 608x608, 3->32@608 ... 1024->1024@19;
+resnet18's 7x7 stride-2 first layer and a 3x3 stride-2 at 224x224; three 1x1 layers; pad
+kernel / 2, leaky, bias) it times the direct conv2d, im2row + GEMM (tessel/im2row.h) and, on the
+3x3 stride-1 layers, Winograd F(2x2, 3x3) and F(4x4, 3x3) (tessel/winograd.h): the median and
+fastest of --runs runs (thread CPU time, the primitives taking turns), the speedup of the median
+over direct's, the largest difference from direct's output relative to its largest |output|,
+the workspace and the weights each reads (Winograd's are transformed ahead of time, not
+timed).
 
   bench/conv_primitives.py [--scale S] [--runs N] [--chunk-tiles T] [--layer I ...]
 """
@@ -26,8 +28,9 @@ from tessel_bench import cli, driver, output  # noqa: E402
 SOURCE = os.path.join(driver.REPO_ROOT, "bench", "kernels", "conv_primitives.cpp")
 RUNTIME_INCLUDE = os.path.join(driver.REPO_ROOT, "runtime", "include")
 LAYERS = ["3->32@608", "32->64@304", "64->128@152", "128->256@76", "256->512@38",
-          "512->1024@19", "1024->1024@19"]
-COLUMNS = ["inC", "outC", "h", "w", "primitive", "median_ms", "best_ms", "speedup", "rel_err",
+          "512->1024@19", "1024->1024@19", "3->64@224 7x7/2", "64->128@56 3x3/2",
+          "256->128@76 1x1", "512->256@38 1x1", "1024->125@19 1x1"]
+COLUMNS = ["inC", "outC", "h", "w", "k", "s", "primitive", "median_ms", "best_ms", "speedup", "rel_err",
            "GFLOP/s", "workspace_B", "weights_B"]
 
 
@@ -50,7 +53,7 @@ def parse(text):
         if len(fields) != len(COLUMNS):
             raise driver.BenchError(f"unexpected line from conv_primitives: {line!r}")
         row = dict(zip(COLUMNS, fields))
-        for key in ("inC", "outC", "h", "w", "workspace_B", "weights_B"):
+        for key in ("inC", "outC", "h", "w", "k", "s", "workspace_B", "weights_B"):
             row[key] = int(row[key])
         for key in ("median_ms", "best_ms", "speedup", "rel_err", "GFLOP/s"):
             row[key] = float(row[key])
@@ -80,7 +83,8 @@ def main():
                         "kWinogradChunkTiles)")
     p.add_argument("--layer", type=int, action="append", choices=range(len(LAYERS)),
                    metavar="I",
-                   help="only layer I (0-6: " + ", ".join(LAYERS) + "); repeatable")
+                   help=f"only layer I (0-{len(LAYERS) - 1}: " + ", ".join(LAYERS) +
+                        "); repeatable")
     p.add_argument("--cxx", default=os.environ.get("CXX", "c++"),
                    help="C++ compiler (default: $CXX, else c++)")
     p.add_argument("--native", action=argparse.BooleanOptionalAction, default=True,
@@ -107,9 +111,12 @@ def main():
     header = next((line[1:].strip() for line in text.splitlines() if line.startswith("#")), "")
     results = parse(text)
 
+    def label(r):
+        return f"{r['inC']}->{r['outC']}@{r['h']}x{r['w']} {r['k']}x{r['k']}/{r['s']}"
+
     table, best = [], {}
     for r in results:
-        layer = f"{r['inC']}->{r['outC']}@{r['h']}x{r['w']}"
+        layer = label(r)
         table.append([layer, r["primitive"], output.number(r["median_ms"], 3),
                       output.number(r["best_ms"], 3), output.number(r["speedup"], 2),
                       f"{r['rel_err']:.1e}", output.number(r["GFLOP/s"], 1),
@@ -120,16 +127,15 @@ def main():
     print(f"single thread, {' '.join(flags)}; {header}")
     print(output.format_table(["layer", "primitive", "median ms", "best ms", "speedup",
                                "rel err", "GFLOP/s", "workspace KiB", "weights MiB"], table))
-    print("GFLOP/s counts the direct convolution's 2 x 9 x inC x outC x h x w FLOP for every "
-          "primitive; speedup = direct's median / the primitive's; rel err = max |out - "
+    print("GFLOP/s counts the direct convolution's 2 x k^2 x inC x outC x outH x outW FLOP for "
+          "every primitive; speedup = direct's median / the primitive's; rel err = max |out - "
           "direct| / max |direct|.")
     print("fastest: " + ", ".join(f"{layer} {r['primitive']}" for layer, r in best.items()))
     output.write_json(args.json, {
         "scale": args.scale, "runs": args.runs, "benchmark": header,
         "build": {"cxx": args.cxx, "version": compiler_version(args.cxx), "flags": flags},
         "machine": output.machine_description(),
-        "results": [{**r, "layer": f"{r['inC']}->{r['outC']}@{r['h']}x{r['w']}"}
-                    for r in results],
+        "results": [{**r, "layer": label(r)} for r in results],
         "fastest": {layer: r["primitive"] for layer, r in best.items()}})
     return 0
 

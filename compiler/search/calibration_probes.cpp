@@ -46,6 +46,10 @@ std::vector<ProbeSpec> probeSpecs() {
       {"conv3x3_c16", 16, 24, 24, {conv(16, 3)}, tiles, false},
       {"conv3x3_c32", 32, 16, 16, {conv(64, 3)}, tiles, true},
       {"conv3x3_wide", 8, 8, 64, {conv(8, 3)}, tiles, false},
+      // The shapes the im2row and Winograd probes below also compute, so the
+      // classes are fitted on the same layers.
+      {"conv3x3_c3", 3, 32, 32, {conv(32, 3)}, tiles, false},
+      {"conv3x3_c128", 128, 13, 13, {conv(128, 3)}, tiles, false},
       // Winograd: few and many channels (the transformed weights then
       // dominate), on maps that are and are not multiples of the tiles.
       {"winograd4_c32", 32, 24, 24, {conv(64, 3)}, withPrimitive(tiles, "winograd4"), true},

@@ -83,12 +83,12 @@ OperationFeatures kernelFeatures(const Network &net, int layer, const MapRegion 
   f.kind = kernelClassOf(net, layer);
   f.pixels = area;
   f.rows = r.height();
-  const bool movesData = f.kind == KernelClass::Elementwise || f.kind == KernelClass::Copy;
-  f.work =
-      movesData ? area * net.layers[size_t(layer)].output.c : double(regionMacs(net, layer, r));
   f.footprintBytes = footprintBytes(net, layer, r);
-  if (f.kind == KernelClass::Winograd2 || f.kind == KernelClass::Winograd4) {
-    // Whole tiles: their transformed products and the transforms' channels.
+  switch (f.kind) {
+  case KernelClass::Winograd2:
+  case KernelClass::Winograd4: {
+    // Whole tiles: their transformed products, the transforms' channels,
+    // the transformed weights streamed once per chunk of tiles.
     const OpSite site(net, layer);
     const int m = winogradTileSize(primitiveOf(site.layer()));
     const double tiles = double(winogradTileCount(site, r));
@@ -96,15 +96,21 @@ OperationFeatures kernelFeatures(const Network &net, int layer, const MapRegion 
     f.work = tiles * (m + 2) * (m + 2) * inC * outC;
     f.pixels = tiles * (inC + outC);
     f.rows = double(streamedWeightFloats(site, r));
+    break;
   }
-  if (f.kind == KernelClass::Im2row) {
+  case KernelClass::Im2row: {
     // The GEMM's products (padding taps too), the receptive fields copied,
-    // the weights streamed once per chunk.
+    // the weights streamed once per chunk of pixels.
     const OpSite site(net, layer);
     const double copied = double(im2rowCopiedFloats(site, r));
     f.work = copied * site.layer().output.c / site.layer().conv().groups;
     f.pixels = copied;
     f.rows = double(streamedWeightFloats(site, r));
+    break;
+  }
+  case KernelClass::Elementwise:
+  case KernelClass::Copy: f.work = area * net.layers[size_t(layer)].output.c; break;
+  default: f.work = double(regionMacs(net, layer, r));
   }
   return f;
 }

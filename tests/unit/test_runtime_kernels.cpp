@@ -942,6 +942,34 @@ TEST_CASE("nchwToHwc and hwcToNchw") {
   }
 }
 
+// The region forms convert a window of rows and columns through a view that
+// holds only part of the map, and leave every other cell alone.
+TEST_CASE("nchwToHwcRegion and hwcToNchwRegion: the region's cells only") {
+  Random rng(21);
+  for (int c : {1, 3, 32}) {
+    const int h = 7, w = 9;
+    const std::vector<float> nchw = rng.vector(size_t(c) * h * w);
+    const std::vector<float> hwc = toHwc(nchw, c, h, w);
+    const Region r{2, 5, 3, 8};
+    // Into a window view holding rows [1, 6) x columns [2, 9).
+    std::vector<float> window(size_t(5) * 7 * c, -1.0f);
+    const tessel::MapView view{window.data(), c, h, w, 1, 2, 5, 7};
+    tessel::nchwToHwcRegion(nchw.data(), view, r);
+    std::vector<float> back(nchw.size(), -1.0f);
+    tessel::hwcToNchwRegion(tessel::asConst(view), back.data(), r);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const bool inside = y >= r.y0 && y < r.y1 && x >= r.x0 && x < r.x1;
+        for (int k = 0; k < c; ++k) {
+          const size_t at = (size_t(k) * h + y) * w + x;
+          CHECK(back[at] == (inside ? nchw[at] : -1.0f));
+          if (y >= 1 && y < 6 && x >= 2)
+            CHECK(view.at(y, x)[k] == (inside ? hwc[(size_t(y) * w + x) * c + k] : -1.0f));
+        }
+      }
+  }
+}
+
 TEST_CASE("status codes and arena alignment") {
   CHECK(tessel::kOk == 0);
   CHECK(tessel::kNullArgument == 1);
