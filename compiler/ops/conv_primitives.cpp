@@ -123,6 +123,31 @@ int64_t streamedWeightFloats(const OpSite &site, const MapRegion &region) {
          winogradWeightFloats(p, m);
 }
 
+int64_t primitiveWeightFloats(const OpSite &site) {
+  const Conv2dParams p = runtimeParams(site);
+  const int64_t direct = int64_t(p.kernelH) * p.kernelW * (p.inChannels / p.groups) * p.outChannels;
+  return direct + primitiveExtraWeightFloats(site);
+}
+
+int64_t weightPasses(const OpSite &site, const MapRegion &region) {
+  if (region.empty())
+    return 0;
+  const ConvPrimitive primitive = primitiveOf(site.layer());
+  if (primitive == ConvPrimitive::Im2row)
+    return chunksOf(regionPixels(region), im2rowChunkPixels(site));
+  if (primitive != ConvPrimitive::Direct)
+    return chunksOf(winogradTileCount(site, region), workspaceChunkTiles());
+  // conv2d's bands: as many output rows as kConvBandInputBytes of input
+  // rows (the call's input window) hold.
+  const Conv2dParams p = runtimeParams(site);
+  const int64_t inWidth = std::min<int64_t>(
+      site.input().w, int64_t(region.width() - 1) * p.strideW + (p.kernelW - 1) * p.dilationW + 1);
+  const int64_t rowBytes = int64_t(p.strideH) * inWidth * p.inChannels * 4;
+  const int64_t band =
+      std::max<int64_t>(1, detail::kConvBandInputBytes / std::max<int64_t>(1, rowBytes));
+  return chunksOf(region.height(), band);
+}
+
 int64_t im2rowCopiedFloats(const OpSite &site, const MapRegion &region) {
   if (primitiveOf(site.layer()) != ConvPrimitive::Im2row)
     return 0;

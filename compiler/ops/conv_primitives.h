@@ -59,6 +59,13 @@ int64_t winogradTileCount(const OpSite &site, const MapRegion &region);
 // group); 0 for Direct.
 int64_t streamedWeightFloats(const OpSite &site, const MapRegion &region);
 
+// The floats of the layer's weights as its primitive stores them (biases
+// aside), and how many times a call computing `region` streams them: once
+// per band of rows (direct: the rows whose input fits conv2d's band
+// budget), per chunk of tiles (Winograd) or per chunk of pixels (im2row).
+int64_t primitiveWeightFloats(const OpSite &site);
+int64_t weightPasses(const OpSite &site, const MapRegion &region);
+
 // The floats a call computing `region` copies into its im2row patch
 // matrices (0 for the other primitives).
 int64_t im2rowCopiedFloats(const OpSite &site, const MapRegion &region);

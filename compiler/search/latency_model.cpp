@@ -84,6 +84,11 @@ OperationFeatures kernelFeatures(const Network &net, int layer, const MapRegion 
   f.pixels = area;
   f.rows = r.height();
   f.footprintBytes = footprintBytes(net, layer, r);
+  if (net.layers[size_t(layer)].op == OpKind::Conv2d) {
+    const OpSite site(net, layer);
+    f.weightBytes = 4.0 * double(primitiveWeightFloats(site));
+    f.weightPasses = double(weightPasses(site, r));
+  }
   switch (f.kind) {
   case KernelClass::Winograd2:
   case KernelClass::Winograd4: {
@@ -116,7 +121,8 @@ OperationFeatures kernelFeatures(const Network &net, int layer, const MapRegion 
 }
 
 double spilledBytes(const OperationFeatures &f, const LatencyProfile &profile) {
-  return std::max(0.0, f.footprintBytes - profile.cacheBytes);
+  const double weights = f.weightBytes > profile.cacheBytes ? f.weightBytes * f.weightPasses : 0;
+  return std::max(0.0, f.footprintBytes - profile.cacheBytes) + weights;
 }
 
 double planSpilledBytes(const Network &net, const ExecutionPlan &plan,

@@ -25,10 +25,15 @@ struct OperationFeatures {
   // Bytes read and written: what its region needs of each input, and the
   // region itself.
   double footprintBytes = 0;
+  // A convolution's weights (as its primitive stores them) and how many
+  // times the call streams them: once per band of rows (direct), per chunk
+  // of tiles (Winograd) or of pixels (im2row).
+  double weightBytes = 0;
+  double weightPasses = 0;
 };
 
-// The bytes of a footprint beyond the profile's cache, which go to and
-// from main memory.
+// The bytes that go to and from main memory: a footprint's beyond the
+// profile's cache, and every pass over weights larger than the cache.
 double spilledBytes(const OperationFeatures &features, const LatencyProfile &profile);
 // The sum over a plan's operations, each whole (calibration's probes run on
 // one thread).

@@ -222,3 +222,31 @@ TEST_CASE("im2row: the direct kernel's weights and regions, a workspace per call
   CHECK(code.find("tessel::conv2dIm2row<tessel::Act::Leaky>(") != std::string::npos);
   CHECK(code.find(", s1, " + std::to_string(chunk) + ");") != std::string::npos);
 }
+
+TEST_CASE("weights larger than the cache come from memory on every pass over them") {
+  Network net = loadShipped("yolov2-16", 96);
+  // conv2: 32 -> 64 on 48x48. conv2d streams its weights once per band of
+  // rows whose input fits kConvBandInputBytes (128 KiB): 48 columns x 32
+  // channels x 4 bytes = 6 KiB a row, 21 rows a band, 3 bands for the map.
+  const int conv2 = 3;
+  const MapRegion whole{0, 48, 0, 48};
+  CHECK(weightPasses(OpSite(net, conv2), whole) == 3);
+  CHECK(weightPasses(OpSite(net, conv2), MapRegion{0, 5, 0, 48}) == 1);
+  CHECK(primitiveWeightFloats(OpSite(net, conv2)) == 9 * 32 * 64);
+  // Winograd: once per chunk of 32 tiles (576 tiles of 2x2: 18 chunks).
+  net.layers[size_t(conv2)].conv().primitive = ConvPrimitive::Winograd2;
+  CHECK(weightPasses(OpSite(net, conv2), whole) == 18);
+  CHECK(primitiveWeightFloats(OpSite(net, conv2)) == 16 * 32 * 64);
+
+  // The latency model pays for every pass when the weights outgrow the
+  // cache, for none when they fit.
+  const OperationFeatures f = kernelFeatures(net, conv2, whole);
+  CHECK(f.weightBytes == doctest::Approx(4.0 * 16 * 32 * 64));
+  CHECK(f.weightPasses == doctest::Approx(18.0));
+  LatencyProfile small;
+  small.cacheBytes = 64 * 1024; // below the 128 KiB of weights
+  LatencyProfile large;
+  large.cacheBytes = 64 << 20; // holds the weights and the footprint
+  CHECK(spilledBytes(f, large) == doctest::Approx(0.0));
+  CHECK(spilledBytes(f, small) >= 18 * f.weightBytes);
+}
