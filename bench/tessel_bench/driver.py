@@ -63,8 +63,10 @@ class CompileResult:
 
 
 def compile_network(tessel, out_dir, network, input_size=None, schedule=None, budget=None,
-                    threads=None, target_file=None, search_grid=None, primitives=None):
+                    threads=None, target_file=None, search_grid=None, primitives=None,
+                    extra_flags=()):
     """`tessel compile` into out_dir, leaving out_dir untouched when the output is unchanged.
+    `extra_flags` go on the command line as given (e.g. ["--no-branch-groups"]).
 
     The compiler rewrites every file, which would make cmake rebuild everything; compiling into
     a staging folder first and keeping the old folder when both are identical lets the build be
@@ -82,7 +84,7 @@ def compile_network(tessel, out_dir, network, input_size=None, schedule=None, bu
         command += ["--max-grid", str(search_grid)]
     if primitives is not None and schedule is None:
         command += ["--primitives", primitives]
-    command.append("--quiet")
+    command += [*extra_flags, "--quiet"]
     proc = subprocess.run(command, capture_output=True, text=True)
     if proc.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
@@ -94,6 +96,19 @@ def compile_network(tessel, out_dir, network, input_size=None, schedule=None, bu
         shutil.rmtree(out_dir, ignore_errors=True)
         os.rename(staging, out_dir)
     return CompileResult(True)
+
+
+# `tessel compile --budget B` when no schedule fits: "no schedule fits the budget of ... bytes
+# (...): the smallest tessel reaches is an arena of N bytes (...), with the schedule 'S' (...)".
+_SMALLEST = re.compile(r"smallest tessel reaches is an arena of (\d+) bytes.*?"
+                       r"with the schedule '([^']*)'", re.DOTALL)
+
+
+def parse_smallest_arena(message):
+    """(arena bytes, schedule) of the smallest arena a refused budget's message names, else
+    (None, None)."""
+    found = _SMALLEST.search(message or "")
+    return (int(found.group(1)), found.group(2)) if found else (None, None)
 
 
 def same_tree(a, b):

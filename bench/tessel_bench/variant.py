@@ -1,5 +1,7 @@
-"""One variant of a network (input size, schedule, budget, threads) from compile to numbers."""
+"""One variant of a network (input size, schedule, budget, threads, compile flags) from compile
+to numbers."""
 
+import hashlib
 import os
 import re
 import sys
@@ -11,6 +13,9 @@ from .generated import declared_arena_bytes, read_report
 from .timing import timing_json
 
 INPUT_SEED = 1  # the demos' --seed: every harness times the same deterministic input
+# Longest folder name a variant gets: file names end at 255 bytes, and the build folder adds
+# ".build" (and the compile's staging folder ".new").
+MAX_SLUG = 160
 
 
 class Variant:
@@ -18,10 +23,11 @@ class Variant:
     prepared variants together (timing.time_round_robin) and stores the result in `timing`."""
 
     def __init__(self, network, input_size=None, schedule=None, budget=None, threads=None,
-                 label=None, primitives=None):
+                 label=None, primitives=None, compile_flags=()):
         self.network, self.input_size = network, input_size
         self.schedule, self.budget, self.threads = schedule, budget, threads
         self.primitives = primitives  # tessel compile --primitives, for a searched variant
+        self.compile_flags = list(compile_flags)  # more tessel compile flags, as given
         self.label = label or schedule or "layers"
         self.compile_error = None  # the compiler's message when it refused this variant
         self.build_error = None
@@ -45,7 +51,14 @@ class Variant:
             parts.append(f"t{self.threads}")
         if self.primitives is not None:
             parts.append(f"p-{self.primitives}")
-        return re.sub(r"[^A-Za-z0-9.+-]+", "_", "-".join(parts))
+        if self.compile_flags:
+            parts.append("f" + " ".join(self.compile_flags))
+        slug = re.sub(r"[^A-Za-z0-9.+-]+", "_", "-".join(parts))
+        if len(slug) <= MAX_SLUG:
+            return slug
+        # A long schedule: its start, and a hash of the whole to keep the name unique.
+        digest = hashlib.sha1(slug.encode()).hexdigest()[:16]
+        return f"{slug[:MAX_SLUG - len(digest) - 1]}-{digest}"
 
     @property
     def ready(self):
@@ -58,7 +71,7 @@ class Variant:
         result = driver.compile_network(tessel, generated_dir, self.network, self.input_size,
                                         self.schedule, self.budget, self.threads,
                                         build_config.target_file, build_config.search_grid,
-                                        self.primitives)
+                                        self.primitives, self.compile_flags)
         if not result.ok:
             self.compile_error = result.message
             print(f"  rejected by the compiler: {result.message}", file=log, flush=True)
@@ -98,6 +111,8 @@ class Variant:
             "chosen_schedule": self.chosen_schedule,
             "budget_bytes": self.budget,
             "threads": self.threads,
+            "primitives": self.primitives,
+            "compile_flags": self.compile_flags,
             "compile_error": self.compile_error,
             "build_error": self.build_error,
             "declared_arena_bytes": self.declared_arena,

@@ -12,6 +12,8 @@ BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, BENCH)
 
 from tessel_bench import asm_loops, driver, generated, kernel_unit, stats, timing  # noqa: E402
+from tessel_bench.variant import MAX_SLUG, Variant  # noqa: E402
+import fronts  # noqa: E402
 import search_validation  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -90,6 +92,34 @@ class InfoParsingTest(unittest.TestCase):
         self.assertIsNone(driver.parse_info_macs("nothing here"))
 
 
+class SmallestArenaTest(unittest.TestCase):
+    def test_refused_budget(self):
+        message = ("no schedule fits the budget of 121600 bytes (118.75 KiB): the smallest "
+                   "tessel reaches is an arena of 262400 bytes (256.25 KiB), with the schedule "
+                   "'0-13:tile6x6+channels8, 14-63:layers; im2row: 17, 19' (searched 49783 "
+                   "candidate groups, tiles up to 6x6)")
+        self.assertEqual(driver.parse_smallest_arena(message),
+                         (262400, "0-13:tile6x6+channels8, 14-63:layers; im2row: 17, 19"))
+
+    def test_other_messages(self):
+        self.assertEqual(driver.parse_smallest_arena("layer 3: bad kernel"), (None, None))
+        self.assertEqual(driver.parse_smallest_arena(None), (None, None))
+
+
+class VariantSlugTest(unittest.TestCase):
+    def test_short_slug_spells_everything(self):
+        variant = Variant("networks/mcunet-in4.yaml", "160x160", budget=243200,
+                          primitives="all", compile_flags=["--no-branch-groups"])
+        self.assertEqual(variant.slug,
+                         "mcunet-in4-160x160-searched-budget243200-p-all-f--no-branch-groups")
+
+    def test_long_schedules_get_distinct_bounded_slugs(self):
+        long = ", ".join(f"{i}:tile6x6" for i in range(60))
+        slugs = {Variant("net.yaml", None, long + suffix).slug for suffix in ("", ", 60:layers")}
+        self.assertEqual(len(slugs), 2)
+        self.assertTrue(all(len(slug) <= MAX_SLUG for slug in slugs))
+
+
 class GeneratedFilesTest(unittest.TestCase):
     def test_report_fields(self):
         self.assertFalse(generated.read_report(HERE).present)  # no report.json here
@@ -147,6 +177,26 @@ class SweepTest(unittest.TestCase):
         self.assertEqual(len(first), 40)
         self.assertTrue(set(first) <= set(schedules))
         self.assertEqual(search_validation.sample_schedules(schedules, 0, 1), schedules)
+
+
+class FrontsSettingsTest(unittest.TestCase):
+    def names_and_flags(self, primitives, variants):
+        return [(s.name, s.primitives, s.flags)
+                for s in fronts.search_settings(primitives, variants)]
+
+    def test_defaults_make_one_setting(self):
+        self.assertEqual(self.names_and_flags("all", "default"), [("default", "all", [])])
+
+    def test_flag_variants(self):
+        self.assertEqual(self.names_and_flags("all", "default/--no-branch-groups --max-grid 4"),
+                         [("default", "all", []),
+                          ("--no-branch-groups --max-grid 4", "all",
+                           ["--no-branch-groups", "--max-grid", "4"])])
+
+    def test_primitives_times_flag_variants(self):
+        self.assertEqual([name for name, _, _ in self.names_and_flags("all/direct", "/--x")],
+                         ["all default", "all --x", "direct default", "direct --x"])
+        self.assertEqual(self.names_and_flags("direct", "default"), [("direct", "direct", [])])
 
 
 # Two loops in GCC's AArch64 style: an outer one and, inside it, the multiply-add loop.

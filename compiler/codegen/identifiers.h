@@ -24,5 +24,4 @@ std::string symbolNameProblem(const std::string &identifier);
 // Upper-case form for macros ("yolov2_16" -> "YOLOV2_16").
 std::string macroName(const std::string &identifier);
 
-
 } // namespace tessel

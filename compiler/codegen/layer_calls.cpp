@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 
 namespace tessel {
@@ -26,14 +27,12 @@ const char *actTemplateArgument(ActivationKind kind) {
   return "tessel::Act::Linear";
 }
 
-// The runtime's views hold every channel of their rows and columns; a
-// window of fewer channels would need a view that knows its channel stride.
+// A window of channels [c0, c1) (a channels group's slice) is a buffer of
+// just those channels: a view of a map of c1 - c0 channels.
 std::string viewExpression(const char *type, const WindowRef &window, const Shape &map) {
-  requireInvariant(window.allChannels(), "code generation",
-                   "the window of layer {} holds channels [{}, {}), but views hold every channel",
-                   window.layer, window.c0, window.c1);
+  const int channels = window.allChannels() ? map.c : std::min(window.c1, map.c) - window.c0;
   return fmt::format("tessel::{}{{{}, {}, {}, {}, {}, {}, {}, {}}}", type,
-                     tensorName(window.layer, window.copy), map.c, map.h, map.w, window.y0,
+                     tensorName(window.layer, window.copy), channels, map.h, map.w, window.y0,
                      window.x0, window.h, window.w);
 }
 
@@ -79,10 +78,16 @@ std::string paramsName(int layer) {
   return fmt::format("kLayer{}", layer);
 }
 
+std::string paramsName(int layer, const ChannelSlice &slice) {
+  if (slice.whole())
+    return paramsName(layer);
+  return fmt::format("kLayer{}{}{}", layer, slice.ofInput ? "_in" : "_", slice.c0);
+}
+
 // Sets every field by name, in C++17: a constexpr lambda that fills a
 // value-initialized struct. A renamed or reordered runtime field fails to
 // compile or still gets its value, never another field's.
-std::string emitLayerParams(const Network &net, int index) {
+std::string emitLayerParams(const Network &net, int index, const std::string &name) {
   std::optional<KernelParams> params =
       describeOp(net.layers[size_t(index)].op).kernelParams(OpSite(net, index));
   if (!params)
@@ -99,15 +104,26 @@ std::string emitLayerParams(const Network &net, int index) {
   }
   assignments += "  " + line + "\n";
   return fmt::format("// {}\nconstexpr {} {} = [] {{\n  {} p{{}};\n{}  return p;\n}}();\n",
-                     commentText(net.layers[size_t(index)].name), params->type.str(),
-                     paramsName(index), params->type.str(), assignments);
+                     commentText(net.layers[size_t(index)].name), params->type.str(), name,
+                     params->type.str(), assignments);
+}
+
+std::string emitLayerParams(const Network &net, int index) {
+  return emitLayerParams(net, index, paramsName(index));
+}
+
+std::string emitSliceParams(const Network &net, int layer, const ChannelSlice &slice) {
+  const Network sliced = sliceLayer(net, layer, slice);
+  return emitLayerParams(sliced, sliced.outputIndex(), paramsName(layer, slice));
 }
 
 std::string emitLayerCall(const Network &net, const WeightBlob &weights, const KernelCall &call,
                           bool hasWorkspace, const std::string &indent) {
   const Layer &layer = net.layers[size_t(call.layer)];
-  const PackedLayerWeights &packed = weights.layers[size_t(call.layer)];
-  const OpSite site(net, call.layer);
+  const PackedWeights &packed = weights.layers[size_t(call.layer)].of(call.slice);
+  // What the kernel sees: the layer, or the slice as a layer of its own.
+  const CalledLayer called = calledLayer(net, call);
+  const OpSite site(called.network(), called.layer);
   CallPieces pieces{site};
   for (size_t i = 0; i < call.inputs.size(); ++i) {
     pieces.inputViews.push_back(
@@ -117,11 +133,15 @@ std::string emitLayerCall(const Network &net, const WeightBlob &weights, const K
   pieces.outputView = viewExpression("MapView", call.output, layer.output);
   pieces.outputTensor = tensorName(call.output.layer, call.output.copy);
   pieces.region = regionExpression(call.region);
-  pieces.params = paramsName(call.layer);
+  pieces.params = paramsName(call.layer, call.slice);
   pieces.weights = weightPointer(packed.weightOffset);
   pieces.bias = weightPointer(packed.biasOffset);
-  pieces.activation = actTemplateArgument(layer.activation.kind);
+  // A slice of the sums gets the epilogue only once they are complete.
+  const bool epilogue = !call.slice.ofInput || call.slice.finishes;
+  pieces.activation =
+      actTemplateArgument(epilogue ? layer.activation.kind : ActivationKind::Linear);
   pieces.alpha = slopeLiteral(layer.activation);
+  pieces.accumulates = call.slice.accumulates;
   pieces.workspace = hasWorkspace ? workspaceName(call.layer, call.copy) : "nullptr";
   pieces.indent = indent;
 
@@ -132,7 +152,11 @@ std::string emitLayerCall(const Network &net, const WeightBlob &weights, const K
                                              stringLiteral("layer " + layer.name +
                                                            " has no kernel; normalize() "
                                                            "removes it"));
-  return fmt::format("{}{}\n{}{}\n", indent, describe(net, call.layer), indent, code);
+  std::string heading = describe(net, call.layer);
+  if (!call.slice.whole())
+    heading += fmt::format(", {} channels [{}, {})", call.slice.ofInput ? "input" : "output",
+                           call.slice.c0, call.slice.c1);
+  return fmt::format("{}{}\n{}{}\n", indent, heading, indent, code);
 }
 
 std::string emitOutputConversion(const Network &net, const KernelCall &conversion,

@@ -25,6 +25,11 @@ std::string paramsName(int layer);
 // Definition of that constant, or "" for layers whose kernel takes none.
 std::string emitLayerParams(const Network &net, int layer);
 
+// The constant of the layer as a channel slice computes it (sliceLayer):
+// "kLayer3_32" (output channels from 32), "kLayer5_in32" (input channels).
+std::string paramsName(int layer, const ChannelSlice &slice);
+std::string emitSliceParams(const Network &net, int layer, const ChannelSlice &slice);
+
 // "s3", "s3_1": the pointer to a layer's workspace (copy as KernelCall::copy).
 std::string workspaceName(int layer, int copy = 0);
 

@@ -238,10 +238,15 @@ std::string emitBody(const Network &net, const ExecutionPlan &plan, const Weight
   return body;
 }
 
-std::string emitAllParams(const Network &net) {
+std::string emitAllParams(const Network &net, const ExecutionPlan &plan) {
   std::string code;
-  for (int i = 1; i < int(net.layers.size()); ++i)
+  const std::vector<std::vector<ChannelSlice>> slices =
+      slicesOf(plan.operations, net.layers.size());
+  for (int i = 1; i < int(net.layers.size()); ++i) {
     code += emitLayerParams(net, i);
+    for (const ChannelSlice &slice : slices[size_t(i)])
+      code += emitSliceParams(net, i, slice);
+  }
   return code;
 }
 
@@ -394,7 +399,7 @@ TemplateValues templateValues(const Network &net, const ExecutionPlan &plan,
       {"summary", commentText(fmt::format("Network '{}': {} layers, {} parameters.", net.name,
                                           net.layers.size() - 1, net.parameterCount()))},
       {"schedule", commentText(formatSchedule(plan.schedule))},
-      {"layer_params", emitAllParams(net)},
+      {"layer_params", emitAllParams(net, plan)},
       {"tensors", emitTensorDeclarations(net, plan)},
       {"body", emitBody(net, plan, weights)},
       {"threads", std::to_string(plan.threads)},
@@ -500,7 +505,7 @@ llvm::Expected<GeneratedNetwork> emitNetwork(const Network &net, ExecutionPlan p
   GeneratedNetwork result;
   result.cName = std::move(*symbol);
   result.plan = std::move(plan);
-  WeightBlob weights = packWeights(net);
+  WeightBlob weights = packWeights(net, slicesOf(result.plan.operations, net.layers.size()));
   result.weightBytes = weights.bytes();
 
   const std::string &c = result.cName;

@@ -88,30 +88,69 @@ int64_t packFullyConnected(WeightBlob &blob, const Layer &layer, const Shape &in
                                           }));
 }
 
+// Layer `l` of `net`'s weight tensor and bias, appended to the blob.
+PackedWeights packLayer(WeightBlob &blob, const Network &net, int l) {
+  const Layer &layer = net.layers[size_t(l)];
+  PackedWeights packed;
+  const Shape &input = net.layers[size_t(layer.inputs.at(0))].output;
+  const OpSite site(net, l);
+  switch (describeOp(layer.op).weightPacking(site)) {
+  case WeightPacking::ConvBlocked: packed.weightOffset = packConv(blob, site); break;
+  case WeightPacking::DepthwiseTaps: packed.weightOffset = packDepthwise(blob, layer); break;
+  case WeightPacking::DenseChannelsLast:
+    packed.weightOffset = packFullyConnected(blob, layer, input);
+    break;
+  case WeightPacking::None: break;
+  }
+  const std::vector<float> &bias = layer.weights.bias;
+  if (!bias.empty())
+    packed.biasOffset =
+        append(blob, int64_t(bias.size()), [&](int64_t i) { return bias[size_t(i)]; });
+  return packed;
+}
+
+bool sameSlice(const ChannelSlice &a, const ChannelSlice &b) {
+  return a.c0 == b.c0 && a.c1 == b.c1 && a.ofInput == b.ofInput;
+}
+
 } // namespace
 
-WeightBlob packWeights(const Network &net) {
+const PackedWeights &PackedLayerWeights::of(const ChannelSlice &slice) const {
+  for (const Slice &s : slices)
+    if (sameSlice(s.slice, slice))
+      return s.packed;
+  return *this;
+}
+
+std::vector<std::vector<ChannelSlice>> slicesOf(const std::vector<Operation> &operations,
+                                                size_t layerCount) {
+  std::vector<std::vector<ChannelSlice>> slices(layerCount);
+  for (const Operation &op : operations) {
+    if (op.kind != Operation::Kind::Kernel || op.call.slice.whole())
+      continue;
+    std::vector<ChannelSlice> &known = slices[size_t(op.call.layer)];
+    if (std::none_of(known.begin(), known.end(),
+                     [&](const ChannelSlice &s) { return sameSlice(s, op.call.slice); }))
+      known.push_back(op.call.slice);
+  }
+  return slices;
+}
+
+WeightBlob packWeights(const Network &net, const std::vector<std::vector<ChannelSlice>> &slices) {
   WeightBlob blob;
   blob.layers.resize(net.layers.size());
   for (size_t l = 0; l < net.layers.size(); ++l) {
-    const Layer &layer = net.layers[l];
-    if (layer.weights.weight.empty())
+    if (net.layers[l].weights.weight.empty())
       continue;
-    const Shape &input = net.layers[size_t(layer.inputs.at(0))].output;
     PackedLayerWeights &packed = blob.layers[l];
-    const OpSite site(net, int(l));
-    switch (describeOp(layer.op).weightPacking(site)) {
-    case WeightPacking::ConvBlocked: packed.weightOffset = packConv(blob, site); break;
-    case WeightPacking::DepthwiseTaps: packed.weightOffset = packDepthwise(blob, layer); break;
-    case WeightPacking::DenseChannelsLast:
-      packed.weightOffset = packFullyConnected(blob, layer, input);
-      break;
-    case WeightPacking::None: break;
+    if (l >= slices.size() || slices[l].empty()) {
+      static_cast<PackedWeights &>(packed) = packLayer(blob, net, int(l));
+      continue;
     }
-    const std::vector<float> &bias = layer.weights.bias;
-    if (!bias.empty())
-      packed.biasOffset =
-          append(blob, int64_t(bias.size()), [&](int64_t i) { return bias[size_t(i)]; });
+    for (const ChannelSlice &slice : slices[l]) {
+      const Network sliced = sliceLayer(net, int(l), slice);
+      packed.slices.push_back({slice, packLayer(blob, sliced, sliced.outputIndex())});
+    }
   }
   return blob;
 }

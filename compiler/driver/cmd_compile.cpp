@@ -72,12 +72,23 @@ static cl::opt<int> MaxStreamBands(
     cl::desc("Most column bands the search tries for a stream, streamHxB (default 1: full-width "
              "stripes only)"),
     cl::sub(compileCommand()));
+static cl::opt<bool> NoBranchGroups(
+    "no-branch-groups", cl::init(false),
+    cl::desc("Fuse chains of layers only: no tile or stream group spanning a residual block or "
+             "the branches of a concat"),
+    cl::sub(compileCommand()));
+
+static cl::opt<bool> NoChannelSplits(
+    "no-channel-splits", cl::init(false),
+    cl::desc("Leave channel splits (channels N, tile RxC+channels N) out of the search"),
+    cl::sub(compileCommand()));
 
 static cl::opt<std::string> PrimitivesOption(
     "primitives", cl::init("all"), cl::value_desc("list"),
-    cl::desc("Convolution primitives the search may choose per layer, comma-separated: direct, "
-             "im2row, winograd2, winograd4, or all (default). 'direct' alone forces the direct kernels; "
-             "direct is always allowed. A --schedule names its own (\"...; winograd4: 2-5\")"),
+    cl::desc(
+        "Convolution primitives the search may choose per layer, comma-separated: direct, "
+        "im2row, winograd2, winograd4, or all (default). 'direct' alone forces the direct kernels; "
+        "direct is always allowed. A --schedule names its own (\"...; winograd4: 2-5\")"),
     cl::sub(compileCommand()));
 
 namespace {
@@ -129,6 +140,8 @@ llvm::Expected<CompileOptions> compileOptions() {
     options.schedule = ScheduleOption;
   options.maxTileGrid = MaxTileGrid;
   options.maxStreamBands = MaxStreamBands;
+  options.branchGroups = !NoBranchGroups;
+  options.channelSplits = !NoChannelSplits;
   llvm::Expected<std::vector<ConvPrimitive>> primitives = parsePrimitives(PrimitivesOption);
   if (!primitives)
     return primitives.takeError();

@@ -2,6 +2,7 @@
 
 #include "frontend/layer_names.h"
 #include "frontend/parse_layer.h"
+#include "ops/op_table.h"
 #include "support/attribute_map.h"
 #include "support/diagnostic.h"
 
@@ -95,7 +96,7 @@ std::vector<int> resolveInputs(const LayerEntry &entry, int previous, const Laye
 
   const Layer &layer = entry.layers.front();
   const SourceLoc where = entry.inputs ? context.locOf(*entry.inputs) : layer.loc;
-  const bool joins = layer.op == OpKind::Add || layer.op == OpKind::Concat;
+  const bool joins = describeOp(layer.op).inputs == InputCount::TwoOrMore;
   if (joins && inputs.size() < 2)
     context.fail(where, fmt::format("{} needs at least two inputs, got {}{}", opName(layer.op),
                                     inputs.size(), entry.inputs ? "" : " (list them in 'inputs')"));

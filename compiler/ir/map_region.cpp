@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace tessel {
 
 std::string formatRegion(const MapRegion &region) {
@@ -28,6 +30,15 @@ std::vector<AxisRange> balancedSplit(int n, int parts) {
 bool contains(const MapRegion &outer, const MapRegion &inner) {
   return outer.y0 <= inner.y0 && inner.y1 <= outer.y1 && outer.x0 <= inner.x0 &&
          inner.x1 <= outer.x1 && outer.c0 <= inner.c0 && inner.c1 <= outer.c1;
+}
+
+MapRegion boundingBox(const MapRegion &a, const MapRegion &b) {
+  if (a.empty())
+    return b;
+  if (b.empty())
+    return a;
+  return MapRegion{std::min(a.y0, b.y0), std::max(a.y1, b.y1), std::min(a.x0, b.x0),
+                   std::max(a.x1, b.x1), std::min(a.c0, b.c0), std::max(a.c1, b.c1)};
 }
 
 } // namespace tessel

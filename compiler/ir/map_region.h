@@ -68,6 +68,10 @@ struct AxisRange {
 // is empty when parts <= n. Needs n >= 0 and parts >= 1.
 std::vector<AxisRange> balancedSplit(int n, int parts);
 
+// The smallest region holding both (an empty one adds nothing): what a
+// buffer read by several layers must hold.
+MapRegion boundingBox(const MapRegion &a, const MapRegion &b);
+
 // Whether `inner` lies inside `outer`, channels included.
 bool contains(const MapRegion &outer, const MapRegion &inner);
 

@@ -196,6 +196,10 @@ std::string emitCall(const CallPieces &call) {
         call.outputView,
         fmt::format("{}, {}, {}", call.region, call.workspace, im2rowChunkPixels(call.site)),
         call.indent);
+  if (call.accumulates)
+    return regionKernelCall(fmt::format("conv2dAccumulate<{}>", call.activation),
+                            fmt::format("{}, {}", call.params, call.weights), call.inputViews[0],
+                            call.outputView, call.region, call.indent);
   const char *kernel =
       isDepthwise(call.site.layer(), call.site.input()) ? "depthwiseConv2d" : "conv2d";
   return regionKernelCall(fmt::format("{}<{}>", kernel, call.activation),

@@ -84,7 +84,10 @@ struct CallPieces {
   std::string activation; // the epilogue: "tessel::Act::Leaky"
   std::string alpha;      // its slope literal
   std::string workspace;  // the call's scratch (conv2d's Winograd), or "nullptr"
-  std::string indent;     // before every line but the first
+  // conv2d: add to the sums the output holds (a channels group's slice of
+  // the input channels after the first), without the bias.
+  bool accumulates = false;
+  std::string indent; // before every line but the first
 };
 
 // Each op's file sets the fields that differ from the defaults by name:

@@ -116,6 +116,9 @@ llvm::Expected<ExecutionPlan> searchPlan(Network &net, const Request &request,
   for (int bands = 1; bands <= options.maxStreamBands; ++bands)
     searchOptions.stripeBands.push_back(bands);
   searchOptions.threads = request.lowering.threads;
+  searchOptions.branchGroups = options.branchGroups;
+  if (!options.channelSplits)
+    searchOptions.channelSlices.clear();
   std::vector<std::vector<ConvPrimitive>> attempts = {options.primitives};
   if (countsWeights(request.target) && !options.primitives.empty())
     attempts.push_back({}); // direct only: its weights leave the arena more room

@@ -33,7 +33,9 @@ struct CompileOptions {
   std::optional<std::string> schedule;   // none: search; "" runs every layer whole
   std::optional<std::pair<int, int>> inputSize; // height and width instead of the declared ones
   int maxTileGrid = SearchOptions{}.maxTileGrid;
-  int maxStreamBands = 1; // the search tries streams in 1 to this many column bands
+  int maxStreamBands = 1;    // the search tries streams in 1 to this many column bands
+  bool branchGroups = true;  // fused groups may span branches (SearchOptions::branchGroups)
+  bool channelSplits = true; // the search tries channel splits (SearchOptions::channelSlices)
   // The convolution primitives the search may use besides `direct`
   // (SearchOptions::primitives); empty: direct only. Where the budget counts
   // the weights, the search reserves room for the largest weights they could

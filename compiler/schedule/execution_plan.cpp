@@ -15,6 +15,21 @@
 
 namespace tessel {
 
+CalledLayer calledLayer(const Network &net, const KernelCall &call) {
+  if (call.slice.whole())
+    return CalledLayer{&net, Network{}, call.layer};
+  Network sliced = sliceLayer(net, call.layer, call.slice);
+  const int layer = sliced.outputIndex();
+  return CalledLayer{&net, std::move(sliced), layer};
+}
+
+int64_t callMacs(const Network &net, const KernelCall &call) {
+  if (call.slice.whole())
+    return regionMacs(net, call.layer, call.region);
+  const CalledLayer called = calledLayer(net, call);
+  return regionMacs(called.sliced, called.layer, call.region);
+}
+
 bool layoutsCoincide(const Shape &shape) {
   return shape.c == 1 || (shape.h == 1 && shape.w == 1);
 }
@@ -75,7 +90,7 @@ void LoweringContext::addOutputConversion(const WindowRef &held, const MapRegion
 void LoweringContext::addKernel(KernelCall call) {
   if (call.region.empty())
     return;
-  plan.executedMacs += regionMacs(net, call.layer, call.region);
+  plan.executedMacs += callMacs(net, call);
   if (part < 0 && options.threads > 1 && options.callThreads)
     call.threads = options.callThreads(net, call);
   call.copy = copy();
@@ -131,18 +146,42 @@ void LoweringContext::endParts() {
   part = -1;
 }
 
-StepRange ownBufferSteps(const GroupSchedule &group, int member) {
-  return std::visit(
-      Overloaded{[](const LayerByLayer &) -> StepRange {
-                   llvm_unreachable("a layers group holds no buffers of its own");
-                 },
-                 [&](const TileGrid &) { // the output's: converted at once
-                   return StepRange{std::max(member, 1), std::min(member + 1, group.last)};
-                 },
-                 [&](const Stripes &) {
-                   return StepRange{group.first, group.last};
-                 }},
-      group.way);
+StepRange ownBufferSteps(const Network &net, const GroupSchedule &group, int member) {
+  // A tile buffer: up to its last reader's step (all inside the group); the
+  // output's is converted at once.
+  auto tileBuffer = [&] {
+    int lastRead = member;
+    if (member < group.last)
+      for (int reader : net.consumersOf(member))
+        lastRead = std::max(lastRead, reader);
+    return StepRange{std::max(member, 1), lastRead};
+  };
+  // With channel slices, every layer of a sliced run runs again for each
+  // slice: a buffer written or read by one is live across the whole run.
+  auto slicedTileBuffer = [&] {
+    const std::vector<SlicedRun> runs = slicedRuns(net, group.first, group.last);
+    auto span = [&](int step) {
+      for (const SlicedRun &run : runs)
+        if (step >= run.first && step <= run.last)
+          return StepRange{run.first, run.last};
+      return StepRange{step, step};
+    };
+    const StepRange own = tileBuffer();
+    StepRange steps{span(own.first).first, span(own.last).last};
+    if (member < group.last)
+      for (int reader : net.consumersOf(member))
+        steps.last = std::max(steps.last, span(reader).last);
+    return steps;
+  };
+  return std::visit(Overloaded{[](const LayerByLayer &) -> StepRange {
+                                 llvm_unreachable("a layers group holds no buffers of its own");
+                               },
+                               [&](const TileGrid &) { return tileBuffer(); },
+                               [&](const ChannelSplit &) { return slicedTileBuffer(); },
+                               [&](const Stripes &) {
+                                 return StepRange{group.first, group.last};
+                               }},
+                    group.way);
 }
 
 HeldMembers heldMembers(const GroupSchedule &group, GroupEnds ends) {
@@ -150,12 +189,12 @@ HeldMembers heldMembers(const GroupSchedule &group, GroupEnds ends) {
                      ends.output ? group.last : group.last - 1};
 }
 
-ArenaPlan planThreadSpace(const GroupSchedule &group, HeldMembers held,
+ArenaPlan planThreadSpace(const Network &net, const GroupSchedule &group, HeldMembers held,
                           const std::vector<int64_t> &capacity,
                           const std::vector<int64_t> &workspace) {
   std::vector<BufferRequest> requests;
   for (int member = held.first; member <= held.last; ++member) {
-    const StepRange steps = ownBufferSteps(group, member);
+    const StepRange steps = ownBufferSteps(net, group, member);
     requests.push_back(BufferRequest{"", capacity[size_t(member)], steps.first, steps.last});
   }
   for (int layer = group.first; layer <= group.last; ++layer)
@@ -187,7 +226,8 @@ namespace {
 StorageKind innerStorage(const GroupSchedule &group) {
   return std::visit(Overloaded{[](const LayerByLayer &) { return StorageKind::Full; },
                                [](const TileGrid &) { return StorageKind::TileBuffer; },
-                               [](const Stripes &) { return StorageKind::RowWindow; }},
+                               [](const Stripes &) { return StorageKind::RowWindow; },
+                               [](const ChannelSplit &) { return StorageKind::TileBuffer; }},
                     group.way);
 }
 
@@ -195,7 +235,8 @@ void lowerGroup(LoweringContext &context, const GroupSchedule &group) {
   std::visit(
       Overloaded{[&](const LayerByLayer &) { lowerLayersGroup(context, group); },
                  [&](const TileGrid &grid) { lowerTiledGroup(context, group, grid); },
-                 [&](const Stripes &stripes) { lowerStreamedGroup(context, group, stripes); }},
+                 [&](const Stripes &stripes) { lowerStreamedGroup(context, group, stripes); },
+                 [&](const ChannelSplit &split) { lowerChannelGroup(context, group, split); }},
       group.way);
 }
 
@@ -233,7 +274,7 @@ void requestThreadSpaces(const Network &net, const GroupSchedule &group, int par
                          const std::vector<int64_t> &capacity,
                          const std::vector<int64_t> &workspace, ExecutionPlan &plan) {
   const HeldMembers held = heldMembers(group, endsOf(plan, group));
-  const ArenaPlan space = planThreadSpace(group, held, capacity, workspace);
+  const ArenaPlan space = planThreadSpace(net, group, held, capacity, workspace);
   if (space.offsets.empty())
     return; // a one-layer group without workspace: its parts write the output map only
   // Named after the members it holds (or, holding only workspaces, the group).
@@ -289,7 +330,7 @@ void requestBuffers(const Network &net, const std::vector<int64_t> &capacity,
       storage.bytes = capacity[i];
       if (inParts)
         continue; // in each thread's space (requestThreadSpaces)
-      const StepRange steps = ownBufferSteps(group, i);
+      const StepRange steps = ownBufferSteps(net, group, i);
       first = steps.first;
       last = steps.last;
       break;

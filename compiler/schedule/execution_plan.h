@@ -68,6 +68,10 @@ struct KernelCall {
   std::vector<WindowRef> inputs; // one per layer input
   WindowRef output;
   MapRegion region; // output rows and columns computed
+  // In a channels group, the slice of the layer's channels it computes
+  // (its windows of sliced maps hold just the slice's channels); whole
+  // otherwise.
+  ChannelSlice slice;
   // The threads computing it, one band of the region each (callBands in
   // schedule/thread_split.h); 1: whole, on the thread that reaches it.
   int threads = 1;
@@ -143,6 +147,20 @@ struct LoweringOptions {
   std::function<int(const Network &, const KernelCall &)> callThreads;
 };
 
+// What the call computes: its layer, or the layer as its slice computes it
+// (sliceLayer), and that layer's index there.
+struct CalledLayer {
+  const Network *whole;
+  Network sliced; // without layers for a whole call
+  int layer;
+
+  const Network &network() const { return sliced.layers.empty() ? *whole : sliced; }
+};
+CalledLayer calledLayer(const Network &normalized, const KernelCall &call);
+
+// The MACs the call executes.
+int64_t callMacs(const Network &normalized, const KernelCall &call);
+
 // True when NCHW and HWC order the elements of `shape` identically.
 bool layoutsCoincide(const Shape &shape);
 
@@ -183,14 +201,14 @@ int64_t lowerGroupAlone(const Network &normalized, const GroupSchedule &group, G
                         std::vector<int64_t> &capacity, std::vector<int64_t> &workspace);
 
 // The steps during which the buffer a fused group holds `member`'s output
-// in is live on one thread: a tile buffer from its layer's step to the
-// next (tiles carry nothing over; the network output's, converted as soon
-// as it is written, at its own step only), a row window throughout the
-// group.
+// in is live on one thread: a tile buffer from its layer's step to its last
+// reader's (tiles carry nothing over; the network output's, converted as
+// soon as it is written, at its own step only), a row window throughout
+// the group.
 struct StepRange {
   int first = 0, last = 0;
 };
-StepRange ownBufferSteps(const GroupSchedule &fused, int member);
+StepRange ownBufferSteps(const Network &normalized, const GroupSchedule &fused, int member);
 
 // The members of a fused group whose outputs live in the group's own
 // buffers: from the input (0, when the group converts it) or the first
@@ -207,7 +225,7 @@ HeldMembers heldMembers(const GroupSchedule &fused, GroupEnds ends);
 // placed by the planner with their one-thread lifetimes. Each thread gets a
 // space of this size, live throughout the group, since the threads run at
 // once.
-ArenaPlan planThreadSpace(const GroupSchedule &fused, HeldMembers held,
+ArenaPlan planThreadSpace(const Network &normalized, const GroupSchedule &fused, HeldMembers held,
                           const std::vector<int64_t> &capacity,
                           const std::vector<int64_t> &workspace);
 

@@ -50,5 +50,11 @@ void lowerLayersGroup(LoweringContext &context, const GroupSchedule &group);
 void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group, const TileGrid &grid);
 void lowerStreamedGroup(LoweringContext &context, const GroupSchedule &group,
                         const Stripes &stripes);
+void lowerChannelGroup(LoweringContext &context, const GroupSchedule &group,
+                       const ChannelSplit &split);
+
+// The output region each member of a tile or channels group computes for
+// one tile of the group's output (from its first member, `first`).
+std::vector<MapRegion> traceTile(const Network &net, int first, int last, const MapRegion &tile);
 
 } // namespace tessel

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 namespace tessel {
 namespace {
 
@@ -47,16 +49,14 @@ bool primitivesApplied(const Network &net, const NetworkSchedule &schedule) {
 }
 
 bool GroupSchedule::fused() const {
-  return std::visit(Overloaded{[](const LayerByLayer &) { return false; },
-                               [](const TileGrid &) { return true; },
-                               [](const Stripes &) { return true; }},
-                    way);
+  return !std::holds_alternative<LayerByLayer>(way);
 }
 
 const char *groupKindName(const GroupSchedule &g) {
   return std::visit(Overloaded{[](const LayerByLayer &) { return "layers"; },
                                [](const TileGrid &) { return "tile"; },
-                               [](const Stripes &) { return "stream"; }},
+                               [](const Stripes &) { return "stream"; },
+                               [](const ChannelSplit &) { return "channels"; }},
                     g.way);
 }
 
@@ -73,21 +73,44 @@ const char *threadUseSuffix(ThreadUse use) {
 } // namespace
 
 std::string groupKindText(const GroupSchedule &g) {
-  return std::visit(Overloaded{[](const LayerByLayer &) { return std::string("layers"); },
-                               [](const TileGrid &grid) {
-                                 return fmt::format("tile{}x{}{}", grid.rows, grid.cols,
-                                                    threadUseSuffix(grid.threads));
-                               },
-                               [](const Stripes &stripes) {
-                                 return fmt::format(
-                                     "stream{}{}{}", stripes.rows,
-                                     stripes.bands > 1 ? fmt::format("x{}", stripes.bands) : "",
-                                     threadUseSuffix(stripes.threads));
-                               }},
-                    g.way);
+  return std::visit(
+      Overloaded{
+          [](const LayerByLayer &) { return std::string("layers"); },
+          [](const TileGrid &grid) {
+            return fmt::format("tile{}x{}{}", grid.rows, grid.cols, threadUseSuffix(grid.threads));
+          },
+          [](const Stripes &stripes) {
+            return fmt::format("stream{}{}{}", stripes.rows,
+                               stripes.bands > 1 ? fmt::format("x{}", stripes.bands) : "",
+                               threadUseSuffix(stripes.threads));
+          },
+          [](const ChannelSplit &split) {
+            return split.rows * split.cols == 1
+                       ? fmt::format("channels{}", split.slices)
+                       : fmt::format("tile{}x{}+channels{}", split.rows, split.cols, split.slices);
+          }},
+      g.way);
 }
 
 namespace {
+
+// "channels4" or "tile2x3+channels4".
+llvm::Expected<ChannelSplit> parseChannelSplit(llvm::StringRef kind, llvm::StringRef item) {
+  ChannelSplit split;
+  auto [grid, slices] = kind.split("channels");
+  bool bad = slices.getAsInteger(10, split.slices) || split.slices < 2;
+  if (!grid.empty()) {
+    auto [rows, cols] = grid.drop_back().drop_front(4).split('x');
+    bad = bad || !grid.startswith("tile") || !grid.endswith("+") ||
+          rows.getAsInteger(10, split.rows) || cols.getAsInteger(10, split.cols) ||
+          split.rows < 1 || split.cols < 1;
+  }
+  if (bad)
+    return scheduleError(fmt::format("'{}' is not a channel split like channels4 or "
+                                     "tile2x2+channels4 (2 or more slices)",
+                                     item.str()));
+  return split;
+}
 
 llvm::Expected<GroupSchedule> parseGroup(llvm::StringRef item) {
   auto [range, kind] = item.split(':');
@@ -113,7 +136,16 @@ llvm::Expected<GroupSchedule> parseGroup(llvm::StringRef item) {
     kind = base.trim();
     threads = ThreadUse::Split;
   }
-  if (kind == "layers") {
+  if (kind.contains("channels")) {
+    llvm::Expected<ChannelSplit> split = parseChannelSplit(kind, item.trim());
+    if (!split)
+      return split.takeError();
+    if (threads == ThreadUse::Split)
+      return scheduleError(fmt::format("'{}': /split is for tile and stream groups (a channels "
+                                       "group splits its large calls)",
+                                       item.trim().str()));
+    group.way = *split;
+  } else if (kind == "layers") {
     group.way = LayerByLayer{};
   } else if (kind.consume_front("tile")) {
     auto [rows, cols] = kind.split('x');
@@ -135,8 +167,8 @@ llvm::Expected<GroupSchedule> parseGroup(llvm::StringRef item) {
           item.trim().str()));
     group.way = stripes;
   } else {
-    return scheduleError(
-        fmt::format("unknown group kind '{}' (expected layers, tileRxC or streamH)", kind.str()));
+    return scheduleError(fmt::format(
+        "unknown group kind '{}' (expected layers, tileRxC, streamH or channelsN)", kind.str()));
   }
   return group;
 }
@@ -169,6 +201,13 @@ llvm::Error checkFitsOutput(const GroupSchedule &g, const Shape &out, const std:
                        fmt::format("{}: a {}x{} grid does not fit the group's {}x{} output", where,
                                    grid.rows, grid.cols, out.h, out.w));
                  },
+                 [&](const ChannelSplit &split) -> llvm::Error {
+                   if (split.rows <= out.h && split.cols <= out.w)
+                     return llvm::Error::success();
+                   return scheduleError(
+                       fmt::format("{}: a {}x{} grid does not fit the group's {}x{} output", where,
+                                   split.rows, split.cols, out.h, out.w));
+                 },
                  [&](const Stripes &stripes) -> llvm::Error {
                    if (stripes.rows > out.h)
                      return scheduleError(
@@ -186,20 +225,29 @@ llvm::Error checkFitsOutput(const GroupSchedule &g, const Shape &out, const std:
 llvm::Error checkFusedGroup(const GroupSchedule &g, const Network &net,
                             const std::vector<std::vector<int>> &consumers) {
   const std::string where = fmt::format("group {}:{}", rangeText(g), groupKindText(g));
+  if (std::holds_alternative<ChannelSplit>(g.way) && slicedRuns(net, g.first, g.last).empty())
+    return scheduleError(fmt::format("{}: {}", where, noSlicedRunReason(net, g.first, g.last)));
   for (int i = g.first; i <= g.last; ++i) {
     const Layer &layer = net.layers[i];
     if (!isSpatiallyTileable(layer.op))
       return scheduleError(fmt::format("{}: layer {} '{}' ({}) needs its whole input and cannot be "
                                        "tiled or streamed; put it in a layers group",
                                        where, userIndex(i), layer.name, opName(layer.op)));
-    if (i > g.first && (layer.inputs.size() != 1 || layer.inputs[0] != i - 1))
-      return scheduleError(fmt::format("{}: layer {} '{}' must read only the layer before it; "
-                                       "start a new group at it",
+    if (i == g.last)
+      break;
+    // An inner result lives only in the group's tile buffers or row
+    // windows, so every layer reading it must be inside. (Layers may read
+    // maps made before the group, whole, like the first layer does.)
+    const std::vector<int> &readers = consumers[size_t(i)];
+    if (readers.empty())
+      return scheduleError(fmt::format("{}: the output of layer {} '{}' is a network output; end "
+                                       "the group there",
                                        where, userIndex(i), layer.name));
-    if (i < g.last && consumers[size_t(i)] != std::vector<int>{i + 1})
-      return scheduleError(fmt::format("{}: the output of layer {} '{}' is read outside the "
-                                       "group; end the group there",
-                                       where, userIndex(i), layer.name));
+    if (readers.back() > g.last)
+      return scheduleError(fmt::format("{}: the output of layer {} '{}' is read by layer {} '{}', "
+                                       "outside the group; end the group at or after it",
+                                       where, userIndex(i), layer.name, userIndex(readers.back()),
+                                       net.layers[size_t(readers.back())].name));
   }
   return checkFitsOutput(g, net.layers[g.last].output, where);
 }
@@ -290,6 +338,69 @@ NetworkSchedule layerByLayer(const Network &net) {
   return schedule;
 }
 
+namespace {
+
+bool hasRole(const Network &net, int layer, SliceRole role) {
+  return (sliceRoles(net, layer) & (1u << unsigned(role))) != 0;
+}
+
+// Whether layer i + 1 reads only layer i, which nothing else reads.
+bool chainLink(const Network &net, const std::vector<std::vector<int>> &consumers, int i) {
+  return net.layers[size_t(i + 1)].inputs == std::vector<int>{i} &&
+         consumers[size_t(i)] == std::vector<int>{i + 1};
+}
+
+} // namespace
+
+std::vector<SlicedRun> slicedRuns(const Network &net, int first, int last) {
+  const std::vector<std::vector<int>> consumers = net.allConsumers();
+  std::vector<SlicedRun> runs;
+  for (int i = first; i < last; ++i) {
+    if (!hasRole(net, i, SliceRole::Splits))
+      continue;
+    int j = i + 1;
+    while (j < last && chainLink(net, consumers, j - 1) && hasRole(net, j, SliceRole::ChannelWise))
+      ++j;
+    if (chainLink(net, consumers, j - 1) && hasRole(net, j, SliceRole::Sums)) {
+      runs.push_back(SlicedRun{i, j});
+      i = j;
+    }
+  }
+  return runs;
+}
+
+std::string noSlicedRunReason(const Network &net, int first, int last) {
+  auto named = [&](int layer) {
+    return fmt::format("layer {} '{}' ({})", userIndex(layer), net.layers[size_t(layer)].name,
+                       opName(net.layers[size_t(layer)].op));
+  };
+  const std::string what = "no run of layers to split by channels (a convolution with one group, "
+                           "channel-wise layers, a 1x1 convolution with one group)";
+  const std::vector<std::vector<int>> consumers = net.allConsumers();
+  for (int i = first; i < last; ++i)
+    if (!chainLink(net, consumers, i))
+      return what;
+  if (last == first)
+    return what + ": a run has two layers or more";
+  if (!hasRole(net, first, SliceRole::Splits))
+    return fmt::format("{}: {} cannot make a slice of its channels, not being a convolution with "
+                       "one group",
+                       what, named(first));
+  for (int i = first + 1; i < last; ++i)
+    if (!hasRole(net, i, SliceRole::ChannelWise))
+      return fmt::format("{}: {} is not channel-wise", what, named(i));
+  return fmt::format("{}: {} cannot sum the slices, not being a 1x1 convolution with one group",
+                     what, named(last));
+}
+
+std::vector<ChannelSlice> runSlices(const Network &net, const SlicedRun &run, int slices) {
+  const int channels = net.layers[size_t(run.first)].output.c;
+  std::vector<ChannelSlice> result;
+  for (const AxisRange &range : balancedSplit(channels, std::min(slices, channels)))
+    result.push_back(ChannelSlice{int(range.begin), int(range.end)});
+  return result;
+}
+
 std::map<int, ConvPrimitive> primitivesOf(const Network &net) {
   std::map<int, ConvPrimitive> primitives;
   for (int layer = 1; layer < int(net.layers.size()); ++layer)
@@ -322,6 +433,19 @@ llvm::Error validateSchedule(const NetworkSchedule &schedule, const Network &net
   for (const auto &[layer, primitive] : schedule.primitives)
     if (llvm::Error error = checkPrimitive(net, layer, primitive))
       return error;
+  for (const GroupSchedule &g : schedule.groups) {
+    if (!std::holds_alternative<ChannelSplit>(g.way))
+      continue;
+    for (const SlicedRun &run : slicedRuns(net, g.first, g.last))
+      for (int layer = run.first; layer <= run.last; ++layer)
+        if (const ConvPrimitive primitive = schedule.primitiveOf(layer);
+            primitive != ConvPrimitive::Direct)
+          return scheduleError(fmt::format("group {}:{}: layer {} '{}' computes with {}; a "
+                                           "channel split runs direct convolutions only",
+                                           rangeText(g), groupKindText(g), userIndex(layer),
+                                           net.layers[size_t(layer)].name,
+                                           primitiveName(primitive)));
+  }
   return llvm::Error::success();
 }
 

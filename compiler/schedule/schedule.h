@@ -11,6 +11,20 @@
 //                row is computed twice
 //   stream HxB   the same over B column bands, one after another, with
 //                windows a band wide (halo columns computed by both bands)
+//   channels N   FDT's fused depthwise tiling: in each run of layers that
+//                makes channels with a convolution, passes them through
+//                channel-wise layers (depthwise convolutions, pools,
+//                activations) and sums them with a 1x1 convolution (an
+//                inverted-residual block's expand, depthwise and project),
+//                the channels are cut into N slices, each run through the
+//                run before the next, the 1x1 convolution adding each
+//                slice's part to its sums: no map inside the run ever holds
+//                every channel. `tile RxC+channels N` does so in each tile
+//                of a grid over the group, whose other layers run as tiles
+//
+// A tile, stream or channels group may span branches: every layer but the
+// last may have several readers, all inside the group (a residual block
+// with its add, the branches of a concat).
 //
 // On several threads (--threads N) a tile or stream group runs in parts by
 // default: each thread takes whole tiles (or a column band of the stream)
@@ -30,6 +44,7 @@
 //   "0-7:stream2; winograd4: all"   (every conv2d the primitive applies to)
 #pragma once
 
+#include "ir/channel_slice.h"
 #include "ir/network.h"
 
 #include "llvm/Support/Error.h"
@@ -64,7 +79,11 @@ struct Stripes { // `stream H`, `stream HxB`
   // cut into this many.
   int bands = 1;
 };
-using GroupWay = std::variant<LayerByLayer, TileGrid, Stripes>;
+struct ChannelSplit {     // `channels N`, `tile RxC+channels N`
+  int slices = 2;         // of the channels of each sliced run
+  int rows = 1, cols = 1; // the tile grid
+};
+using GroupWay = std::variant<LayerByLayer, TileGrid, Stripes, ChannelSplit>;
 
 struct GroupSchedule {
   int first = 1; // normalized layer indices (layer 0 is the input), inclusive
@@ -93,9 +112,9 @@ NetworkSchedule layerByLayer(const Network &normalized);
 std::map<int, ConvPrimitive> primitivesOf(const Network &normalized);
 
 // Parses the text form and checks it against the network: ranges in order
-// and inside the network, tiled and streamed groups are chains of spatial
-// layers whose inner results nothing else reads, grids no larger than the
-// group's output.
+// and inside the network, fused groups are spatial layers whose inner
+// results nothing after the group reads, channels groups have a run to
+// slice (slicedRuns), grids no larger than the group's output.
 llvm::Expected<NetworkSchedule> parseSchedule(const std::string &text, const Network &normalized);
 
 // Checks a schedule built in code by the same rules.
@@ -107,10 +126,28 @@ llvm::Error validateSchedule(const NetworkSchedule &schedule, const Network &nor
 void applyPrimitives(Network &normalized, const NetworkSchedule &schedule);
 bool primitivesApplied(const Network &normalized, const NetworkSchedule &schedule);
 
+// The runs of layers a channels group slices (first and last layer of
+// each, in order): a convolution with one group whose output only the next
+// layer reads, channel-wise layers each read only by the next, and a 1x1
+// convolution with one group, all inside first..last.
+struct SlicedRun {
+  int first = 0, last = 0;
+};
+std::vector<SlicedRun> slicedRuns(const Network &normalized, int first, int last);
+
+// Why layers first..last have no run a channels group can slice: the
+// first layer and the rule it breaks when they are a chain, else what a
+// run is.
+std::string noSlicedRunReason(const Network &normalized, int first, int last);
+
+// The slices of a run: balanced ranges of its first layer's output
+// channels, at most as many as it has channels.
+std::vector<ChannelSlice> runSlices(const Network &normalized, const SlicedRun &run, int slices);
+
 // One group's way of running: "layers", "tile5x5", "stream4/split".
 std::string groupKindText(const GroupSchedule &group);
 
-// The kind alone: "layers", "tile", "stream".
+// The kind alone: "layers", "tile", "stream", "channels".
 const char *groupKindName(const GroupSchedule &group);
 
 // The canonical text form, covering every layer: "0-7:tile5x5, 8-15:layers",

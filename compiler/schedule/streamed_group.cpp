@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 namespace tessel {
 namespace {
 
@@ -28,16 +30,21 @@ struct RowRange {
 struct Window {
   int start = 0;    // first row held
   int computed = 0; // rows [start, computed) are held; all rows before are done
+  // By reader inside the group: the first row its next step may read
+  // (0 until it has read). Rows before the smallest can go.
+  std::vector<std::pair<int, int>> keepFrom;
 };
 
 // Lowers a group stripe by stripe over output columns [x0, x1), keeping
 // every inner layer's window.
 //
-// Rows are produced on demand: before a layer computes its next rows, its
-// producer computes (recursively) just the rows those read and have not been
-// computed yet. Every layer computes at most `step` rows at a time, so a
-// producer's window holds what one step of its consumer reads, in the first
-// stripe as in every later one, however deep the group.
+// Rows are produced on demand: before a layer computes its next rows, the
+// members it reads compute (recursively) just the rows those read and have
+// not been computed yet. Every layer computes at most `step` rows at a time,
+// so a member's window holds what one step of its readers reads, in the
+// first stripe as in every later one, however deep the group. A member read
+// by several layers (the input of a residual block: its branch and the add)
+// keeps the rows the reader furthest behind still needs.
 class StreamLowering {
 public:
   StreamLowering(LoweringContext &context, const GroupSchedule &group, const AxisRange &columns,
@@ -50,7 +57,7 @@ public:
   // other layers they need.
   void lowerStripe(const RowRange &stripe) {
     produceInputsOf(last_, stripe);
-    computeRows(last_, stripe, stripe.begin); // nothing of the last layer is read again
+    computeRows(last_, stripe); // nothing of the last layer is read again
   }
 
 private:
@@ -62,68 +69,108 @@ private:
     return MapRegion{y0, y1, int(c.begin), int(c.end)};
   }
 
-  // The columns of each layer that the group's output columns need: every
-  // column when they are all of them (one thread), else traced back.
+  // The columns of each member that the group's output columns need: every
+  // column when they are all of them (one thread), else traced back (the
+  // span of what its readers read).
   std::vector<AxisRange> traceColumns(const AxisRange &output) const {
     std::vector<AxisRange> columns(windows_.size());
+    const bool whole = output.size() == net_.layers[size_t(last_)].output.w;
     for (int i = last_; i >= first_; --i) {
-      const int width = net_.layers[size_t(i)].output.w;
-      if (output.size() == net_.layers[size_t(last_)].output.w) {
-        columns[place(i)] = AxisRange{0, width};
-      } else if (i == last_) {
-        columns[place(i)] = output;
-      } else {
-        const Shape &reader = net_.layers[size_t(i + 1)].output;
-        const AxisRange &read = columns[place(i + 1)];
+      AxisRange &own = columns[place(i)];
+      if (whole)
+        own = AxisRange{0, net_.layers[size_t(i)].output.w};
+      else if (i == last_)
+        own = output;
+      if (whole || own.size() <= 0)
+        continue;
+      const Shape &shape = net_.layers[size_t(i)].output;
+      const std::vector<int> &inputs = net_.layers[size_t(i)].inputs;
+      for (size_t k = 0; k < inputs.size(); ++k) {
+        if (inputs[k] < first_)
+          continue;
         const MapRegion need =
-            inputNeed(net_, i + 1, 0, MapRegion{0, reader.h, int(read.begin), int(read.end)})
-                .region;
-        columns[place(i)] = read.size() > 0 ? AxisRange{need.x0, need.x1} : AxisRange{0, 0};
+            inputNeed(net_, i, int(k), MapRegion{0, shape.h, int(own.begin), int(own.end)}).region;
+        AxisRange &read = columns[place(inputs[k])];
+        read = read.size() <= 0 ? AxisRange{need.x0, need.x1}
+                                : AxisRange{std::min<int64_t>(read.begin, need.x0),
+                                            std::max<int64_t>(read.end, need.x1)};
       }
     }
     return columns;
   }
 
-  // Makes the producer of layer i hold every row that layer i's `rows` read.
+  // Makes the members layer i reads hold every row its `rows` read.
   void produceInputsOf(int i, const RowRange &rows) {
-    if (i == first_ || rows.empty())
+    if (rows.empty())
       return;
-    const InputNeed need = inputNeed(net_, i, 0, rowsOf(i, rows.begin, rows.end));
-    // Rows are computed in order, without gaps, so every row below
-    // `computed` exists. Later steps read no row above this step's first
-    // tap (row begin * stride - padding, which only grows), so rows before
-    // it can go; when that tap lies in the padding, keep from row 0. (The
-    // bounding box's first row is not monotonic: with dilation the first tap
-    // inside the map can be lower for row 0 than for row 1.)
-    const int keepFrom = need.padTop > 0 ? 0 : need.region.y0;
-    produceRows(i - 1, need.region.y1, keepFrom);
+    const std::vector<int> &inputs = net_.layers[size_t(i)].inputs;
+    for (size_t k = 0; k < inputs.size(); ++k) {
+      if (inputs[k] < first_)
+        continue; // read whole
+      const InputNeed need = inputNeed(net_, i, int(k), rowsOf(i, rows.begin, rows.end));
+      // Rows are computed in order, without gaps, so every row below
+      // `computed` exists. Later steps read no row above this step's first
+      // tap (row begin * stride - padding, which only grows), so rows before
+      // it can go; when that tap lies in the padding, keep from row 0. (The
+      // bounding box's first row is not monotonic: with dilation the first
+      // tap inside the map can be lower for row 0 than for row 1.)
+      keepFor(inputs[k], i, need.padTop > 0 ? 0 : need.region.y0);
+      produceRows(inputs[k], need.region.y1);
+    }
+  }
+
+  // Records that `reader`'s next steps read `layer`'s rows from `row` on.
+  void keepFor(int layer, int reader, int row) {
+    std::vector<std::pair<int, int>> &keep = window(layer).keepFrom;
+    for (auto &[who, from] : keep)
+      if (who == reader) {
+        from = row;
+        return;
+      }
+    keep.emplace_back(reader, row);
+  }
+
+  // The first row some reader inside the group may still read.
+  int keptFrom(int layer) {
+    const std::vector<std::pair<int, int>> &keep = window(layer).keepFrom;
+    int from = std::numeric_limits<int>::max();
+    int readers = 0;
+    for (const auto &[who, row] : keep) {
+      from = std::min(from, row);
+      ++readers;
+    }
+    for (int reader : net_.consumersOf(layer))
+      if (reader <= last_)
+        --readers;
+    return readers < 0 ? 0 : from; // a reader that has not read yet needs every row
   }
 
   // Computes the layer's rows up to `end`, at most `step` rows at a time
-  // and never past `end` (so the window holds no row before its consumer
-  // reads it), keeping its rows from `keepFrom` on for its consumer.
-  void produceRows(int i, int end, int keepFrom) {
+  // and never past `end` (so the window holds no row before its reader
+  // reads it).
+  void produceRows(int i, int end) {
     while (window(i).computed < end) {
       const int begin = window(i).computed;
       const RowRange rows{begin, std::min(begin + step_, end)};
       produceInputsOf(i, rows);
-      computeRows(i, rows, keepFrom);
+      computeRows(i, rows);
     }
   }
 
-  void computeRows(int i, const RowRange &rows, int keepFrom) {
+  void computeRows(int i, const RowRange &rows) {
     KernelCall call;
     call.layer = i;
     call.region = rowsOf(i, rows.begin, rows.end);
-    if (i == first_) {
-      for (int input : net_.layers[i].inputs)
+    for (int input : net_.layers[size_t(i)].inputs) {
+      if (input < first_) {
         call.inputs.push_back(context_.wholeWindow(input));
-    } else {
-      const Window &below = window(i - 1);
-      call.inputs.push_back(context_.heldWindow(i - 1, rowsOf(i - 1, below.start, below.computed)));
+        continue;
+      }
+      const Window &held = window(input);
+      call.inputs.push_back(context_.heldWindow(input, rowsOf(input, held.start, held.computed)));
     }
     if (i < last_ || holdsOutput_)
-      call.output = advanceWindow(i, rows, keepFrom);
+      call.output = advanceWindow(i, rows);
     else
       call.output = context_.wholeWindow(i);
     const WindowRef written = call.output;
@@ -133,13 +180,14 @@ private:
       context_.addOutputConversion(written, region);
   }
 
-  // Drops the rows before `keepFrom` from the layer's window, moving the kept
-  // ones to its start, and makes room for `rows` after them.
-  WindowRef advanceWindow(int i, const RowRange &rows, int keepFrom) {
+  // Drops the rows no reader needs any more from the layer's window, moving
+  // the kept ones to its start, and makes room for `rows` after them.
+  WindowRef advanceWindow(int i, const RowRange &rows) {
     const Shape &shape = net_.layers[i].output;
     const int width = int(columns_[place(i)].size());
     Window &own = window(i);
-    const int newStart = std::min(keepFrom, own.computed);
+    const int keepFrom = i == last_ ? rows.begin : keptFrom(i);
+    const int newStart = std::max(own.start, std::min(keepFrom, own.computed));
     const int kept = own.computed - newStart;
     if (newStart > own.start && kept > 0)
       context_.addShift(RowShift{i, newStart - own.start, kept, width, context_.copy()});

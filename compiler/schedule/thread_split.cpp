@@ -43,7 +43,8 @@ int groupParts(const Network &net, const GroupSchedule &group, int threads) {
                  },
                  [&](const Stripes &stripes) {
                    return parts(stripes.threads, std::min(threads, std::max(out.w, 1)));
-                 }},
+                 },
+                 [](const ChannelSplit &) { return 1; }}, // its large calls split
       group.way);
 }
 

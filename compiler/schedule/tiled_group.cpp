@@ -11,19 +11,29 @@
 #include <fmt/format.h>
 
 namespace tessel {
-namespace {
 
-// The output region each layer of the group computes for one tile of the
-// group's output: each computes exactly what the next one reads. (The first
-// layer may read several layers, e.g. an add; the others read the layer
-// before them.)
+// The output region each member of the group computes for one tile of the
+// group's output: each computes exactly what the members reading it read
+// (the bounding box, when several do, e.g. a residual add and the branch
+// beside it). Members read maps made before the group whole.
 std::vector<MapRegion> traceTile(const Network &net, int first, int last, const MapRegion &tile) {
   std::vector<MapRegion> regions(size_t(last - first + 1));
   regions.back() = tile;
-  for (int i = last; i > first; --i)
-    regions[size_t(i - 1 - first)] = inputNeed(net, i, 0, regions[size_t(i - first)]).region;
+  for (int i = last; i > first; --i) {
+    const MapRegion &computed = regions[size_t(i - first)];
+    if (computed.empty())
+      continue;
+    const std::vector<int> &inputs = net.layers[size_t(i)].inputs;
+    for (size_t k = 0; k < inputs.size(); ++k)
+      if (inputs[k] >= first) {
+        MapRegion &read = regions[size_t(inputs[k] - first)];
+        read = boundingBox(read, inputNeed(net, i, int(k), computed).region);
+      }
+  }
   return regions;
 }
+
+namespace {
 
 // Every layer's call for one tile, in the buffers of the context's copy.
 void lowerTile(LoweringContext &context, const GroupSchedule &group, const MapRegion &tile) {
@@ -38,12 +48,10 @@ void lowerTile(LoweringContext &context, const GroupSchedule &group, const MapRe
     KernelCall call;
     call.layer = i;
     call.region = region;
-    if (i == first) {
-      for (int input : net.layers[i].inputs)
-        call.inputs.push_back(context.wholeWindow(input));
-    } else {
-      call.inputs.push_back(context.heldWindow(i - 1, regions[size_t(i - 1 - first)]));
-    }
+    for (int input : net.layers[i].inputs)
+      call.inputs.push_back(input >= first
+                                ? context.heldWindow(input, regions[size_t(input - first)])
+                                : context.wholeWindow(input));
     const bool held = i < group.last || holdsOutput;
     if (held) {
       call.output = context.heldWindow(i, region);

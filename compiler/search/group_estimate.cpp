@@ -30,7 +30,7 @@ GroupEstimate estimateGroup(const Network &net, const ExecutionPlan &plan,
   for (const Operation &op : plan.operations)
     if (op.kind == Operation::Kind::Kernel && op.call.layer >= group.first &&
         op.call.layer <= group.last)
-      estimate.macs += regionMacs(net, op.call.layer, op.call.region);
+      estimate.macs += callMacs(net, op.call);
   return estimate;
 }
 

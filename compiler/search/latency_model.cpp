@@ -50,9 +50,20 @@ std::optional<OperationFeatures> featuresOf(const Network &net, const Operation 
     f.footprintBytes = 2 * f.work * 4;
     return f;
   }
-  case Operation::Kind::Kernel: return kernelFeatures(net, op.call.layer, op.call.region);
+  case Operation::Kind::Kernel: return callFeatures(net, op.call, op.call.region);
   }
   return std::nullopt;
+}
+
+OperationFeatures callFeatures(const Network &net, const KernelCall &call, const MapRegion &r) {
+  if (call.slice.whole())
+    return kernelFeatures(net, call.layer, r);
+  const CalledLayer called = calledLayer(net, call);
+  OperationFeatures f = kernelFeatures(called.network(), called.layer, r);
+  if (call.slice.accumulates) // the partial sums are read back
+    f.footprintBytes +=
+        double(r.height()) * r.width() * net.layers[size_t(call.layer)].output.c * 4;
+  return f;
 }
 
 namespace {
@@ -152,7 +163,7 @@ double splitSeconds(const Network &net, const KernelCall &call, int threads,
     return std::numeric_limits<double>::infinity();
   double slowest = 0;
   for (const MapRegion &band : bands)
-    slowest = std::max(slowest, predictSeconds(kernelFeatures(net, call.layer, band), profile));
+    slowest = std::max(slowest, predictSeconds(callFeatures(net, call, band), profile));
   return slowest / profile.parallelEfficiency + 1e-9 * profile.nsPerForkJoin;
 }
 
@@ -170,7 +181,7 @@ int callThreadsThatPay(const Network &net, const KernelCall &call, int threads,
                        const LatencyProfile &profile) {
   if (threads <= 1 || !callsSplit(net, call.layer))
     return 1;
-  const double whole = predictSeconds(kernelFeatures(net, call.layer, call.region), profile);
+  const double whole = predictSeconds(callFeatures(net, call, call.region), profile);
   return splitSeconds(net, call, threads, profile) < whole ? threads : 1;
 }
 

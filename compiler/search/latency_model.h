@@ -46,6 +46,11 @@ std::optional<OperationFeatures> featuresOf(const Network &normalized, const Ope
 
 // A kernel call of `layer` computing `region` of its output.
 OperationFeatures kernelFeatures(const Network &normalized, int layer, const MapRegion &region);
+// The features of `call` computing `region`: its layer's, or its channel
+// slice's (smaller blocks, a slice of the weights), reading back the partial
+// sums it adds to.
+OperationFeatures callFeatures(const Network &normalized, const KernelCall &call,
+                               const MapRegion &region);
 
 double predictSeconds(const OperationFeatures &features, const LatencyProfile &profile);
 

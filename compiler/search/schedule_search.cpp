@@ -61,6 +61,49 @@ std::vector<GroupSchedule> fusedKinds(const Network &net, int first, int last,
   return kinds;
 }
 
+// Whether layers first..last may fuse when first + 1..last may: the first
+// layer is spatial and nothing after the group reads it (checkFusedGroup).
+bool startsBranchGroup(const Network &net, const std::vector<std::vector<int>> &consumers,
+                       int first, int last) {
+  const std::vector<int> &readers = consumers[size_t(first)];
+  return isSpatiallyTileable(net.layers[size_t(first)].op) && !readers.empty() &&
+         readers.back() <= last;
+}
+
+// Whether fused group first..last is a chain: each layer after the first
+// reads only the one before it, which nothing else reads.
+bool isChain(const Network &net, const std::vector<std::vector<int>> &consumers, int first,
+             int last) {
+  for (int i = first; i < last; ++i)
+    if (net.layers[size_t(i + 1)].inputs != std::vector<int>{i} ||
+        consumers[size_t(i)] != std::vector<int>{i + 1})
+      return false;
+  return true;
+}
+
+// The narrowest slice the search makes: narrower ones leave the kernels
+// too few channels per call to fill their vector blocks.
+constexpr int kMinSliceChannels = 8;
+
+// The channel splits of fused group first..last the options allow (none
+// without a run to slice), each slice count in each grid.
+std::vector<GroupSchedule> channelKinds(const Network &net, int first, int last,
+                                        const SearchOptions &options) {
+  std::vector<GroupSchedule> kinds;
+  if (options.channelSlices.empty() || last - first + 1 > options.maxChannelGroupLayers)
+    return kinds;
+  int widest = 0;
+  for (const SlicedRun &run : slicedRuns(net, first, last))
+    widest = std::max(widest, net.layers[size_t(run.first)].output.c);
+  const Shape &out = net.layers[size_t(last)].output;
+  for (int side : options.channelGrids)
+    if (side <= out.h && side <= out.w)
+      for (int slices : options.channelSlices)
+        if (slices >= 2 && slices * kMinSliceChannels <= widest)
+          kinds.push_back(GroupSchedule{first, last, ChannelSplit{slices, side, side}});
+  return kinds;
+}
+
 // Neighbouring layers that each run on their own make one `layers` group:
 // the same execution, written the way people write schedules.
 std::vector<GroupEstimate> mergeLayersRuns(const std::vector<GroupEstimate> &groups) {
@@ -117,7 +160,8 @@ bool firstMapWhole(const GroupSchedule &group, const FirstLayerCalls &firstCalls
                                },
                                [&](const Stripes &) {
                                  return firstCalls.whole && firstCalls.calls == 1 && parts == 1;
-                               }},
+                               },
+                               [](const ChannelSplit &) { return false; }},
                     group.way);
 }
 
@@ -150,7 +194,8 @@ bool beatenBySplit(const GroupEstimate &c, const FirstLayerCalls &firstCalls, in
                                [&](const TileGrid &) {
                                  return c.peakBytes >= restPeak && c.peakBytes >= firstAlonePeak;
                                },
-                               [](const Stripes &) { return true; }},
+                               [](const Stripes &) { return true; },
+                               [](const ChannelSplit &) { return false; }},
                     c.group.way);
 }
 
@@ -330,12 +375,32 @@ public:
     const std::vector<GroupSchedule> kinds = fusedKinds(net_, last - 1, last, options_);
     std::vector<Above> above = startAbove(kinds, last);
     int lowest = last; // the lowest first layer tried
-    for (int first = last - 1; first >= 1 && extendsChain(first); --first) {
+    int first = last - 1;
+    for (; first >= 1 && extendsChain(first); --first) {
       lowest = first;
       addCandidatesStartingAt(first, kinds, above);
     }
-    for (int first = lowest; first < last; ++first) {
-      std::vector<GroupEstimate> &found = byFirst_[size_t(first)];
+    // Below the chain, groups spanning branches (a residual block, both
+    // sides of a concat): each lowered whole, as the tile growth above
+    // follows one reader per layer.
+    for (; first >= 1 && options_.branchGroups && startsBranchGroup(net_, consumers_, first, last);
+         --first) {
+      lowest = first;
+      for (size_t kind = 0; kind < kinds.size(); ++kind) {
+        GroupSchedule group = kinds[kind];
+        group.first = first;
+        addLowered(group, first == 1 && inputConvertible_, above[kind]);
+      }
+    }
+    // Channel splits of the same groups, after the spatial kinds of each
+    // first layer (as the exhaustive preparation orders them).
+    for (int start = last - 1; start >= lowest; --start)
+      for (const GroupSchedule &group : channelKinds(net_, start, last, options_)) {
+        Above none;
+        addLowered(group, start == 1 && inputConvertible_, none);
+      }
+    for (int start = lowest; start < last; ++start) {
+      std::vector<GroupEstimate> &found = byFirst_[size_t(start)];
       std::move(found.begin(), found.end(), std::back_inserter(endingAt_[size_t(last)]));
       found.clear();
     }
@@ -409,7 +474,10 @@ private:
                               llvm_unreachable("a layers group is not a fused candidate");
                             },
                             [&](const TileGrid &) { addTilesWholeBelow(group, inputInGroup, a); },
-                            [](const Stripes &) {}}, // beatenBySplit: one whole-map call
+                            [](const Stripes &) {}, // beatenBySplit: one whole-map call
+                            [](const ChannelSplit &) {
+                              llvm_unreachable("channel splits are lowered on their own");
+                            }},
                  group.way);
       return;
     }
@@ -525,7 +593,7 @@ private:
       c.memberBytes[size_t(member)] = bytes;
       if (member == group.first)
         c.firstBuffer = bytes;
-      const StepRange steps = ownBufferSteps(group, member);
+      const StepRange steps = ownBufferSteps(net_, group, member);
       for (int step = steps.first; step <= steps.last; ++step)
         own[size_t(step - group.first)] += bytes;
     }
@@ -667,9 +735,9 @@ private:
                             std::vector<int64_t> memberBytes, int64_t inputRegionBytes,
                             const std::vector<int64_t> &workspace = {}) const {
     memberBytes[0] = inputInGroup ? inputRegionBytes : 0;
-    const ArenaPlan space =
-        planThreadSpace(group, heldMembers(group, GroupEnds{inputInGroup, convertsOutput(group)}),
-                        memberBytes, workspace);
+    const ArenaPlan space = planThreadSpace(
+        net_, group, heldMembers(group, GroupEnds{inputInGroup, convertsOutput(group)}),
+        memberBytes, workspace);
     return kindThreads(group).parts * space.arenaBytes;
   }
 
@@ -775,10 +843,13 @@ llvm::Error ScheduleSearch::preparePrimitive(ConvPrimitive primitive,
     single.first = single.last = layer;
     endingAt[size_t(layer)].push_back(estimateGroup(net, *base, baseLive, single, *profile_));
   }
+  SearchOptions passOptions = options;
+  if (primitive != ConvPrimitive::Direct) // a channel split's convolutions are direct
+    passOptions.channelSlices.clear();
   if (options.exhaustive)
-    prepareExhaustive(options, endingAt);
+    prepareExhaustive(passOptions, endingAt);
   else
-    prepareGroupByGroup(options, *base, endingAt);
+    prepareGroupByGroup(passOptions, *base, endingAt);
   // Candidates without a convolution computing with `primitive` are the
   // direct ones again.
   for (int last = 1; last < layerCount; ++last)
@@ -811,16 +882,22 @@ void ScheduleSearch::prepareExhaustive(const SearchOptions &options,
   };
   // Candidates by first layer, last layer and kind (in fusedKinds order).
   std::map<std::tuple<int, int, int>, Evaluated> evaluated;
-  for (int first = 1; first < layerCount; ++first) {
-    for (int last = first + 1; last < layerCount; ++last) {
+  const std::vector<std::vector<int>> consumers = net.allConsumers();
+  for (int last = 2; last < layerCount; ++last) {
+    for (int first = last - 1; first >= 1; --first) {
       const GroupSchedule probe{first, last, Stripes{1}};
-      // A segment that cannot fuse stays so when extended (a non-spatial
-      // layer or an inner result read elsewhere is still inside).
+      // A segment that cannot fuse stays so when extended downwards (a
+      // non-spatial layer, or an inner result read after it, is still
+      // inside).
       if (llvm::Error error = validateSchedule(withSingleGroup(net, probe), net)) {
         llvm::consumeError(std::move(error));
         break;
       }
-      const std::vector<GroupSchedule> kinds = fusedKinds(net, first, last, options);
+      if (!options.branchGroups && !isChain(net, consumers, first, last))
+        break;
+      std::vector<GroupSchedule> kinds = fusedKinds(net, first, last, options);
+      for (const GroupSchedule &split : channelKinds(net, first, last, options))
+        kinds.push_back(split);
       for (size_t kind = 0; kind < kinds.size(); ++kind) {
         const GroupSchedule &group = kinds[kind];
         llvm::Expected<ExecutionPlan> plan =

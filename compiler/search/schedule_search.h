@@ -2,8 +2,10 @@
 // arena fits a budget.
 //
 // Candidates are every group the schedule language can express over the
-// network — each layer on its own (`layers`), and every chain segment that
-// may fuse under `tile RxC` (R, C up to a grid limit) and `stream H` — each
+// network — each layer on its own (`layers`), and every segment that may
+// fuse (chains, and segments spanning branches whose inner results nothing
+// after them reads) under `tile RxC` (R, C up to a grid limit) and
+// `stream H` — each
 // lowered once and measured (group_estimate.h). A schedule's peak is the
 // largest of its groups' peaks and its latency the sum of theirs, so a
 // dynamic program over group boundaries finds, for a peak limit, the
@@ -39,6 +41,17 @@ struct SearchOptions {
   // primitive (or all with `direct`), so a layer on its own may take any.
   std::vector<ConvPrimitive> primitives = {ConvPrimitive::Im2row, ConvPrimitive::Winograd2,
                                            ConvPrimitive::Winograd4};
+  // Channel splits (`channels N`, `tile RxC+channels N`) over groups of up
+  // to maxChannelGroupLayers layers with a run to slice: the slice counts
+  // tried (where the widest run keeps kMinSliceChannels channels a slice),
+  // in each square grid of channelGrids cells a side. No slice counts: none.
+  // The runs' layers compute with `direct`.
+  std::vector<int> channelSlices = {2, 4, 8};
+  std::vector<int> channelGrids = {1, 2, 3, 4, 6};
+  int maxChannelGroupLayers = 16;
+  // Fused groups may span branches (residual blocks, concats of branches);
+  // false: chains only (tessel compile --no-branch-groups).
+  bool branchGroups = true;
   // Lower every candidate inside a whole schedule, one by one: the plain
   // preparation, slow on deep networks, kept as the reference the default
   // one is tested against (both give the same candidates and figures).

@@ -140,9 +140,10 @@ TEST_CASE("a network of 2e9 parameters is refused before allocating, naming the 
 TEST_CASE("a 32-bit target cannot take an arena beyond its address space: exit 3") {
   const std::string work = e2e::freshWorkDir("limits-address-space");
   // resnet18 at 10000x10000 needs an arena of at least 2.98 GiB.
-  e2e::CommandResult big = tessel("compile " + e2e::quote(e2e::networkPath("resnet18.yaml")) +
-                                  " --input-size 10000x10000 --target rpi-zero2 --budget 100GiB -o " +
-                                  e2e::quote(work + "/big"));
+  e2e::CommandResult big =
+      tessel("compile " + e2e::quote(e2e::networkPath("resnet18.yaml")) +
+             " --input-size 10000x10000 --target rpi-zero2 --budget 100GiB -o " +
+             e2e::quote(work + "/big"));
   INFO(big.output);
   CHECK(big.exitCode == 3);
   CHECK(contains(big, "warning: --budget of 107374182400 bytes (100.00 GiB) is more than "

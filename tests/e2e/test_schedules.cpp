@@ -155,6 +155,18 @@ TEST_CASE("tiny-residual: every schedule matches layers bit for bit") {
                 "3:tile2x2, 6:tile4x4, 7-9:tile2x2, 11:tile1x1"})});
 }
 
+TEST_CASE("tiny-residual: groups spanning branches match layers bit for bit") {
+  // Layer 0 is read by conv1 and conv4 (a fork), 3 (add3) and 6 (add6)
+  // are residual adds, cat7 concatenates 1, 3 and 6, and add11 adds conv10
+  // to pool9. Groups whose inner results are read only inside: the whole
+  // network, 0-7 (ends at the concat), 1-11 (reads conv0 whole), 4-7, 8-11.
+  expectBitIdentical("schedules-tiny-residual-branches",
+                     {shipped("tiny-residual.yaml", "",
+                              {"0-11:stream1", "0-11:tile2x2", "0-7:stream2, 8-11:tile2x2",
+                               "0-11:stream1x2", "1-11:tile2x3", "4-7:tile3x3, 8-11:stream1",
+                               "0-7:tile4x1, 8-11:stream2", "0-11:stream3"})});
+}
+
 TEST_CASE("tiny-upsample: every schedule matches layers bit for bit") {
   // Outputs: 0 16x16, 1-2 8x8, 3 16x16 (up3 = 2x2 upsample), 4 16x16 (concat),
   // 5 8x16, 6 16x16 (up6 = [2, 1] upsample), 7 16x16. Upsamples inside tiled
@@ -247,6 +259,47 @@ TEST_CASE("mobilenet-v2 at 64x64: schedules of the chain segments match layers b
                 "0-5:stream3, 6-8:tile5x5, 10-12:stream8, 21-23:tile2x2, 57-61:stream2",
                 "0-5:tile6x6, 6-8:tile1x1, 13-15:tile2x3, 24-26:stream1, 57-61:stream1",
                 "9:tile2x2, 16:tile3x3, 57-61:tile2x2"})});
+}
+
+TEST_CASE("resnet18 and mobilenet-v2 at 64x64: groups spanning residual blocks match layers "
+          "bit for bit") {
+  // resnet18: 0-4 ends at the first add (pool1, read by the block and the
+  // add, inside); 5-11 spans a block and the downsampling block (add 7 is
+  // read by 8 and 10 inside); 12-28 reads add 11 whole. mobilenet-v2: 0-61
+  // is every spatial layer, residual adds included; 6-9 and 13-20 are
+  // inverted-residual blocks with their adds.
+  expectBitIdentical(
+      "schedules-residual-branches",
+      {shipped("resnet18.yaml", "64x64",
+               {"0-28:stream1", "0-4:tile2x2, 5-11:stream1, 12-28:tile2x1",
+                "1-14:stream2, 15-21:tile2x2, 22-28:stream1"}),
+       shipped("mobilenet-v2.yaml", "64x64",
+               {"0-61:stream1", "0-5:tile2x2, 6-9:stream2, 10-12:tile2x2, 13-20:stream1",
+                "0-61:stream2", "0-20:tile2x2, 21-61:stream1"})});
+}
+
+// Channel splits. mobilenet-v2: 0-2 (conv0, b1.dw, b1.project: 32
+// channels), 3-5 and 6-8 (expand, depthwise, project: 96 and 144
+// channels), 10-12 (a strided depthwise), 58-60 (b17, 960 channels).
+// mobilenet-v1: pointwise, depthwise, pointwise (2-4, 6-8, 8-10, 12-14,
+// 20-22). Slices of uneven widths and one channel wide (b1 in 32 slices,
+// b3 in 144), whole and in tiles, beside tile and stream groups.
+TEST_CASE("mobilenet-v2 at 64x64: channel splits match layers bit for bit") {
+  expectBitIdentical(
+      "schedules-channel-splits-v2",
+      {shipped("mobilenet-v2.yaml", "64x64",
+               {"0-2:channels2, 3-5:channels4, 6-8:channels3, 10-12:tile2x2+channels5",
+                "0-2:tile3x3+channels32, 3-5:tile2x1+channels7, 6-8:stream2, 9:layers, "
+                "10-12:channels6, 58-60:channels5",
+                "0-2:stream1, 3-5:tile4x4+channels2, 6-8:tile1x3+channels144"})});
+}
+
+TEST_CASE("mobilenet-v1 at 64x64: channel splits match layers bit for bit") {
+  expectBitIdentical(
+      "schedules-channel-splits-v1",
+      {shipped("mobilenet-v1.yaml", "64x64",
+               {"2-4:channels3, 6-8:tile2x2+channels4, 12-14:channels5",
+                "0-1:stream2, 2-4:tile3x3+channels2, 8-10:channels7, 20-22:tile2x2+channels3"})});
 }
 
 TEST_CASE("mobilenet-v1 at 64x64: schedules of the chain segments match layers bit for bit") {
@@ -556,9 +609,10 @@ TEST_CASE("tiny-standalone's tiled and streamed code is clean under AddressSanit
 }
 
 TEST_CASE("tiny-residual's tiled and streamed code is clean under AddressSanitizer and UBSan") {
-  expectCleanUnderSanitizers(shipped("tiny-residual.yaml", "",
-                                     {"8-9:tile3x3, 10:stream1", "7-9:stream2, 11:stream3",
-                                      "3:tile2x2, 7-9:tile3x1, 11:tile2x2"}));
+  expectCleanUnderSanitizers(
+      shipped("tiny-residual.yaml", "",
+              {"8-9:tile3x3, 10:stream1", "7-9:stream2, 11:stream3",
+               "3:tile2x2, 7-9:tile3x1, 11:tile2x2", "0-11:stream1", "0-7:tile3x3, 8-11:stream2"}));
 }
 
 // Found by test_random_schedules.cpp: a convolution with dilation 2 and top

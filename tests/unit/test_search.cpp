@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 using namespace tessel;
 using tessel::testing::loadShipped;
 
@@ -77,9 +79,64 @@ std::vector<GroupSchedule> fusedKinds(const Network &net, int first, int last, i
   return kinds;
 }
 
-// Every valid schedule of the network under those kinds.
+// The network a description gives, normalized; no layers when the loader
+// rejects it.
+Network networkFromYaml(const std::string &yaml) {
+  static int written = 0;
+  const std::string path =
+      fmt::format("{}/tessel_search_{}_{}.yaml", std::filesystem::temp_directory_path().string(),
+                  ::getpid(), written++);
+  { std::ofstream(path) << yaml; }
+  llvm::Expected<Network> net = loadNetwork(path, LoadOptions{});
+  std::filesystem::remove(path);
+  if (!net) {
+    llvm::consumeError(net.takeError());
+    return Network{};
+  }
+  return normalize(*net);
+}
+
+// The channel splits the search tries on layers first..last with
+// SearchOptions::channelSlices = {2} and channelGrids = {1, 2}.
+std::vector<GroupSchedule> channelKinds(const Network &net, int first, int last) {
+  int widest = 0;
+  for (const SlicedRun &run : slicedRuns(net, first, last))
+    widest = std::max(widest, net.layers[size_t(run.first)].output.c);
+  std::vector<GroupSchedule> kinds;
+  const Shape &out = net.layers[size_t(last)].output;
+  for (int side : {1, 2})
+    if (widest >= 16 && side <= out.h && side <= out.w)
+      kinds.push_back(GroupSchedule{first, last, ChannelSplit{2, side, side}});
+  return kinds;
+}
+
+// Whether a fused group of layers first..last may be part of a schedule:
+// valid, and a chain unless groups may span branches.
+bool mayFuse(const Network &net, const GroupSchedule &group, bool branchGroups) {
+  NetworkSchedule alone;
+  for (int layer = 1; layer < int(net.layers.size()); ++layer)
+    if (layer == group.first) {
+      alone.groups.push_back(group);
+      layer = group.last;
+    } else {
+      alone.groups.push_back(GroupSchedule{layer, layer, LayerByLayer{}});
+    }
+  if (llvm::Error error = validateSchedule(alone, net)) {
+    llvm::consumeError(std::move(error));
+    return false;
+  }
+  for (int i = group.first; !branchGroups && i < group.last; ++i)
+    if (net.layers[size_t(i + 1)].inputs != std::vector<int>{i} ||
+        net.consumersOf(i) != std::vector<int>{i + 1})
+      return false;
+  return true;
+}
+
+// Every valid schedule of the network under those kinds (and the channel
+// splits channelKinds gives, with `channels`).
 std::vector<NetworkSchedule> allSchedules(const Network &net, int maxGrid,
-                                          const std::vector<int> &stripes, int threads = 1) {
+                                          const std::vector<int> &stripes, int threads = 1,
+                                          bool branchGroups = true, bool channels = false) {
   std::vector<NetworkSchedule> found;
   NetworkSchedule partial;
   const int layerCount = int(net.layers.size());
@@ -94,12 +151,19 @@ std::vector<NetworkSchedule> allSchedules(const Network &net, int maxGrid,
     partial.groups.push_back(GroupSchedule{first, first, LayerByLayer{}});
     extend(first + 1);
     partial.groups.pop_back();
-    for (int last = first + 1; last < layerCount; ++last)
-      for (const GroupSchedule &g : fusedKinds(net, first, last, maxGrid, stripes, threads)) {
+    for (int last = first + 1; last < layerCount; ++last) {
+      std::vector<GroupSchedule> kinds = fusedKinds(net, first, last, maxGrid, stripes, threads);
+      if (channels)
+        for (const GroupSchedule &split : channelKinds(net, first, last))
+          kinds.push_back(split);
+      for (const GroupSchedule &g : kinds) {
+        if (!mayFuse(net, g, branchGroups))
+          continue;
         partial.groups.push_back(g);
         extend(last + 1);
         partial.groups.pop_back();
       }
+    }
   };
   extend(1);
   return found;
@@ -107,7 +171,7 @@ std::vector<NetworkSchedule> allSchedules(const Network &net, int maxGrid,
 
 // Each schedule with every choice of primitive per group the search makes:
 // `direct`, or one other primitive for every convolution of the group it
-// applies to (a group without one keeps `direct`).
+// applies to (a group without one, or a channel split, keeps `direct`).
 std::vector<NetworkSchedule> withPrimitiveChoices(const Network &net,
                                                   const std::vector<NetworkSchedule> &schedules) {
   std::vector<NetworkSchedule> found;
@@ -120,6 +184,8 @@ std::vector<NetworkSchedule> withPrimitiveChoices(const Network &net,
       }
       choose(g + 1, partial);
       const GroupSchedule &group = partial.groups[g];
+      if (std::holds_alternative<ChannelSplit>(group.way))
+        return; // its convolutions compute with `direct`
       for (ConvPrimitive primitive :
            {ConvPrimitive::Im2row, ConvPrimitive::Winograd2, ConvPrimitive::Winograd4}) {
         std::vector<int> layers;
@@ -256,17 +322,34 @@ namespace {
 
 // The search's choice under every peak limit is as fast as the fastest of
 // all schedules (on `threads` threads) within it.
-void checkAgainstBruteForce(const std::string &name, int threads) {
-  CAPTURE(name);
+// Groups spanning branches and channel splits where `spanning`; chains
+// only otherwise (the schedules of larger networks are too many).
+void checkAgainstBruteForce(const Network &net, int threads, bool spanning) {
+  CAPTURE(net.name);
   CAPTURE(threads);
   const LatencyProfile profile = testProfile();
   SearchOptions options;
   options.maxTileGrid = 2;
   options.stripeRows = {1, 2};
   options.threads = threads;
-  const Network net = loadShipped(name);
-  const std::vector<NetworkSchedule> schedules =
-      withPrimitiveChoices(net, allSchedules(net, 2, {1, 2}, threads));
+  options.branchGroups = spanning;
+  options.channelSlices = spanning ? std::vector<int>{2} : std::vector<int>{};
+  options.channelGrids = {1, 2};
+  const std::vector<NetworkSchedule> schedules = withPrimitiveChoices(
+      net, allSchedules(net, 2, {1, 2}, threads, spanning, /*channels=*/spanning));
+  if (spanning) { // the kinds under test are among the schedules
+    auto count = [&](auto has) { return std::count_if(schedules.begin(), schedules.end(), has); };
+    CHECK(count([](const NetworkSchedule &s) {
+            return std::any_of(s.groups.begin(), s.groups.end(), [](const GroupSchedule &g) {
+              return std::holds_alternative<ChannelSplit>(g.way);
+            });
+          }) > 0);
+    CHECK(count([&](const NetworkSchedule &s) {
+            return std::any_of(s.groups.begin(), s.groups.end(), [&](const GroupSchedule &g) {
+              return g.fused() && !mayFuse(net, g, /*branchGroups=*/false);
+            });
+          }) > 0);
+  }
   REQUIRE(schedules.size() > 10);
   struct Measured {
     double seconds;
@@ -314,13 +397,32 @@ void checkAgainstBruteForce(const std::string &name, int threads) {
 
 TEST_CASE("the dynamic program finds what brute force over every schedule finds") {
   for (const std::string name : {"tiny-chain", "tiny-depthwise", "tiny-residual"})
-    checkAgainstBruteForce(name, 1);
+    checkAgainstBruteForce(loadShipped(name), 1, /*spanning=*/false);
 }
 
 // Every tile grid and stripe height in parts and `/split`.
 TEST_CASE("on two threads the dynamic program finds what brute force finds") {
   for (const std::string name : {"tiny-chain", "tiny-residual"})
-    checkAgainstBruteForce(name, 2);
+    checkAgainstBruteForce(loadShipped(name), 2, /*spanning=*/false);
+}
+
+// Two residual blocks, the first an inverted one whose 16 channels a
+// channel split slices: groups spanning branches and channel splits among
+// the schedules.
+TEST_CASE("the dynamic program finds what brute force finds with groups spanning branches and "
+          "channel splits") {
+  const Network net = networkFromYaml(R"(name: tiny-blocks
+input: {channels: 4, height: 8, width: 8}
+layers:
+  - {name: expand, op: conv2d, filters: 16, kernel: 1, activation: relu6}
+  - {name: dw, op: conv2d, filters: 16, kernel: 3, padding: same, groups: depthwise, activation: relu6}
+  - {name: project, op: conv2d, filters: 4, kernel: 1}
+  - {name: add1, op: add, inputs: [input, project]}
+  - {name: conv, op: conv2d, filters: 4, kernel: 3, padding: same, activation: relu}
+  - {name: add2, op: add, inputs: [add1, conv]}
+)");
+  for (int threads : {1, 2})
+    checkAgainstBruteForce(net, threads, /*spanning=*/true);
 }
 
 TEST_CASE("more than two groups where they are better under the budget") {
@@ -467,16 +569,7 @@ Network randomNetwork(SplitMix64 &random, int index) {
                           i, pick(1, 8));
     }
   }
-  const std::string path = fmt::format("{}/tessel_search_random{}.yaml",
-                                       std::filesystem::temp_directory_path().string(), index);
-  { std::ofstream(path) << yaml; }
-  llvm::Expected<Network> net = loadNetwork(path, LoadOptions{});
-  std::filesystem::remove(path);
-  if (!net) {
-    llvm::consumeError(net.takeError());
-    return Network{}; // a draw the size rules reject: skipped
-  }
-  return normalize(*net);
+  return networkFromYaml(yaml); // empty for a draw the size rules reject: skipped
 }
 
 void checkSameChoice(const std::optional<ScheduleChoice> &a,
@@ -538,59 +631,79 @@ void checkAgainstExhaustive(const Network &net, const SearchOptions &options,
 
 } // namespace
 
-TEST_CASE("the default preparation gives what lowering every candidate in a whole schedule "
-          "gives") {
-  const LatencyProfile profile = testProfile();
+namespace {
+
+SearchOptions exhaustiveTestOptions() {
   SearchOptions options;
   options.maxTileGrid = 3;
   options.stripeRows = {1, 2, 4};
-  SUBCASE("shipped networks") {
-    struct Case {
-      const char *network;
-      std::optional<int> size;
-    };
-    const Case cases[] = {{"tiny-chain", {}},      {"tiny-depthwise", {}}, {"tiny-residual", {}},
-                          {"tiny-standalone", {}}, {"yolov2-16", 48},      {"yolov2-tiny", 32},
-                          {"resnet18", 32},        {"mobilenet-v2", 32},   {"mobilenet-v1", 32},
-                          {"mcunet-in4", 32}};
-    for (const Case &c : cases) {
-      CAPTURE(c.network);
-      checkAgainstExhaustive(loadShipped(c.network, c.size), options, profile);
-    }
+  return options;
+}
+
+void checkShippedAgainstExhaustive(std::initializer_list<ShippedCase> cases) {
+  for (const ShippedCase &c : cases) {
+    CAPTURE(c.network);
+    checkAgainstExhaustive(loadShipped(c.network, c.size), exhaustiveTestOptions(), testProfile());
   }
-  SUBCASE("random networks, one and two threads") {
-    SplitMix64 random(0x5CA1E);
-    int checked = 0;
-    for (int index = 0; index < 40; ++index) {
-      const Network net = randomNetwork(random, index);
-      if (net.layers.empty())
-        continue;
-      CAPTURE(index);
-      options.threads = 1 + index % 2;
-      checkAgainstExhaustive(net, options, profile);
-      ++checked;
-    }
-    CHECK(checked >= 30);
+}
+
+} // namespace
+
+// Shipped networks in four shards (groups spanning branches make the
+// exhaustive preparation slow on the residual ones).
+TEST_CASE("the default preparation gives what lowering every candidate in a whole schedule "
+          "gives: chains") {
+  checkShippedAgainstExhaustive({{"tiny-chain", {}},
+                                 {"tiny-depthwise", {}},
+                                 {"tiny-residual", {}},
+                                 {"tiny-standalone", {}},
+                                 {"yolov2-16", 48},
+                                 {"yolov2-tiny", 32},
+                                 {"mobilenet-v1", 32}});
+}
+TEST_CASE("the default preparation gives what lowering every candidate in a whole schedule "
+          "gives: resnet18") {
+  checkShippedAgainstExhaustive({{"resnet18", 32}});
+}
+TEST_CASE("the default preparation gives what lowering every candidate in a whole schedule "
+          "gives: mobilenet-v2") {
+  checkShippedAgainstExhaustive({{"mobilenet-v2", 32}});
+}
+TEST_CASE("the default preparation gives what lowering every candidate in a whole schedule "
+          "gives: mcunet-in4") {
+  checkShippedAgainstExhaustive({{"mcunet-in4", 32}});
+}
+
+TEST_CASE("the default preparation gives what lowering every candidate in a whole schedule "
+          "gives: random networks, one and two threads") {
+  SplitMix64 random(0x5CA1E);
+  SearchOptions options = exhaustiveTestOptions();
+  int checked = 0;
+  for (int index = 0; index < 40; ++index) {
+    const Network net = randomNetwork(random, index);
+    if (net.layers.empty())
+      continue;
+    CAPTURE(index);
+    options.threads = 1 + index % 2;
+    checkAgainstExhaustive(net, options, testProfile());
+    ++checked;
   }
-  SUBCASE("long chains, where most long groups are left out") {
-    for (int layers : {20, 40}) {
-      std::string yaml = fmt::format("name: chain{}\ninput: {{channels: 4, height: 12, width: "
-                                     "12}}\nlayers:\n",
-                                     layers);
-      for (int i = 0; i < layers; ++i)
-        yaml +=
-            fmt::format("  - {{name: l{}, op: conv2d, filters: {}, kernel: 3, padding: same}}\n", i,
-                        i % 5 == 4 ? 8 : 4);
-      const std::string path =
-          (std::filesystem::temp_directory_path() / fmt::format("tessel_chain{}.yaml", layers))
-              .string();
-      { std::ofstream(path) << yaml; }
-      llvm::Expected<Network> net = loadNetwork(path, LoadOptions{});
-      std::filesystem::remove(path);
-      REQUIRE(static_cast<bool>(net));
-      CAPTURE(layers);
-      checkAgainstExhaustive(normalize(*net), options, profile);
-    }
+  CHECK(checked >= 30);
+}
+
+TEST_CASE("the default preparation gives what lowering every candidate in a whole schedule "
+          "gives: long chains, where most long groups are left out") {
+  for (int layers : {20, 40}) {
+    std::string yaml = fmt::format("name: chain{}\ninput: {{channels: 4, height: 12, width: "
+                                   "12}}\nlayers:\n",
+                                   layers);
+    for (int i = 0; i < layers; ++i)
+      yaml += fmt::format("  - {{name: l{}, op: conv2d, filters: {}, kernel: 3, padding: same}}\n",
+                          i, i % 5 == 4 ? 8 : 4);
+    const Network net = networkFromYaml(yaml);
+    REQUIRE(!net.layers.empty());
+    CAPTURE(layers);
+    checkAgainstExhaustive(net, exhaustiveTestOptions(), testProfile());
   }
 }
 

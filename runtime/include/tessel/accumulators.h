@@ -1,6 +1,6 @@
 // What keeps a micro-kernel's block of accumulators (Pixels x (Channels /
 // Width) values of `Width` floats) in registers with GCC on ARM, and setting
-// the block from the bias.
+// the block from the bias or from partial sums.
 //
 // On ARM every loop over the block is unrolled in the source
 // (TESSEL_UNROLL_ACCUMULATORS before it), so that GCC's scalar replacement
@@ -52,6 +52,21 @@ setAccumulators(typename Lanes<Width>::Type (&acc)[Pixels][Channels / Width], co
     TESSEL_UNROLL_ACCUMULATORS
     for (int q = 0; q < Pixels; ++q)
       acc[q][v] = value;
+  }
+}
+
+// acc[q][v] = the Channels floats at out + q * outStep (partial sums to
+// continue).
+template <int Pixels, int Channels, int Width>
+__attribute__((always_inline)) inline void
+loadAccumulators(typename Lanes<Width>::Type (&acc)[Pixels][Channels / Width], const float *out,
+                 long outStep) {
+  using L = Lanes<Width>;
+  TESSEL_UNROLL_ACCUMULATORS
+  for (int q = 0; q < Pixels; ++q) {
+    TESSEL_UNROLL_ACCUMULATORS
+    for (int v = 0; v < Channels / Width; ++v)
+      acc[q][v] = L::load(out + q * outStep + v * Width);
   }
 }
 

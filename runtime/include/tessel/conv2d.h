@@ -12,6 +12,10 @@
 // Bit-exactness: every output element is computed as
 //   acc = bias (or 0); for ky, for kx, for ic: acc = madd(acc, in, w);
 //   out = activate(acc)
+// conv2dAccumulate continues such a sum over more input channels from the
+// value the output holds (a channel-split group's partial sums, see
+// docs/schedules.md): for a 1x1 convolution, running it over input channels
+// [0, c1), [c1, c2), ... gives the same sum, in the same order.
 // visiting only taps inside the input map (padding is skipped, not added as
 // zero). Interior and border pixels run the same micro-kernel and differ only
 // in their tap range; vector lanes round exactly as the scalar madd (simd.h).
@@ -143,7 +147,7 @@ convTap(typename Lanes<Width>::Type (&acc)[Pixels][Channels / Width], const floa
 // one float), epilogue included. Border pixels share the block: per tap, only
 // the pixels whose tap lies inside the map accumulate it, so every pixel sees
 // its valid taps in (ky, kx, ic) order whatever block it falls in.
-template <Act A, int Pixels, int Channels, int Width>
+template <Act A, bool Accumulate, int Pixels, int Channels, int Width>
 TESSEL_MICRO_KERNEL inline void convBlock(const ConvRow &row, int ox, int oc) {
   using L = Lanes<Width>;
   constexpr int kGroups = Channels / Width;
@@ -154,7 +158,12 @@ TESSEL_MICRO_KERNEL inline void convBlock(const ConvRow &row, int ox, int oc) {
   const long wTapStepX = (long)inGroup * row.blockWidth;
   const long wTapStepY = wTapStepX * p.kernelW;
   typename L::Type acc[Pixels][kGroups];
-  setAccumulators<Pixels, Channels, Width>(acc, row.bias != nullptr ? row.bias + oc : nullptr);
+  const long outStep = row.out.channels;
+  float *out = row.out.at(row.oy, ox) + row.outChannel + oc;
+  if constexpr (Accumulate)
+    loadAccumulators<Pixels, Channels, Width>(acc, out, outStep);
+  else
+    setAccumulators<Pixels, Channels, Width>(acc, row.bias != nullptr ? row.bias + oc : nullptr);
   const int origin = ox * p.strideW - p.padLeft;
   const bool interior =
       origin >= 0 &&
@@ -185,8 +194,6 @@ TESSEL_MICRO_KERNEL inline void convBlock(const ConvRow &row, int ox, int oc) {
                                                 pixels.begin, pixels.end);
     }
   }
-  const long outStep = row.out.channels;
-  float *out = row.out.at(row.oy, ox) + row.outChannel + oc;
   TESSEL_UNROLL_ACCUMULATORS
   for (int q = 0; q < Pixels; ++q) {
     TESSEL_UNROLL_ACCUMULATORS
@@ -198,20 +205,20 @@ TESSEL_MICRO_KERNEL inline void convBlock(const ConvRow &row, int ox, int oc) {
 }
 
 // A block of `count` <= Pixels pixels from `ox`.
-template <Act A, int Channels, int Width, int Pixels = kConvPixelBlock>
+template <Act A, bool Accumulate, int Channels, int Width, int Pixels = kConvPixelBlock>
 inline void convPixels(const ConvRow &row, int ox, int count, int oc) {
   if constexpr (Pixels > 1) {
     if (count < Pixels)
-      return convPixels<A, Channels, Width, Pixels - 1>(row, ox, count, oc);
+      return convPixels<A, Accumulate, Channels, Width, Pixels - 1>(row, ox, count, oc);
   }
-  convBlock<A, Pixels, Channels, Width>(row, ox, oc);
+  convBlock<A, Accumulate, Pixels, Channels, Width>(row, ox, oc);
 }
 
 // Output pixels [x0, x1) of the row for block channels [oc, oc + Channels),
 // split into blocks of nearly equal size (never a lone pixel after full
 // blocks: a one-pixel block has too few independent accumulators to hide the
 // multiply-add latency).
-template <Act A, int Channels>
+template <Act A, bool Accumulate, int Channels>
 inline void convRowChannels(const ConvRow &row, int x0, int x1, int oc) {
   constexpr int kWidth = lanesFor(Channels);
   const int n = x1 - x0;
@@ -222,37 +229,30 @@ inline void convRowChannels(const ConvRow &row, int x0, int x1, int oc) {
   int ox = x0;
   for (int b = 0; b < blocks; ++b) {
     const int count = small + (b < larger ? 1 : 0);
-    convPixels<A, Channels, kWidth>(row, ox, count, oc);
+    convPixels<A, Accumulate, Channels, kWidth>(row, ox, count, oc);
     ox += count;
   }
 }
 
 // All output channels of one weight block for row `row.oy`, in micro-kernel
 // channel blocks of decreasing width so any block width is covered.
-template <Act A> inline void convRowBlock(const ConvRow &row, int x0, int x1) {
+template <Act A, bool Accumulate> inline void convRowBlock(const ConvRow &row, int x0, int x1) {
   channelBlocks<kConvChannelBlock>(row.blockWidth, [&](auto channels, int oc) {
-    convRowChannels<A, decltype(channels)::value>(row, x0, x1, oc);
+    convRowChannels<A, Accumulate, decltype(channels)::value>(row, x0, x1, oc);
   });
 }
 
-} // namespace detail
-
-// Computes output rows/columns `r` (coordinates in the full output map) into
-// `out`, a view holding at least r. `in` must hold every input cell r reads
-// (the window r needs, clamped to the map). Tap (ky, kx) of output (oy, ox)
-// reads input (oy * strideH - padTop + ky * dilationH,
-// ox * strideW - padLeft + kx * dilationW); taps outside the map are padding.
-// `bias` is [outChannels] or nullptr. `out` must not overlap `in`.
-template <Act A>
-void conv2d(const Conv2dParams &p, const float *weights, const float *bias, ConstMapView in,
-            MapView out, Region r) {
+// conv2d and conv2dAccumulate.
+template <Act A, bool Accumulate>
+void convRegion(const Conv2dParams &p, const float *weights, const float *bias, ConstMapView in,
+                MapView out, Region r) {
   const int inGroup = p.inChannels / p.groups;
   const int outGroup = p.outChannels / p.groups;
   const long taps = (long)p.kernelH * p.kernelW * inGroup;
   const long inRowBytes = (long)p.strideH * in.w * in.channels * (long)sizeof(float);
-  int band = (int)(detail::kConvBandInputBytes / (inRowBytes > 0 ? inRowBytes : 1));
+  int band = (int)(kConvBandInputBytes / (inRowBytes > 0 ? inRowBytes : 1));
   band = band < 1 ? 1 : band;
-  detail::ConvRow row;
+  ConvRow row;
   row.p = &p;
   row.in = in;
   row.out = out;
@@ -270,11 +270,35 @@ void conv2d(const Conv2dParams &p, const float *weights, const float *bias, Cons
           const int originY = oy * p.strideH - p.padTop;
           row.rows = validTaps(originY, p.dilationH, p.kernelH, in.fullH);
           row.inY = originY + row.rows.begin * p.dilationH;
-          detail::convRowBlock<A>(row, r.x0, r.x1);
+          convRowBlock<A, Accumulate>(row, r.x0, r.x1);
         }
       }
     }
   }
+}
+
+} // namespace detail
+
+// Computes output rows/columns `r` (coordinates in the full output map) into
+// `out`, a view holding at least r. `in` must hold every input cell r reads
+// (the window r needs, clamped to the map). Tap (ky, kx) of output (oy, ox)
+// reads input (oy * strideH - padTop + ky * dilationH,
+// ox * strideW - padLeft + kx * dilationW); taps outside the map are padding.
+// `bias` is [outChannels] or nullptr. `out` must not overlap `in`.
+template <Act A>
+void conv2d(const Conv2dParams &p, const float *weights, const float *bias, ConstMapView in,
+            MapView out, Region r) {
+  detail::convRegion<A, false>(p, weights, bias, in, out, r);
+}
+
+// conv2d that adds to the sums `out` already holds for region `r` instead
+// of starting from the bias: `in` holds more of the input channels, `p` and
+// `weights` are those of a convolution over just them. The epilogue runs
+// at the end, so all but the last such call take Act::Linear.
+template <Act A>
+void conv2dAccumulate(const Conv2dParams &p, const float *weights, ConstMapView in, MapView out,
+                      Region r) {
+  detail::convRegion<A, true>(p, weights, nullptr, in, out, r);
 }
 
 } // namespace tessel
