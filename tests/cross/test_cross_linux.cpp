@@ -64,23 +64,30 @@ TEST_CASE("tiny-residual on aarch64 and armv7 matches the host reference") {
 
 // The same network in two schedules: both match the reference, and since
 // every schedule computes each value with the same operations in the same
-// order, their outputs on one target are identical to the bit. The fused
-// one has tiles, a stream in column bands, and a stream converting the
-// output stripe by stripe, its stripes folded into a loop. `primitives`
-// (a schedule's clause, e.g. "winograd4: all") holds for both.
-void checkSchedulesBitExact(const cross::LinuxToolchain &toolchain,
-                            const std::string &primitives = "") {
+// order, their outputs on one target are identical to the bit. `fused` is
+// the second schedule; `primitives` (a schedule's clause, e.g. "winograd4:
+// all") holds for both.
+void checkSchedulesBitExact(const cross::LinuxToolchain &toolchain, const NetworkCase &network,
+                            const std::string &fused, const std::string &primitives = "") {
   const std::string label =
-      "yolov2-16-" + toolchain.name + (primitives.empty() ? "" : "-primitives");
+      network.label + "-" + toolchain.name + (primitives.empty() ? "" : "-primitives");
   const std::string clause = primitives.empty() ? "" : "; " + primitives;
   const std::vector<std::string> layers =
-      checkAgainstReference({label + "-layers", "yolov2-16.yaml", "64x64"}, {toolchain},
+      checkAgainstReference({label + "-layers", network.file, network.inputSize}, {toolchain},
                             "--schedule " + e2e::quote(clause));
-  const std::vector<std::string> tiled = checkAgainstReference(
-      {label + "-tiled", "yolov2-16.yaml", "64x64"}, {toolchain},
-      "--schedule " + e2e::quote("0-3:tile3x3, 4-7:stream1x2, 8-15:stream2" + clause));
+  const std::vector<std::string> tiled =
+      checkAgainstReference({label + "-tiled", network.file, network.inputSize}, {toolchain},
+                            "--schedule " + e2e::quote(fused + clause));
   INFO("layers: " << layers.front() << ", tiled: " << tiled.front());
   CHECK(e2e::sameBytes(layers.front(), tiled.front()));
+}
+
+// yolov2-16 with tiles, a stream in column bands, and a stream converting
+// the output stripe by stripe, its stripes folded into a loop.
+void checkSchedulesBitExact(const cross::LinuxToolchain &toolchain,
+                            const std::string &primitives = "") {
+  checkSchedulesBitExact(toolchain, {"yolov2-16", "yolov2-16.yaml", "64x64"},
+                         "0-3:tile3x3, 4-7:stream1x2, 8-15:stream2", primitives);
 }
 
 TEST_CASE("yolov2-16 at 64x64 on aarch64: layers and tiled match the reference, bit for bit") {
@@ -104,6 +111,17 @@ TEST_CASE("yolov2-16 at 64x64 on aarch64 with Winograd F(4x4) and im2row: layers
 TEST_CASE("yolov2-16 at 64x64 on armv7 with Winograd F(2x2) and im2row: layers and tiled, bit "
           "for bit") {
   checkSchedulesBitExact(cross::armv7Gcc(), "im2row: all; winograd2: 2, 6, 10, 14");
+}
+
+// A tile group spanning four residual blocks with their expand, depthwise
+// and project runs in channel slices (partial sums added by
+// conv2dAccumulate), a stream over two blocks and their adds, and a
+// channel split on its own.
+TEST_CASE("mobilenet-v2 at 32x32 on aarch64 and armv7: groups spanning branches and channel "
+          "splits match layers, bit for bit") {
+  for (const cross::LinuxToolchain &toolchain : {cross::aarch64Gcc(), cross::armv7Gcc()})
+    checkSchedulesBitExact(toolchain, {"mobilenet-v2", "mobilenet-v2.yaml", "32x32"},
+                           "0-12:tile2x2+channels4, 13-20:stream1, 21-23:channels3");
 }
 
 TEST_CASE("the Clang toolchain files build warning-free and match the reference") {

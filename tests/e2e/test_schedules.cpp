@@ -615,6 +615,16 @@ TEST_CASE("tiny-residual's tiled and streamed code is clean under AddressSanitiz
                "3:tile2x2, 7-9:tile3x1, 11:tile2x2", "0-11:stream1", "0-7:tile3x3, 8-11:stream2"}));
 }
 
+// Tile buffers of channel slices (narrower than their maps), partial sums
+// read back, buffers live across a sliced run, and windows of a stream over
+// residual blocks.
+TEST_CASE("mobilenet-v2's channel splits and groups spanning branches are clean under "
+          "AddressSanitizer and UBSan") {
+  expectCleanUnderSanitizers(shipped("mobilenet-v2.yaml", "32x32",
+                                     {"0-12:tile2x2+channels4, 13-20:stream1, 21-23:channels3",
+                                      "0-9:stream1, 10-12:tile3x3+channels5, 13-61:stream1"}));
+}
+
 // Found by test_random_schedules.cpp: a convolution with dilation 2 and top
 // padding 1 needs input row 1 for output row 0 (its first tap lies in the
 // padding) but rows 0 and 2 for output row 1. Streamed, the second stripe
