@@ -14,7 +14,7 @@
 // a failure prints the run's seed, the network's YAML and the schedule
 // (enough to reproduce it with `tessel`).
 //
-// A run is cut into batches of about 32 cases, one superbuild each. Shards
+// A run is cut into batches of 32 cases (24 for DAG networks), one superbuild each. Shards
 // split a run between processes that CTest runs in parallel: shard k of n
 // builds batches k, k + n, k + 2n, ... Every shard draws every network (that
 // takes milliseconds), so a case is the same whatever the shard count.
@@ -41,11 +41,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 namespace {
 
-constexpr int kCasesPerBatch = 32;
 constexpr int kMaxDrawsPerNetwork = 100;
 
 // What a test case draws.
@@ -55,11 +55,14 @@ struct NetworkKind {
   bool dag;           // randomDagNetwork and randomDagSchedules, else the chain ones
   int defaultCases;   // without TESSEL_RANDOM_CASES
   std::uint64_t salt; // mixed into the network seeds, so each kind has cases of its own
+  // Cases built together in one superbuild: DAG networks have more layers
+  // to build per case.
+  int casesPerBatch;
 };
 
 // Chain seeds are unsalted: the same cases as before DAGs were added.
-constexpr NetworkKind kChains{"chain", false, 320, 0};
-constexpr NetworkKind kDags{"dag", true, 96, 0x5DA6E7B1C3F40A29ull};
+constexpr NetworkKind kChains{"chain", false, 320, 0, 32};
+constexpr NetworkKind kDags{"dag", true, 96, 0x5DA6E7B1C3F40A29ull, 24};
 
 std::uint64_t environmentNumber(const char *name, std::uint64_t fallback) {
   const char *text = std::getenv(name);
@@ -88,6 +91,13 @@ Shard environmentShard() {
       (in && slash == '/' && shard.count >= 1 && shard.index >= 0 && shard.index < shard.count),
       "TESSEL_RANDOM_SHARD must be k/n with 0 <= k < n, got '" << text << "'");
   return shard;
+}
+
+// The schedule with each channel split run as its tiles ("channels3" as
+// "tile1x1").
+std::string withoutChannelSplits(const std::string &schedule) {
+  static const std::regex inTiles(R"((tile\d+x\d+)\+channels\d+)"), alone(R"(channels\d+)");
+  return std::regex_replace(std::regex_replace(schedule, inTiles, "$1"), alone, "tile1x1");
 }
 
 // One random network that the loader accepted, with its schedules.
@@ -145,8 +155,13 @@ RandomCase drawCase(const NetworkKind &kind, std::uint64_t runSeed, int index,
     // seed, likewise).
     const char *const primitives[] = {"", "winograd4: all", "winograd2: all", "im2row: all"};
     drawn.variants.primitives = primitives[(drawn.seed >> 8) % 4];
-    if (!drawn.variants.primitives.empty())
+    if (!drawn.variants.primitives.empty()) {
       drawn.variants.label += " (" + drawn.variants.primitives + ")";
+      // A channel split's convolutions compute with `direct`: its tiles
+      // alone here.
+      for (std::string &schedule : drawn.variants.schedules)
+        schedule = withoutChannelSplits(schedule);
+    }
     for (const std::string &schedule : drawn.variants.schedules) {
       llvm::Expected<tessel::NetworkSchedule> parsed = tessel::parseSchedule(schedule, normalized);
       INFO("seed " << drawn.seed << ", schedule '" << schedule << "', network:\n" << drawn.yaml);
@@ -189,7 +204,7 @@ void runRandomCases(const NetworkKind &kind) {
     std::vector<RandomCase> drawn;
     std::vector<e2e::NetworkVariants> batch;
     int batchCases = 0;
-    while (batchCases < kCasesPerBatch && cases + batchCases < wantedCases) {
+    while (batchCases < kind.casesPerBatch && cases + batchCases < wantedCases) {
       drawn.push_back(drawCase(kind, runSeed, networks++, folder, counts));
       batch.push_back(drawn.back().variants);
       batchCases += int(batch.back().schedules.size());
