@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace tessel {
@@ -263,9 +264,14 @@ llvm::Error checkPrimitive(const Network &net, int layer, ConvPrimitive primitiv
                                      primitiveName(primitive), userIndex(layer), l.name,
                                      opName(l.op)));
   if (!primitiveApplies(OpSite(net, layer), primitive))
-    return scheduleError(fmt::format("{}: layer {} '{}' is not a 3x3, stride-1, undilated "
-                                     "convolution with one group, which Winograd computes",
-                                     primitiveName(primitive), userIndex(layer), l.name));
+    return scheduleError(
+        primitive == ConvPrimitive::Im2row
+            ? fmt::format("{}: layer {} '{}' is a depthwise convolution, which im2row does not "
+                          "compute",
+                          primitiveName(primitive), userIndex(layer), l.name)
+            : fmt::format("{}: layer {} '{}' is not a 3x3, stride-1, undilated convolution with "
+                          "one group, which Winograd computes",
+                          primitiveName(primitive), userIndex(layer), l.name));
   return llvm::Error::success();
 }
 
@@ -354,18 +360,31 @@ bool chainLink(const Network &net, const std::vector<std::vector<int>> &consumer
 
 std::vector<SlicedRun> slicedRuns(const Network &net, int first, int last) {
   const std::vector<std::vector<int>> consumers = net.allConsumers();
-  std::vector<SlicedRun> runs;
+  // The longest run starting at each layer, if any.
+  std::vector<SlicedRun> candidates;
   for (int i = first; i < last; ++i) {
     if (!hasRole(net, i, SliceRole::Splits))
       continue;
     int j = i + 1;
     while (j < last && chainLink(net, consumers, j - 1) && hasRole(net, j, SliceRole::ChannelWise))
       ++j;
-    if (chainLink(net, consumers, j - 1) && hasRole(net, j, SliceRole::Sums)) {
-      runs.push_back(SlicedRun{i, j});
-      i = j;
-    }
+    if (chainLink(net, consumers, j - 1) && hasRole(net, j, SliceRole::Sums))
+      candidates.push_back(SlicedRun{i, j});
   }
+  // Runs with channel-wise layers first (an inverted-residual block rather
+  // than its project and the next block's expand), then the others that
+  // overlap none of them.
+  std::vector<SlicedRun> runs;
+  auto overlaps = [&](const SlicedRun &r) {
+    return std::any_of(runs.begin(), runs.end(),
+                       [&](const SlicedRun &o) { return r.first <= o.last && o.first <= r.last; });
+  };
+  for (bool withChannelWise : {true, false})
+    for (const SlicedRun &run : candidates)
+      if ((run.last - run.first > 1) == withChannelWise && !overlaps(run))
+        runs.push_back(run);
+  std::sort(runs.begin(), runs.end(),
+            [](const SlicedRun &a, const SlicedRun &b) { return a.first < b.first; });
   return runs;
 }
 

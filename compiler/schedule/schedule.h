@@ -129,7 +129,9 @@ bool primitivesApplied(const Network &normalized, const NetworkSchedule &schedul
 // The runs of layers a channels group slices (first and last layer of
 // each, in order): a convolution with one group whose output only the next
 // layer reads, channel-wise layers each read only by the next, and a 1x1
-// convolution with one group, all inside first..last.
+// convolution with one group, all inside first..last. Runs with channel-wise
+// layers are taken before two-layer ones they overlap (a block's project
+// and the next block's expand).
 struct SlicedRun {
   int first = 0, last = 0;
 };

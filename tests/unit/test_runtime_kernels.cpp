@@ -553,6 +553,116 @@ TEST_CASE("convolutions skip padded taps instead of adding zeros") {
   CHECK(dwOut[1] == -8.0f);
 }
 
+namespace {
+
+// Channels [c0, c1) of an HWC map, as a map of their own.
+std::vector<float> keepChannels(const std::vector<float> &hwc, int c, int h, int w, int c0,
+                                int c1) {
+  std::vector<float> kept;
+  kept.reserve(size_t(h) * w * (c1 - c0));
+  for (size_t pixel = 0; pixel < size_t(h) * w; ++pixel)
+    kept.insert(kept.end(), hwc.begin() + long(pixel * c + c0), hwc.begin() + long(pixel * c + c1));
+  return kept;
+}
+
+// A 1x1 convolution with one group, summed slice by slice: cuts [0, c1),
+// [c1, c2), ... of its input channels, each run over a view holding just
+// its channels with weights packed as a convolution over just them. conv2d
+// (with the bias) for the first slice, conv2dAccumulate for the others;
+// only the last applies the activation. Must give conv2d's bytes over all
+// channels, for any region and input window.
+void checkAccumulatedSlices(const ConvCase &k, const std::vector<int> &cuts, Act act,
+                            uint64_t seed) {
+  std::string sliceText;
+  for (size_t s = 0; s + 1 < cuts.size(); ++s)
+    sliceText += " [" + std::to_string(cuts[s]) + ", " + std::to_string(cuts[s + 1]) + ")";
+  INFO(k.describe() << " " << actName(act) << " slices" << sliceText);
+  REQUIRE(k.kH == 1);
+  REQUIRE(k.kW == 1);
+  REQUIRE(k.groups == 1);
+  REQUIRE(cuts.front() == 0);
+  REQUIRE(cuts.back() == k.inC);
+  Random rng(seed);
+  const ConvData d = makeConvData(k, false, rng);
+  const float alpha = 0.1f;
+  const int outH = k.outH(), outW = k.outW();
+  std::vector<float> full(size_t(k.outC) * outH * outW);
+  runConv(false, act, k.params(alpha), d.packed.data(), d.bias.data(),
+          tessel::wholeMap<const float>(d.inHwc.data(), k.inC, k.h, k.w),
+          tessel::wholeMap<float>(full.data(), k.outC, outH, outW), Region{0, outH, 0, outW});
+
+  // Each slice's input channels and weights, as a convolution of its own.
+  struct Slice {
+    ConvCase conv;
+    std::vector<float> in, packed;
+  };
+  std::vector<Slice> slices;
+  for (size_t s = 0; s + 1 < cuts.size(); ++s) {
+    const int c0 = cuts[s], c1 = cuts[s + 1];
+    Slice slice{k, keepChannels(d.inHwc, k.inC, k.h, k.w, c0, c1), {}};
+    slice.conv.inC = c1 - c0;
+    slice.packed.assign(size_t(k.outC) * slice.conv.inC, std::numeric_limits<float>::quiet_NaN());
+    for (int co = 0; co < k.outC; ++co)
+      for (int ci = c0; ci < c1; ++ci)
+        slice.packed[size_t(tessel::convWeightIndex(1, 1, c1 - c0, k.outC, 0, 0, 0, ci - c0, co))] =
+            d.oihw[size_t(co) * k.inC + ci];
+    slices.push_back(std::move(slice));
+  }
+
+  expectRegionInvariant(full, k.outC, outH, outW, seed + 1, [&](Region r, Random &g, MapView out) {
+    const Span ys = widen(g, neededInput(r.y0, r.y1, k.sH, k.padT, 1, 1, k.h), k.h);
+    const Span xs = widen(g, neededInput(r.x0, r.x1, k.sW, k.padL, 1, 1, k.w), k.w);
+    for (size_t s = 0; s < slices.size(); ++s) {
+      const Slice &slice = slices[s];
+      const Window win = copyWindow(slice.in, slice.conv.inC, k.h, k.w, ys.lo, ys.hi, xs.lo, xs.hi);
+      const tessel::Conv2dParams p = slice.conv.params(alpha);
+      const bool last = s + 1 == slices.size();
+      withAct(last ? act : Act::Linear, [&](auto a) {
+        constexpr Act kAct = decltype(a)::value;
+        if (s == 0)
+          tessel::conv2d<kAct>(p, slice.packed.data(), d.bias.data(), win.view, out, r);
+        else
+          tessel::conv2dAccumulate<kAct>(p, slice.packed.data(), win.view, out, r);
+      });
+    }
+  });
+}
+
+} // namespace
+
+TEST_CASE("conv2dAccumulate over input channel slices gives conv2d's bytes over all channels") {
+  // Chosen: block tails, more than one weight block, a slice of one channel.
+  // inC, outC, h, w, kH, kW, sH, sW, dH, dW, groups, padT, padL, padB, padR
+  const ConvCase wide{40, 70, 5, 13, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
+  checkAccumulatedSlices(wide, {0, 1, 17, 32, 40}, Act::Relu6, 3000);
+  checkAccumulatedSlices(wide, {0, 39, 40}, Act::Leaky, 3001);
+  const ConvCase strided{33, 37, 9, 11, 1, 1, 2, 2, 1, 1, 1, 0, 0, 0, 0};
+  checkAccumulatedSlices(strided, {0, 16, 33}, Act::HardSwish, 3002);
+  checkAccumulatedSlices(strided, {0, 33}, Act::Sigmoid, 3003); // one slice: conv2d alone
+
+  Random rng(3100);
+  for (int i = 0; i < 80; ++i) {
+    ConvCase k{};
+    k.kH = k.kW = k.dH = k.dW = k.groups = 1;
+    k.sH = rng.range(1, 2);
+    k.sW = rng.range(1, 2);
+    k.inC = rng.range(2, 72);
+    k.outC = rng.range(1, 4) == 1 ? 32 * rng.range(1, 3) : rng.range(1, 100);
+    k.h = rng.range(1, 12);
+    k.w = rng.range(1, 20);
+    const int count = rng.range(1, std::min(5, k.inC));
+    // `count` slices: distinct cuts inside (0, inC), in order.
+    std::vector<int> cuts{0, k.inC};
+    while (int(cuts.size()) < count + 1) {
+      const int cut = rng.range(1, k.inC - 1);
+      if (std::find(cuts.begin(), cuts.end(), cut) == cuts.end())
+        cuts.push_back(cut);
+    }
+    std::sort(cuts.begin(), cuts.end());
+    checkAccumulatedSlices(k, cuts, kAllActs[i % 7], 3200 + uint64_t(i));
+  }
+}
+
 // --- Pooling -------------------------------------------------------------------
 
 namespace {
