@@ -69,13 +69,8 @@ Network sliceLayer(const Network &net, int layer, const ChannelSlice &slice) {
       placeholder.output.c = width;
     sliced.layers.push_back(std::move(placeholder));
   }
-  Layer l;
-  l.name = source.name;
-  l.op = source.op;
-  l.loc = source.loc;
-  l.attributes = source.attributes;
-  l.activation = source.activation;
-  l.output = source.output;
+  Layer l = withoutWeights(source);
+  l.inputs.clear();
   for (size_t k = 0; k < source.inputs.size(); ++k)
     l.inputs.push_back(int(k));
   const LayerWeights &w = source.weights;

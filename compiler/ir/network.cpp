@@ -24,18 +24,21 @@ Network withoutWeights(const Network &net) {
   shapes.weightsFile = net.weightsFile;
   shapes.inputShape = net.inputShape;
   shapes.layers.reserve(net.layers.size());
-  for (const Layer &layer : net.layers) {
-    Layer copy;
-    copy.name = layer.name;
-    copy.op = layer.op;
-    copy.inputs = layer.inputs;
-    copy.loc = layer.loc;
-    copy.attributes = layer.attributes;
-    copy.activation = layer.activation;
-    copy.output = layer.output;
-    shapes.layers.push_back(std::move(copy));
-  }
+  for (const Layer &layer : net.layers)
+    shapes.layers.push_back(withoutWeights(layer));
   return shapes;
+}
+
+Layer withoutWeights(const Layer &layer) {
+  Layer copy;
+  copy.name = layer.name;
+  copy.op = layer.op;
+  copy.inputs = layer.inputs;
+  copy.loc = layer.loc;
+  copy.attributes = layer.attributes;
+  copy.activation = layer.activation;
+  copy.output = layer.output;
+  return copy;
 }
 
 int Network::indexOf(const std::string &layerName) const {

@@ -102,6 +102,8 @@ struct Network {
 // The network's layers and shapes without their parameters: what planning
 // and the latency model read, cheap to copy.
 Network withoutWeights(const Network &net);
+// The same for one layer: everything but its weights.
+Layer withoutWeights(const Layer &layer);
 
 // True for a convolution the depthwise kernel runs: one input channel per group.
 bool isDepthwise(const Layer &conv, const Shape &input);
