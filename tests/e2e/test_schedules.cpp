@@ -653,12 +653,16 @@ TEST_CASE("invalid schedules are usage errors with a helpful message") {
                  "stripes of 3 rows exceed the group's 2 output rows");
   expectRejected("tiny-chain.yaml", "", "0-3:tile2x2, 3-5:stream1", "overlaps");
   expectRejected("tiny-chain.yaml", "", "4-8:stream1", "outside layers 0-7");
-  // The add reads the block's input too: a residual branch is not a chain.
-  expectRejected("resnet18.yaml", "64x64", "2-4:tile2x2",
-                 "layer 4 's1b1.add' must read only the layer before it");
-  // pool1 feeds both the block and its shortcut.
+  // pool1 feeds both the block and its shortcut: a group holding it must
+  // hold the add too (2-4, reading pool1 whole, or 1-4 are fine).
+  expectRejected("resnet18.yaml", "64x64", "1-3:tile2x2",
+                 "the output of layer 1 'pool1' is read by layer 4 's1b1.add', outside the "
+                 "group; end the group at or after it");
   expectRejected("resnet18.yaml", "64x64", "1-2:stream1",
-                 "the output of layer 1 'pool1' is read outside the group");
+                 "the output of layer 1 'pool1' is read by layer 4 's1b1.add', outside the group");
+  // A channel split needs a run to slice; resnet18 has none.
+  expectRejected("resnet18.yaml", "64x64", "2-4:channels2",
+                 "no run of layers to split by channels");
   expectRejected("tiny-chain.yaml", "", "0-3:tile0x2", "is not a grid like tile5x5");
   expectRejected("tiny-chain.yaml", "", "0-3:slice2", "unknown group kind 'slice2'");
 }
