@@ -160,9 +160,14 @@ class GeneratedFilesTest(unittest.TestCase):
 
 class SweepTest(unittest.TestCase):
     def test_sweep_size_and_forms(self):
-        schedules = search_validation.sweep_schedules(15, 5)
+        schedules = search_validation.sweep_schedules(15, 5, [])
         # 25 single-group grids + 15 split points x (6 x 6 - 1) kind pairs
         self.assertEqual(len(schedules), 25 + 15 * 35)
+        with_streams = search_validation.sweep_schedules(15, 5, [1, 2])
+        # and 2 single-group streams; 8 kinds a group
+        self.assertEqual(len(with_streams), 25 + 2 + 15 * 63)
+        self.assertIn("0-15:stream2", with_streams)
+        self.assertIn("0-3:stream1, 4-15:tile3x3", with_streams)
         self.assertEqual(len(set(schedules)), len(schedules))
         self.assertIn("0-15:tile2x5", schedules)
         self.assertIn("0:tile1x1, 1-15:layers", schedules)
@@ -170,7 +175,7 @@ class SweepTest(unittest.TestCase):
         self.assertNotIn("0-7:layers, 8-15:layers", schedules)
 
     def test_sample_is_deterministic_subset(self):
-        schedules = search_validation.sweep_schedules(15, 5)
+        schedules = search_validation.sweep_schedules(15, 5, [1])
         first = search_validation.sample_schedules(schedules, 40, 1)
         self.assertEqual(first, search_validation.sample_schedules(schedules, 40, 1))
         self.assertNotEqual(first, search_validation.sample_schedules(schedules, 40, 2))
