@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
 
 namespace tessel {
@@ -33,6 +34,7 @@ struct Window {
   // By reader inside the group: the first row its next step may read
   // (0 until it has read). Rows before the smallest can go.
   std::vector<std::pair<int, int>> keepFrom;
+  int readers = 0; // the layers of the group reading it
 };
 
 // Lowers a group stripe by stripe over output columns [x0, x1), keeping
@@ -51,7 +53,15 @@ public:
                  int step)
       : context_(context), net_(context.net), first_(context.firstMember(group)), last_(group.last),
         step_(step), holdsOutput_(context.holdsOutput(group)), windows_(size_t(last_ - first_ + 1)),
-        columns_(traceColumns(columns)) {}
+        columns_(traceColumns(columns)) {
+    for (int i = first_ + 1; i <= last_; ++i) {
+      const std::vector<int> &inputs = net_.layers[size_t(i)].inputs;
+      for (size_t k = 0; k < inputs.size(); ++k) // each distinct input once
+        if (inputs[k] >= first_ && std::find(inputs.begin(), inputs.begin() + long(k), inputs[k]) ==
+                                       inputs.begin() + long(k))
+          ++window(inputs[k]).readers;
+    }
+  }
 
   // Computes the group's output rows `stripe`, and first whatever rows of the
   // other layers they need.
@@ -132,17 +142,13 @@ private:
 
   // The first row some reader inside the group may still read.
   int keptFrom(int layer) {
-    const std::vector<std::pair<int, int>> &keep = window(layer).keepFrom;
+    const Window &own = window(layer);
+    if (int(own.keepFrom.size()) < own.readers)
+      return 0; // a reader that has not read yet needs every row
     int from = std::numeric_limits<int>::max();
-    int readers = 0;
-    for (const auto &[who, row] : keep) {
+    for (const auto &[who, row] : own.keepFrom)
       from = std::min(from, row);
-      ++readers;
-    }
-    for (int reader : net_.consumersOf(layer))
-      if (reader <= last_)
-        --readers;
-    return readers < 0 ? 0 : from; // a reader that has not read yet needs every row
+    return from;
   }
 
   // Computes the layer's rows up to `end`, at most `step` rows at a time
