@@ -412,12 +412,23 @@ std::string noSlicedRunReason(const Network &net, int first, int last) {
                      what, named(last));
 }
 
-std::vector<ChannelSlice> runSlices(const Network &net, const SlicedRun &run, int slices) {
-  const int channels = net.layers[size_t(run.first)].output.c;
+std::vector<ChannelSlice> channelSlices(int channels, int slices) {
   std::vector<ChannelSlice> result;
-  for (const AxisRange &range : balancedSplit(channels, std::min(slices, channels)))
-    result.push_back(ChannelSlice{int(range.begin), int(range.end)});
+  if (channels < 2 * kSliceChannelUnit) { // too narrow for whole units: balanced
+    for (const AxisRange &range : balancedSplit(channels, std::min(slices, channels)))
+      result.push_back(ChannelSlice{int(range.begin), int(range.end)});
+    return result;
+  }
+  const int units = channels / kSliceChannelUnit;
+  for (const AxisRange &range : balancedSplit(units, std::min(slices, units)))
+    result.push_back(
+        ChannelSlice{int(range.begin) * kSliceChannelUnit,
+                     range.end == units ? channels : int(range.end) * kSliceChannelUnit});
   return result;
+}
+
+std::vector<ChannelSlice> runSlices(const Network &net, const SlicedRun &run, int slices) {
+  return channelSlices(net.layers[size_t(run.first)].output.c, slices);
 }
 
 std::map<int, ConvPrimitive> primitivesOf(const Network &net) {

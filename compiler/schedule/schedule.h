@@ -142,8 +142,20 @@ std::vector<SlicedRun> slicedRuns(const Network &normalized, int first, int last
 // run is.
 std::string noSlicedRunReason(const Network &normalized, int first, int last);
 
-// The slices of a run: balanced ranges of its first layer's output
-// channels, at most as many as it has channels.
+// Channels per unit of a slice: in a run of at least two units, slices
+// start at multiples of 16 channels, so every slice but the last fills
+// whole SIMD blocks (16 channels on AVX and NEON, half a block with
+// AVX-512); a slice of another width runs its kernels on a partial block
+// and tails of 8 and 4 channels.
+constexpr int kSliceChannelUnit = 16;
+
+// `slices` balanced slices of `channels` channels: of whole units of
+// kSliceChannelUnit (balancedSplit of the units), the last taking the
+// remainder, and at most one per unit; in fewer than two units' channels,
+// of any width, at most one per channel.
+std::vector<ChannelSlice> channelSlices(int channels, int slices);
+
+// The slices of a run: channelSlices of its first layer's output channels.
 std::vector<ChannelSlice> runSlices(const Network &normalized, const SlicedRun &run, int slices);
 
 // One group's way of running: "layers", "tile5x5", "stream4/split".

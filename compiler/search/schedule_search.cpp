@@ -81,8 +81,8 @@ bool isChain(const Network &net, const std::vector<std::vector<int>> &consumers,
   return true;
 }
 
-// The narrowest slice the search makes: narrower ones leave the kernels
-// too few channels per call to fill their vector blocks.
+// The narrowest slice the search makes in runs too narrow for whole units
+// (channelSlices): narrower ones leave the kernels too few channels a call.
 constexpr int kMinSliceChannels = 8;
 
 // The channel splits of fused group first..last the options allow (none
@@ -99,7 +99,8 @@ std::vector<GroupSchedule> channelKinds(const Network &net, int first, int last,
   for (int side : options.channelGrids)
     if (side <= out.h && side <= out.w)
       for (int slices : options.channelSlices)
-        if (slices >= 2 && slices * kMinSliceChannels <= widest)
+        if (slices >= 2 && slices * kMinSliceChannels <= widest &&
+            int(channelSlices(widest, slices).size()) == slices) // else fewer are made
           kinds.push_back(GroupSchedule{first, last, ChannelSplit{slices, side, side}});
   return kinds;
 }

@@ -43,7 +43,7 @@ struct SearchOptions {
                                            ConvPrimitive::Winograd4};
   // Channel splits (`channels N`, `tile RxC+channels N`) over groups of up
   // to maxChannelGroupLayers layers with a run to slice: the slice counts
-  // tried (where the widest run keeps kMinSliceChannels channels a slice),
+  // tried (where the widest run takes that many slices of 8 channels or more),
   // in each square grid of channelGrids cells a side. No slice counts: none.
   // The runs' layers compute with `direct`.
   std::vector<int> channelSlices = {2, 4, 8};

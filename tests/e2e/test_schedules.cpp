@@ -282,8 +282,10 @@ TEST_CASE("resnet18 and mobilenet-v2 at 64x64: groups spanning residual blocks m
 // channels), 3-5 and 6-8 (expand, depthwise, project: 96 and 144
 // channels), 10-12 (a strided depthwise), 58-60 (b17, 960 channels).
 // mobilenet-v1: pointwise, depthwise, pointwise (2-4, 6-8, 8-10, 12-14,
-// 20-22). Slices of uneven widths and one channel wide (b1 in 32 slices,
-// b3 in 144), whole and in tiles, beside tile and stream groups.
+// 20-22). Slices are whole units of 16 channels: b1 in 32 slices makes 2,
+// b3 in 144 makes 9; uneven counts of units (5, 7), whole and in tiles,
+// beside tile and stream groups. (mcunet-in4's 120-channel runs, below,
+// end in slices of 24 and 8 channels.)
 TEST_CASE("mobilenet-v2 at 64x64: channel splits match layers bit for bit") {
   expectBitIdentical(
       "schedules-channel-splits-v2",
@@ -300,6 +302,21 @@ TEST_CASE("mobilenet-v1 at 64x64: channel splits match layers bit for bit") {
       {shipped("mobilenet-v1.yaml", "64x64",
                {"2-4:channels3, 6-8:tile2x2+channels4, 12-14:channels5",
                 "0-1:stream2, 2-4:tile3x3+channels2, 8-10:channels7, 20-22:tile2x2+channels3"})});
+}
+
+// mcunet-in4: groups over its residual blocks (adds 9, 13, 20, 24, 31, 35,
+// 42, 46, 53, 57) and channel splits through depthwise kernels of 3, 5 and
+// 7 (runs 0-2, 3-5, 6-8, 10-12, 14-16, ...), whole, in tiles, and beside
+// streams spanning blocks.
+TEST_CASE("mcunet-in4 at 64x64: groups spanning branches and channel splits match layers bit "
+          "for bit") {
+  expectBitIdentical(
+      "schedules-mcunet-in4-branches",
+      {shipped("mcunet-in4.yaml", "64x64",
+               {"0-60:stream1", "0-13:tile2x2+channels4, 14-24:stream1, 25-60:tile2x2",
+                "0-5:channels3, 6-9:tile2x2+channels5, 10-13:stream2, 14-20:tile3x3+channels4, "
+                "21-24:channels8, 25-35:stream1, 36-60:tile2x1+channels2",
+                "0-9:stream2, 10-24:tile4x4+channels6, 25-46:channels7, 47-60:stream1"})});
 }
 
 TEST_CASE("mobilenet-v1 at 64x64: schedules of the chain segments match layers bit for bit") {

@@ -11,6 +11,7 @@
 #include "temp_dir.h"
 
 #include <doctest/doctest.h>
+#include <map>
 
 #include <algorithm>
 #include <string>
@@ -278,26 +279,40 @@ TEST_CASE("slicedRuns finds mobilenet-v2's expand, depthwise and project runs, a
   CHECK(three[0] == ChannelSlice{0, 48});
   CHECK(three[1] == ChannelSlice{48, 96});
   CHECK(three[2] == ChannelSlice{96, 144});
-  for (int count : {2, 5, 7, 144}) {
+  // Whole units of 16 channels, balanced as tiles are: 144 is 9 units.
+  const std::map<int, std::vector<int>> widths = {{2, {64, 80}},
+                                                  {4, {32, 32, 32, 48}},
+                                                  {5, {16, 32, 32, 32, 32}},
+                                                  {7, {16, 16, 16, 32, 16, 16, 32}},
+                                                  {144, {16, 16, 16, 16, 16, 16, 16, 16, 16}}};
+  for (const auto &[count, expectedWidths] : widths) {
     CAPTURE(count);
     const std::vector<ChannelSlice> slices = runSlices(net, b3[0], count);
-    REQUIRE(int(slices.size()) == count);
-    int next = 0, narrowest = 144, widest = 0;
+    std::vector<int> sliceWidths;
+    int next = 0;
     for (const ChannelSlice &slice : slices) {
       CHECK(slice.c0 == next);
+      CHECK(slice.c0 % kSliceChannelUnit == 0);
       CHECK_FALSE(slice.ofInput);
-      narrowest = std::min(narrowest, slice.width());
-      widest = std::max(widest, slice.width());
+      sliceWidths.push_back(slice.width());
       next = slice.c1;
     }
     CHECK(next == 144);
-    CHECK(widest - narrowest <= 1);
+    CHECK(sliceWidths == expectedWidths);
   }
-  // No more slices than channels: conv0 makes 32.
-  const std::vector<ChannelSlice> capped = runSlices(net, runs[0], 40);
-  REQUIRE(capped.size() == 32);
-  CHECK(capped.front() == ChannelSlice{0, 1});
-  CHECK(capped.back() == ChannelSlice{31, 32});
+  // A run with fewer units than slices gets one slice per unit: conv0's 32
+  // channels make 2. b17's projection makes 320 channels, 20 units.
+  const std::vector<ChannelSlice> two16 = runSlices(net, runs[0], 40);
+  REQUIRE(two16.size() == 2);
+  CHECK(two16.front() == ChannelSlice{0, 16});
+  CHECK(two16.back() == ChannelSlice{16, 32});
+  // Runs narrower than two units: balanced slices of any width.
+  CHECK(channelSlices(24, 5) ==
+        std::vector<ChannelSlice>{{0, 4}, {4, 9}, {9, 14}, {14, 19}, {19, 24}});
+  CHECK(channelSlices(3, 8) == std::vector<ChannelSlice>{{0, 1}, {1, 2}, {2, 3}});
+  CHECK(channelSlices(31, 2) == std::vector<ChannelSlice>{{0, 15}, {15, 31}});
+  CHECK(channelSlices(32, 2) == std::vector<ChannelSlice>{{0, 16}, {16, 32}});
+  CHECK(runSlices(net, two[0], 3) == std::vector<ChannelSlice>{{0, 96}, {96, 208}, {208, 320}});
 }
 
 // --- Schedule text -----------------------------------------------------------------
@@ -495,11 +510,11 @@ TEST_CASE("a channels group lowers slice by slice: output slices, then sums over
   CHECK(plan.storage[size_t(project)].kind == StorageKind::Full);
   CHECK(plan.storage[size_t(project)].bytes == 8 * 8 * 24 * 4);
 
-  // Five slices of 144 channels: 28 and four of 29.
+  // Five slices of 144 channels (9 units of 16): 16, 32, 32, 32 and 32.
   const ExecutionPlan five = lower(net, "6-8:channels5");
   CHECK(callsOf(five, expand).size() == 5);
-  CHECK(five.storage[size_t(expand)].bytes == 8 * 8 * 29 * 4);
-  CHECK(five.storage[size_t(dw)].bytes == 8 * 8 * 29 * 4);
+  CHECK(five.storage[size_t(expand)].bytes == 8 * 8 * 32 * 4);
+  CHECK(five.storage[size_t(dw)].bytes == 8 * 8 * 32 * 4);
   CHECK(five.executedMacs == five.layerMacs);
 }
 

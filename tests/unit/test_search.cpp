@@ -406,16 +406,16 @@ TEST_CASE("on two threads the dynamic program finds what brute force finds") {
     checkAgainstBruteForce(loadShipped(name), 2, /*spanning=*/false);
 }
 
-// Two residual blocks, the first an inverted one whose 16 channels a
-// channel split slices: groups spanning branches and channel splits among
+// Two residual blocks, the first an inverted one whose 32 channels a
+// channel split slices (two slices of 16): groups spanning branches and channel splits among
 // the schedules.
 TEST_CASE("the dynamic program finds what brute force finds with groups spanning branches and "
           "channel splits") {
   const Network net = networkFromYaml(R"(name: tiny-blocks
 input: {channels: 4, height: 8, width: 8}
 layers:
-  - {name: expand, op: conv2d, filters: 16, kernel: 1, activation: relu6}
-  - {name: dw, op: conv2d, filters: 16, kernel: 3, padding: same, groups: depthwise, activation: relu6}
+  - {name: expand, op: conv2d, filters: 32, kernel: 1, activation: relu6}
+  - {name: dw, op: conv2d, filters: 32, kernel: 3, padding: same, groups: depthwise, activation: relu6}
   - {name: project, op: conv2d, filters: 4, kernel: 1}
   - {name: add1, op: add, inputs: [input, project]}
   - {name: conv, op: conv2d, filters: 4, kernel: 3, padding: same, activation: relu}
