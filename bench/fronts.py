@@ -91,7 +91,7 @@ def layers_arena(tessel, network, input_size):
 
 
 def main():
-    p = cli.parser(__doc__, "fronts.json", rounds=5, repeat=1)
+    p = cli.parser(__doc__, "fronts.json", rounds=5)  # --repeat 3: see cli.parser
     p.add_argument("--fractions", default=",".join(str(f) for f in DEFAULT_FRACTIONS),
                    help="budgets as 1/N of the layers arena, comma-separated (default "
                         "%(default)s)")

@@ -24,7 +24,7 @@ DEFAULT_SCHEDULES = ["0-15:layers", "0-15:tile3x3", "0-15:tile5x5", "0-7:tile5x5
 
 
 def main():
-    p = cli.parser(__doc__, "schedules.json", rounds=7, repeat=1)
+    p = cli.parser(__doc__, "schedules.json", rounds=7)  # --repeat 3: see cli.parser
     p.add_argument("--network",
                    default=os.path.join(driver.REPO_ROOT, "networks", "yolov2-16.yaml"),
                    help="network description (default %(default)s)")
