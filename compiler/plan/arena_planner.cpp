@@ -97,6 +97,51 @@ ArenaPlan placeFirstFit(const std::vector<BufferRequest> &requests, const std::v
   return plan;
 }
 
+// Above the lower bound, some unit reaches the arena's top: placed first,
+// at offset 0, it may leave the others room below it. Each unit at the top
+// is moved to the front of the order in turn (the one reaching highest
+// first); an improvement is kept and the search starts again from it, up
+// to kTopUnitMoves placements. (resnet18@224 under `0-4:stream4,
+// 5-6:tile2x2, ...`: 2,369,536 bytes by the orders alone, lower bound
+// 2,085,120.)
+void refineTopUnits(const std::vector<BufferRequest> &requests, const std::vector<Unit> &units,
+                    std::vector<int> order, ArenaPlan &best) {
+  constexpr int kTopUnitMoves = 64;
+  std::vector<bool> tried(units.size(), false);
+  for (int move = 0; move < kTopUnitMoves && best.arenaBytes > best.lowerBoundBytes; ++move) {
+    int top = -1;
+    int64_t topEnd = 0;
+    for (size_t u = 0; u < units.size(); ++u) {
+      if (tried[u] || order.front() == int(u))
+        continue;
+      for (int member : units[u].members) {
+        const int64_t end = best.offsets[size_t(member)] + alignUp(requests[size_t(member)].bytes);
+        if (end > topEnd) {
+          top = int(u);
+          topEnd = end;
+        }
+      }
+    }
+    if (top < 0 || topEnd < best.arenaBytes) // no untried unit reaches the top
+      return;
+    std::vector<int> moved = order;
+    moved.erase(std::find(moved.begin(), moved.end(), top));
+    moved.insert(moved.begin(), top);
+    ArenaPlan plan = placeFirstFit(requests, units, moved);
+    if (plan.arenaBytes < best.arenaBytes) {
+      plan.lowerBoundBytes = best.lowerBoundBytes;
+      plan.strategy = best.strategy.find(", top units first") == std::string::npos
+                          ? best.strategy + ", top units first"
+                          : best.strategy;
+      best = std::move(plan);
+      order = std::move(moved);
+      std::fill(tried.begin(), tried.end(), false);
+    } else {
+      tried[size_t(top)] = true;
+    }
+  }
+}
+
 } // namespace
 
 std::vector<int64_t> liveBytesPerStep(const std::vector<BufferRequest> &requests) {
@@ -126,6 +171,7 @@ ArenaPlan planArena(const std::vector<BufferRequest> &requests) {
   const std::vector<Unit> units = unitsOf(requests);
   ArenaPlan best;
   best.arenaBytes = -1;
+  std::vector<int> bestOrder;
   for (const auto &strategy : orders) {
     std::vector<int> order(units.size());
     std::iota(order.begin(), order.end(), 0);
@@ -137,12 +183,14 @@ ArenaPlan planArena(const std::vector<BufferRequest> &requests) {
     if (best.arenaBytes < 0 || plan.arenaBytes < best.arenaBytes) {
       best = std::move(plan);
       best.strategy = strategy.first;
+      bestOrder = std::move(order);
     }
   }
   if (best.arenaBytes < 0)
     best.arenaBytes = 0;
   const std::vector<int64_t> live = liveBytesPerStep(requests);
   best.lowerBoundBytes = live.empty() ? 0 : *std::max_element(live.begin(), live.end());
+  refineTopUnits(requests, units, bestOrder, best);
   return best;
 }
 

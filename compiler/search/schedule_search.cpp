@@ -943,65 +943,100 @@ size_t ScheduleSearch::candidateCount() const {
 }
 
 std::optional<ScheduleChoice> ScheduleSearch::fastestWithin(int64_t peakLimit) const {
-  // best[p]: the fastest way through layers 1..p, as (seconds, peak) compared
-  // lexicographically; `from[p]` the candidate that ends it.
+  std::vector<ScheduleChoice> fastest = fastestWithin(peakLimit, 1);
+  if (fastest.empty())
+    return std::nullopt;
+  return std::move(fastest.front());
+}
+
+std::vector<ScheduleChoice> ScheduleSearch::fastestWithin(int64_t peakLimit, int count) const {
+  // best[p]: the `count` fastest ways through layers 1..p, as (seconds,
+  // peak) compared lexicographically, each with the candidate that ends it
+  // and the way through the layers before that candidate it continues.
   struct Partial {
-    double seconds = std::numeric_limits<double>::infinity();
+    double seconds = 0;
     int64_t peak = 0;
     const GroupEstimate *last = nullptr;
+    size_t before = 0; // in best[last->group.first - 1]
   };
   const size_t layerCount = net_.layers.size();
-  std::vector<Partial> best(layerCount);
-  best[0].seconds = 0;
+  std::vector<std::vector<Partial>> best(layerCount);
+  best[0].push_back(Partial{});
   for (size_t p = 1; p < layerCount; ++p) {
+    std::vector<Partial> &here = best[p];
     for (const GroupEstimate &candidate : endingAt_[p]) {
       if (candidate.peakBytes > peakLimit)
         continue;
-      const Partial &before = best[size_t(candidate.group.first - 1)];
-      if (before.seconds == std::numeric_limits<double>::infinity())
-        continue;
-      double seconds = before.seconds + candidate.seconds;
-      int64_t peak = std::max(before.peak, candidate.peakBytes);
-      if (p + 1 == layerCount && !candidate.convertsOutput) { // the output conversion follows
-        if (outside_.peakBytes > peakLimit)
-          continue;
-        seconds += outside_.seconds;
-        peak = std::max(peak, outside_.peakBytes);
+      const std::vector<Partial> &before = best[size_t(candidate.group.first - 1)];
+      for (size_t b = 0; b < before.size(); ++b) {
+        double seconds = before[b].seconds + candidate.seconds;
+        int64_t peak = std::max(before[b].peak, candidate.peakBytes);
+        if (p + 1 == layerCount && !candidate.convertsOutput) { // the output conversion follows
+          if (outside_.peakBytes > peakLimit)
+            continue;
+          seconds += outside_.seconds;
+          peak = std::max(peak, outside_.peakBytes);
+        }
+        here.push_back(Partial{seconds, peak, &candidate, b});
       }
-      Partial &here = best[p];
-      if (seconds < here.seconds || (seconds == here.seconds && peak < here.peak))
-        here = Partial{seconds, peak, &candidate};
     }
+    // Ties keep the candidates' order, so the result does not depend on the sort.
+    std::stable_sort(here.begin(), here.end(), [](const Partial &a, const Partial &b) {
+      return a.seconds < b.seconds || (a.seconds == b.seconds && a.peak < b.peak);
+    });
+    if (here.size() > size_t(count))
+      here.resize(size_t(count));
   }
-  if (best[layerCount - 1].last == nullptr)
-    return std::nullopt;
-  ScheduleChoice choice;
-  for (size_t p = layerCount - 1; p > 0; p = size_t(best[p].last->group.first - 1))
-    choice.groups.push_back(*best[p].last);
-  std::reverse(choice.groups.begin(), choice.groups.end());
-  choice.groups = mergeLayersRuns(choice.groups);
-  for (const GroupEstimate &group : choice.groups) {
-    choice.schedule.groups.push_back(group.group);
-    choice.schedule.primitives.insert(group.primitives.begin(), group.primitives.end());
+  std::vector<ScheduleChoice> choices;
+  for (const Partial &end : best[layerCount - 1]) {
+    ScheduleChoice choice;
+    for (const Partial *at = &end; at->last != nullptr;
+         at = &best[size_t(at->last->group.first - 1)][at->before])
+      choice.groups.push_back(*at->last);
+    std::reverse(choice.groups.begin(), choice.groups.end());
+    choice.groups = mergeLayersRuns(choice.groups);
+    for (const GroupEstimate &group : choice.groups) {
+      choice.schedule.groups.push_back(group.group);
+      choice.schedule.primitives.insert(group.primitives.begin(), group.primitives.end());
+    }
+    choice.seconds = end.seconds;
+    choice.peakBytes = end.peak;
+    choices.push_back(std::move(choice));
   }
-  choice.seconds = best[layerCount - 1].seconds;
-  choice.peakBytes = best[layerCount - 1].peak;
-  return choice;
+  return choices;
 }
 
 llvm::Expected<std::vector<ParetoPoint>> ScheduleSearch::paretoFront() const {
   std::vector<ParetoPoint> front;
-  int64_t limit = std::numeric_limits<int64_t>::max();
-  while (std::optional<ScheduleChoice> choice = fastestWithin(limit)) {
-    llvm::Expected<ExecutionPlan> plan =
-        lowerSchedule(assigned(choice->schedule), choice->schedule, lowering_);
-    if (!plan)
-      return plan.takeError();
-    limit = choice->peakBytes - 1;
-    // A smaller lower bound whose planned arena is no smaller is no better.
-    if (!front.empty() && plan->arena.arenaBytes >= front.back().arenaBytes)
-      continue;
-    front.push_back(ParetoPoint{std::move(*choice), plan->arena.arenaBytes});
+  // The next point must plan to at most arenaLimit; the dynamic program
+  // looks for it among schedules whose peak is at most peakLimit.
+  int64_t arenaLimit = std::numeric_limits<int64_t>::max();
+  int64_t peakLimit = arenaLimit;
+  while (true) {
+    // The planned arena can exceed the peak when buffers fragment, so the
+    // fastest schedule within the peak limit may not plan within the arena
+    // limit: the next fastest are tried before the peak limit goes below
+    // the fastest's peak, which leaves out every schedule with a peak
+    // between.
+    const std::vector<ScheduleChoice> fastest = fastestWithin(peakLimit, kSchedulesTriedPerLimit);
+    if (fastest.empty())
+      break;
+    bool found = false;
+    for (const ScheduleChoice &choice : fastest) {
+      llvm::Expected<ExecutionPlan> plan =
+          lowerSchedule(assigned(choice.schedule), choice.schedule, lowering_);
+      if (!plan)
+        return plan.takeError();
+      if (plan->arena.arenaBytes <= arenaLimit) {
+        arenaLimit = plan->arena.arenaBytes - 1; // the next point plans smaller
+        peakLimit = std::min(peakLimit, arenaLimit);
+        front.push_back(ParetoPoint{choice, plan->arena.arenaBytes});
+        found = true;
+        break;
+      }
+    }
+    if (!found) // none of them plans within the limit: below the fastest's peak
+      peakLimit = fastest.front().peakBytes - 1;
   }
   return front;
 }

@@ -79,10 +79,18 @@ public:
   // The fastest schedule whose peak is at most `peakLimit`; among equally
   // fast ones the smallest peak. std::nullopt when none is that small.
   std::optional<ScheduleChoice> fastestWithin(int64_t peakLimit) const;
+  // The `count` fastest (fewer when there are fewer), fastest first.
+  std::vector<ScheduleChoice> fastestWithin(int64_t peakLimit, int count) const;
 
-  // Schedules no other beats in both latency and peak, smallest latency
-  // first, each with its planned arena.
+  // Schedules no other beats in both latency and planned arena, smallest
+  // latency first, each with its planned arena: at each arena limit, the
+  // first of the kSchedulesTriedPerLimit fastest within that peak whose
+  // planned arena fits.
   llvm::Expected<std::vector<ParetoPoint>> paretoFront() const;
+
+  // How many schedules paretoFront plans at one limit before it looks
+  // below the fastest one's peak.
+  static constexpr int kSchedulesTriedPerLimit = 2;
 
   size_t candidateCount() const;
 

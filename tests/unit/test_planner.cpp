@@ -82,6 +82,24 @@ TEST_CASE("a chain needs the largest neighbouring pair") {
   CHECK(findPlanConflict(requests, plan).empty());
 }
 
+TEST_CASE("where no order reaches the lower bound, the buffer at the top placed first can") {
+  // In units of 64 bytes: a (4, steps 1-5), b (2, 0-2), c (1, 2-4), d (3,
+  // step 4), e (6, step 0). Step 4 holds a, c and d: 8 units, as step 0
+  // (b and e) does. Every order places d above a and c (9 units); d first,
+  // at offset 0, leaves a and c room above it.
+  const std::vector<BufferRequest> requests = {{"a", 4 * 64, 1, 5},
+                                               {"b", 2 * 64, 0, 2},
+                                               {"c", 1 * 64, 2, 4},
+                                               {"d", 3 * 64, 4, 4},
+                                               {"e", 6 * 64, 0, 0}};
+  CHECK(greedyBySizeArena(requests) == 9 * 64);
+  const ArenaPlan plan = planArena(requests);
+  CHECK(plan.lowerBoundBytes == 8 * 64);
+  CHECK(plan.arenaBytes == 8 * 64);
+  CHECK(plan.strategy.find("top units first") != std::string::npos);
+  CHECK(findPlanConflict(requests, plan).empty());
+}
+
 TEST_CASE("a conflict is reported") {
   std::vector<BufferRequest> requests = {{"x", 64, 0, 2}, {"y", 64, 1, 3}};
   ArenaPlan plan;
