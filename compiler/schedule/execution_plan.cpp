@@ -146,15 +146,16 @@ void LoweringContext::endParts() {
   part = -1;
 }
 
-StepRange ownBufferSteps(const Network &net, const GroupSchedule &group, int member) {
+StepRange ownBufferSteps(const Network &net, const GroupSchedule &group, int member,
+                         const MemberOrder &order) {
   // A tile buffer: up to its last reader's step (all inside the group); the
   // output's is converted at once.
   auto tileBuffer = [&] {
-    int lastRead = member;
+    int lastRead = order.stepOf(member);
     if (member < group.last)
       for (int reader : net.consumersOf(member))
-        lastRead = std::max(lastRead, reader);
-    return StepRange{std::max(member, 1), lastRead};
+        lastRead = std::max(lastRead, order.stepOf(reader));
+    return StepRange{std::max(order.stepOf(member), 1), lastRead};
   };
   // With channel slices, every layer of a sliced run runs again for each
   // slice: a buffer written or read by one is live across the whole run.
@@ -189,17 +190,26 @@ HeldMembers heldMembers(const GroupSchedule &group, GroupEnds ends) {
                      ends.output ? group.last : group.last - 1};
 }
 
+MemberOrder memberOrderOf(const Network &net, const GroupSchedule &group, GroupEnds ends,
+                          const std::vector<int64_t> &capacity,
+                          const std::vector<int64_t> &workspace) {
+  return chooseMemberOrder(net, group, heldMembers(group, ends), capacity, workspace);
+}
+
 ArenaPlan planThreadSpace(const Network &net, const GroupSchedule &group, HeldMembers held,
                           const std::vector<int64_t> &capacity,
                           const std::vector<int64_t> &workspace) {
+  const MemberOrder order = chooseMemberOrder(net, group, held, capacity, workspace);
   std::vector<BufferRequest> requests;
   for (int member = held.first; member <= held.last; ++member) {
-    const StepRange steps = ownBufferSteps(net, group, member);
+    const StepRange steps = ownBufferSteps(net, group, member, order);
     requests.push_back(BufferRequest{"", capacity[size_t(member)], steps.first, steps.last});
   }
   for (int layer = group.first; layer <= group.last; ++layer)
-    if (size_t(layer) < workspace.size() && workspace[size_t(layer)] > 0)
-      requests.push_back(BufferRequest{"", workspace[size_t(layer)], layer, layer});
+    if (size_t(layer) < workspace.size() && workspace[size_t(layer)] > 0) {
+      const int step = order.stepOf(layer);
+      requests.push_back(BufferRequest{"", workspace[size_t(layer)], step, step});
+    }
   return planArena(requests);
 }
 
@@ -300,12 +310,20 @@ void requestThreadSpaces(const Network &net, const GroupSchedule &group, int par
 }
 
 // Steps: 0 converts the input, i runs layer i (all of a fused group's
-// layers run interleaved during its steps), N converts the output.
+// layers run interleaved during its steps; a tile group's i-th step runs
+// the layer its order puts there), N converts the output.
 void requestBuffers(const Network &net, const std::vector<int64_t> &capacity,
                     const std::vector<int64_t> &workspace, ExecutionPlan &plan) {
   const int layerCount = int(net.layers.size());
   const std::vector<const GroupSchedule *> groupOf = groupOfEachLayer(plan.schedule, layerCount);
   const std::vector<std::vector<int>> consumers = net.allConsumers();
+  plan.memberOrders.clear();
+  for (const GroupSchedule &group : plan.schedule.groups)
+    plan.memberOrders.push_back(
+        memberOrderOf(net, group, endsOf(plan, group), capacity, workspace));
+  auto orderOf = [&](const GroupSchedule &group) -> const MemberOrder & {
+    return plan.memberOrders[size_t(&group - plan.schedule.groups.data())];
+  };
   for (int i = 0; i < layerCount; ++i) {
     LayerStorage &storage = plan.storage[i];
     const GroupSchedule &group = *groupOf[size_t(std::max(i, 1))];
@@ -330,7 +348,7 @@ void requestBuffers(const Network &net, const std::vector<int64_t> &capacity,
       storage.bytes = capacity[i];
       if (inParts)
         continue; // in each thread's space (requestThreadSpaces)
-      const StepRange steps = ownBufferSteps(net, group, i);
+      const StepRange steps = ownBufferSteps(net, group, i, orderOf(group));
       first = steps.first;
       last = steps.last;
       break;
@@ -348,8 +366,9 @@ void requestBuffers(const Network &net, const std::vector<int64_t> &capacity,
       continue; // none, or in each thread's space (requestThreadSpaces)
     storage.workspaceBuffers.push_back(int(plan.buffers.size()));
     storage.workspaceOffsets.push_back(0);
-    plan.buffers.push_back(
-        BufferRequest{net.layers[size_t(i)].name + " workspace", storage.workspaceBytes, i, i});
+    const int step = orderOf(*groupOf[size_t(i)]).stepOf(i);
+    plan.buffers.push_back(BufferRequest{net.layers[size_t(i)].name + " workspace",
+                                         storage.workspaceBytes, step, step});
   }
   for (const GroupSchedule &group : plan.schedule.groups)
     if (const int parts = groupParts(net, group, plan.threads); parts > 1)

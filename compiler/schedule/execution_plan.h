@@ -8,6 +8,7 @@
 #include "analysis/regions.h"
 #include "ir/network.h"
 #include "plan/arena_planner.h"
+#include "schedule/member_order.h"
 #include "schedule/schedule.h"
 #include "support/limits.h"
 
@@ -130,6 +131,9 @@ struct ExecutionPlan {
   std::vector<BufferRequest> buffers;
   ArenaPlan arena;
   std::vector<Operation> operations;
+  // By group of the schedule: the order its layers run in within a tile
+  // (chooseMemberOrder; layer order but for tile groups spanning branches).
+  std::vector<MemberOrder> memberOrders;
   int64_t executedMacs = 0; // what the kernel calls compute, halos included
   int64_t layerMacs = 0;    // what the `layers` schedule computes
   // Threads the generated code runs on (docs/threads.md): groups running
@@ -204,27 +208,27 @@ int64_t lowerGroupAlone(const Network &normalized, const GroupSchedule &group, G
 // in is live on one thread: a tile buffer from its layer's step to its last
 // reader's (tiles carry nothing over; the network output's, converted as
 // soon as it is written, at its own step only), a row window throughout
-// the group.
+// the group. Steps as `order` gives them (chooseMemberOrder).
 struct StepRange {
   int first = 0, last = 0;
 };
-StepRange ownBufferSteps(const Network &normalized, const GroupSchedule &fused, int member);
+StepRange ownBufferSteps(const Network &normalized, const GroupSchedule &fused, int member,
+                         const MemberOrder &order);
 
-// The members of a fused group whose outputs live in the group's own
-// buffers: from the input (0, when the group converts it) or the first
-// layer, up to the last inner layer, or the last layer when the group
-// converts the output.
-struct HeldMembers {
-  int first = 0, last = 0;
-};
 HeldMembers heldMembers(const GroupSchedule &fused, GroupEnds ends);
+
+// The order the group's layers run in: chooseMemberOrder for the buffers
+// `capacity` and scratch `workspace` (by layer) lowering gave it.
+MemberOrder memberOrderOf(const Network &normalized, const GroupSchedule &fused, GroupEnds ends,
+                          const std::vector<int64_t> &capacity,
+                          const std::vector<int64_t> &workspace);
 
 // One thread's space in a group running in parts: the group's buffers of
 // members `held` (`capacity` indexed by layer), then the workspaces of its
 // layers that need one (`workspace`, by layer, live at their own step),
-// placed by the planner with their one-thread lifetimes. Each thread gets a
-// space of this size, live throughout the group, since the threads run at
-// once.
+// placed by the planner with their one-thread lifetimes, in the order
+// chooseMemberOrder gives. Each thread gets a space of this size, live
+// throughout the group, since the threads run at once.
 ArenaPlan planThreadSpace(const Network &normalized, const GroupSchedule &fused, HeldMembers held,
                           const std::vector<int64_t> &capacity,
                           const std::vector<int64_t> &workspace);

@@ -5,6 +5,8 @@
 // buffer when the group ends there). On
 // several threads the tiles, in row-major order, are cut into one run per
 // thread (groupParts), each computed with that thread's own tile buffers.
+#include "ops/conv_primitives.h"
+#include "ops/op_site.h"
 #include "schedule/group_lowering.h"
 #include "schedule/thread_split.h"
 
@@ -35,15 +37,20 @@ std::vector<MapRegion> traceTile(const Network &net, int first, int last, const 
 
 namespace {
 
-// Every layer's call for one tile, in the buffers of the context's copy.
-void lowerTile(LoweringContext &context, const GroupSchedule &group, const MapRegion &tile) {
+// Every layer's call for one tile, in `order` (the input's conversion, when
+// the group converts it, first), in the buffers of the context's copy.
+void lowerTile(LoweringContext &context, const GroupSchedule &group, const MemberOrder &order,
+               const MapRegion &tile) {
   const Network &net = context.net;
   const int first = context.firstMember(group);
   const std::vector<MapRegion> regions = traceTile(net, first, group.last, tile);
   // The output layer's tile goes to a tile buffer, converted into the
   // caller's NCHW output (convertsOutputInGroup).
   const bool holdsOutput = context.holdsOutput(group);
-  for (int i = first; i <= group.last; ++i) {
+  std::vector<int> layers = order.layers();
+  if (first < group.first)
+    layers.insert(layers.begin(), first);
+  for (int i : layers) {
     const MapRegion &region = regions[size_t(i - first)];
     KernelCall call;
     call.layer = i;
@@ -67,6 +74,31 @@ void lowerTile(LoweringContext &context, const GroupSchedule &group, const MapRe
   }
 }
 
+// The order the group's layers run in: chooseMemberOrder for the tile
+// buffers and scratch its tiles need (as lowerTile sizes them).
+MemberOrder orderForTiles(const LoweringContext &context, const GroupSchedule &group,
+                          const std::vector<MapRegion> &tiles) {
+  const Network &net = context.net;
+  const int first = context.firstMember(group);
+  const bool holdsOutput = context.holdsOutput(group);
+  std::vector<int64_t> capacity(net.layers.size(), 0), workspace(net.layers.size(), 0);
+  for (const MapRegion &tile : tiles) {
+    const std::vector<MapRegion> regions = traceTile(net, first, group.last, tile);
+    for (int i = first; i <= group.last; ++i) {
+      const MapRegion &region = regions[size_t(i - first)];
+      if (i < group.last || holdsOutput)
+        capacity[size_t(i)] =
+            std::max(capacity[size_t(i)],
+                     int64_t(region.height()) * region.width() * net.layers[i].output.c * 4);
+      if (!region.empty())
+        workspace[size_t(i)] =
+            std::max(workspace[size_t(i)], workspaceBytes(OpSite(net, i), region));
+    }
+  }
+  return chooseMemberOrder(net, group, heldMembers(group, GroupEnds{first == 0, holdsOutput}),
+                           capacity, workspace);
+}
+
 } // namespace
 
 void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group, const TileGrid &grid) {
@@ -74,6 +106,14 @@ void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group, const
   const std::vector<AxisRange> rows = balancedSplit(out.h, grid.rows);
   const std::vector<AxisRange> cols = balancedSplit(out.w, grid.cols);
   const int tiles = grid.rows * grid.cols;
+  std::vector<MapRegion> regions;
+  for (const AxisRange &r : rows)
+    for (const AxisRange &c : cols)
+      regions.push_back(MapRegion{int(r.begin), int(r.end), int(c.begin), int(c.end)});
+  const MemberOrder order = orderForTiles(context, group, regions);
+  if (context.comments && !order.isLayerOrder())
+    context.addComment(fmt::format("each tile runs the layers in the order {} (fewest live bytes)",
+                                   describeOrder(context.net, order)));
   const int parts = groupParts(context.net, group, context.plan.threads);
   const std::vector<AxisRange> runs = balancedSplit(tiles, parts);
   if (context.comments && parts > 1)
@@ -84,12 +124,11 @@ void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group, const
     context.beginPart(part);
     for (int64_t t = runs[size_t(part)].begin; t < runs[size_t(part)].end; ++t) {
       const int r = int(t) / grid.cols, c = int(t) % grid.cols;
-      const MapRegion tile{int(rows[r].begin), int(rows[r].end), int(cols[c].begin),
-                           int(cols[c].end)};
+      const MapRegion &tile = regions[size_t(t)];
       if (context.comments)
         context.addComment(fmt::format("tile ({}, {}) of {}x{}: {}", r, c, grid.rows, grid.cols,
                                        formatRegion(tile)));
-      lowerTile(context, group, tile);
+      lowerTile(context, group, order, tile);
     }
   }
   context.endParts();

@@ -562,29 +562,31 @@ private:
     TimeTally tally(profile_);
     tally.add(inputConversionSeconds(group.first, inputInGroup));
     const bool tiles = std::holds_alternative<TileGrid>(group.way);
-    int previousLayer = std::numeric_limits<int>::max();
+    const MemberOrder order = memberOrderOf(net_, group, ends, capacity_, workspace_);
+    int previousStep = std::numeric_limits<int>::max();
     for (const Operation &op : operations_) {
       const double call = tally.addOperation(net_, op);
       const bool kernel = op.kind == Operation::Kind::Kernel;
       if (!tiles || (!kernel && op.kind != Operation::Kind::ConvertOutputRegion))
         continue;
-      // A tile's calls go up through the group's layers (and convert the
+      // A tile's calls go up through the group's steps (and convert the
       // output's tile); the next tile's start again below the output (which
       // every tile computes a part of).
-      if (kernel && op.call.layer <= previousLayer)
+      if (kernel && order.stepOf(op.call.layer) <= previousStep)
         c.tileStarts.push_back(c.callSeconds.size());
-      previousLayer = op.call.layer;
+      previousStep = order.stepOf(op.call.layer);
       c.callSeconds.push_back(call);
     }
     estimate.seconds = tally.seconds();
     estimate.layerMacs = layerMacsOf(group.first, group.last);
     c.firstCalls = firstLayerCalls(net_, operations_, group, inputInGroup);
-    measureOwnBytes(group, inputInGroup, c);
+    measureOwnBytes(group, inputInGroup, order, c);
     return c;
   }
 
   // Bytes live at steps first..last, from the capacities lowering left.
-  void measureOwnBytes(const GroupSchedule &group, bool inputInGroup, LoweredCandidate &c) {
+  void measureOwnBytes(const GroupSchedule &group, bool inputInGroup, const MemberOrder &order,
+                       LoweredCandidate &c) {
     const HeldMembers held = heldMembers(group, GroupEnds{inputInGroup, convertsOutput(group)});
     std::vector<int64_t> own(size_t(group.last - group.first + 1), 0);
     c.memberBytes.assign(net_.layers.size(), 0);
@@ -594,7 +596,7 @@ private:
       c.memberBytes[size_t(member)] = bytes;
       if (member == group.first)
         c.firstBuffer = bytes;
-      const StepRange steps = ownBufferSteps(net_, group, member);
+      const StepRange steps = ownBufferSteps(net_, group, member, order);
       for (int step = steps.first; step <= steps.last; ++step)
         own[size_t(step - group.first)] += bytes;
     }
@@ -602,7 +604,7 @@ private:
     for (int layer = group.first; layer <= group.last && size_t(layer) < workspace_.size();
          ++layer) { // a workspace lives at its layer's step
       c.memberWorkspace[size_t(layer)] = workspace_[size_t(layer)];
-      own[size_t(layer - group.first)] += alignUp(workspace_[size_t(layer)]);
+      own[size_t(order.stepOf(layer) - group.first)] += alignUp(workspace_[size_t(layer)]);
       workspace_[size_t(layer)] = 0;
     }
     for (size_t step = 1; step < own.size(); ++step)

@@ -150,6 +150,12 @@ TEST_CASE("tiny-residual is clean under AddressSanitizer and UBSan") {
   checkAgainstReference("asan-tiny-residual", "tiny-residual.yaml", std::nullopt, sanitizedBuild());
 }
 
+TEST_CASE("tiny-branches, a tile group running its branches out of layer order, is clean under "
+          "AddressSanitizer and UBSan") {
+  checkAgainstReference("asan-tiny-branches", "tiny-branches.yaml", std::nullopt, sanitizedBuild(),
+                        "--schedule " + e2e::quote("0-10:tile2x2, 11:layers"));
+}
+
 TEST_CASE("tiny-depthwise is clean under AddressSanitizer and UBSan") {
   checkAgainstReference("asan-tiny-depthwise", "tiny-depthwise.yaml", std::nullopt,
                         sanitizedBuild());

@@ -33,10 +33,12 @@
 
 #include "frontend/load_network.h"
 #include "normalize/normalize.h"
+#include "schedule/execution_plan.h"
 #include "schedule/schedule.h"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -111,7 +113,22 @@ struct DrawCounts {
   int accepted = 0;
   int rejected = 0;             // networks the loader rejected, drawn again
   e2e::FusedGroupCounts groups; // in DAG networks' schedules
+  // Of their tile groups, those running their layers out of layer order
+  // (chooseMemberOrder), with the default convolution primitives.
+  int reordered = 0;
 };
+
+// How many of the schedule's groups run their layers out of layer order.
+int groupsOutOfLayerOrder(tessel::Network normalized, const tessel::NetworkSchedule &schedule,
+                          int threads) {
+  tessel::applyPrimitives(normalized, schedule);
+  tessel::LoweringOptions options;
+  options.threads = threads;
+  llvm::Expected<tessel::ExecutionPlan> plan = tessel::lowerSchedule(normalized, schedule, options);
+  REQUIRE_MESSAGE(bool(plan), (plan ? "" : llvm::toString(plan.takeError())));
+  return int(std::count_if(plan->memberOrders.begin(), plan->memberOrders.end(),
+                           [](const tessel::MemberOrder &order) { return !order.isLayerOrder(); }));
+}
 
 // Draws network `index` of the run into `folder`: a network the loader
 // accepts and 1-3 random schedules, each checked by the schedule parser (a
@@ -166,6 +183,8 @@ RandomCase drawCase(const NetworkKind &kind, std::uint64_t runSeed, int index,
       llvm::Expected<tessel::NetworkSchedule> parsed = tessel::parseSchedule(schedule, normalized);
       INFO("seed " << drawn.seed << ", schedule '" << schedule << "', network:\n" << drawn.yaml);
       CHECK_MESSAGE(bool(parsed), (parsed ? "" : llvm::toString(parsed.takeError())));
+      if (parsed && kind.dag)
+        counts.reordered += groupsOutOfLayerOrder(normalized, *parsed, drawn.variants.threads);
     }
     return drawn;
   }
@@ -245,9 +264,12 @@ void runRandomCases(const NetworkKind &kind) {
     // The point of DAG networks: tile and stream groups across branches.
     // (Counted over the whole run's draws: every shard draws every network.)
     MESSAGE(counts.groups.fused << " tile and stream groups, " << counts.groups.spanning
-                                << " spanning a fork and its join");
-    if (counts.groups.fused >= 50)
+                                << " spanning a fork and its join, " << counts.reordered
+                                << " running their layers out of layer order");
+    if (counts.groups.fused >= 50) {
       CHECK(counts.groups.spanning * 3 >= counts.groups.fused);
+      CHECK(counts.reordered > 0); // branch order is exercised too
+    }
   }
 }
 

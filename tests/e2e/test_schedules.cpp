@@ -167,6 +167,18 @@ TEST_CASE("tiny-residual: groups spanning branches match layers bit for bit") {
                                "0-7:tile4x1, 8-11:stream2", "0-11:stream3"})});
 }
 
+TEST_CASE("tiny-branches: tile groups running branches out of layer order match layers bit for "
+          "bit") {
+  // The stem feeds three branches joined by a concat (6), then a
+  // downsampling residual block (7-10). Tile groups over the branches run
+  // the narrow one first (chooseMemberOrder), the others in any order.
+  expectBitIdentical("schedules-tiny-branches",
+                     {shipped("tiny-branches.yaml", "",
+                              {"0-6:tile2x2, 7-11:layers", "0-10:tile2x2, 11:layers",
+                               "0-11:tile3x3", "0-6:tile4x1, 7-11:tile2x2", "1-6:tile1x2",
+                               "0-11:stream1", "0-6:stream2, 7-10:tile2x1"})});
+}
+
 TEST_CASE("tiny-upsample: every schedule matches layers bit for bit") {
   // Outputs: 0 16x16, 1-2 8x8, 3 16x16 (up3 = 2x2 upsample), 4 16x16 (concat),
   // 5 8x16, 6 16x16 (up6 = [2, 1] upsample), 7 16x16. Upsamples inside tiled
@@ -390,7 +402,8 @@ static void expectThreadsMatchOne(int threads, int shard) {
        shipped("tiny-residual.yaml", "", {"0-11:layers", "8-9:tile2x2, 10:stream1"})},
       {shipped("tiny-chain.yaml", "", {"0-7:layers", "0-7:tile2x2", "0-7:stream2"}),
        shipped("tiny-depthwise.yaml", "", {"0-7:layers", "0-3:tile2x3, 4-7:stream1"}),
-       shipped("mobilenet-v2.yaml", "64x64", {"0-5:tile2x2, 6-8:stream1"})}};
+       shipped("mobilenet-v2.yaml", "64x64", {"0-5:tile2x2, 6-8:stream1"}),
+       shipped("tiny-branches.yaml", "", {"0-11:layers", "0-6:tile2x2, 7-11:layers"})}};
   const std::vector<e2e::NetworkVariants> batch = onThreads(shards[shard], threads);
   e2e::VariantsBuildOptions options;
   options.oneUnitPerNetwork = true;

@@ -1,4 +1,5 @@
-// A network from networks/, loaded and normalized as the compiler uses it.
+// A network from networks/, loaded and normalized as the compiler uses it,
+// and its layers by name.
 #pragma once
 
 #include "frontend/load_network.h"
@@ -21,6 +22,15 @@ inline Network loadShipped(const std::string &name, std::optional<int> size = st
   if (!net)
     FAIL(llvm::toString(net.takeError()));
   return normalize(*net);
+}
+
+// The normalized index of the layer named `name`.
+inline int layerNamed(const Network &net, const std::string &name) {
+  for (size_t i = 0; i < net.layers.size(); ++i)
+    if (net.layers[i].name == name)
+      return int(i);
+  FAIL("no layer '" << name << "'");
+  return -1;
 }
 
 } // namespace tessel::testing

@@ -18,6 +18,7 @@
 #include <vector>
 
 using namespace tessel;
+using tessel::testing::layerNamed;
 using tessel::testing::loadShipped;
 
 namespace {
@@ -29,15 +30,6 @@ Network networkFromYaml(const std::string &yaml) {
   if (!net)
     FAIL(llvm::toString(net.takeError()));
   return normalize(*net);
-}
-
-// The normalized index of the layer named `name`.
-int layerNamed(const Network &net, const std::string &name) {
-  for (size_t i = 0; i < net.layers.size(); ++i)
-    if (net.layers[i].name == name)
-      return int(i);
-  FAIL("no layer '" << name << "'");
-  return -1;
 }
 
 // Floats [lo, hi) of `values`.

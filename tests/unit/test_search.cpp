@@ -290,9 +290,9 @@ void checkPeaksAreArenas(const ShippedCase &c, int threads) {
 // In three shards, each well under two minutes with every primitive variant.
 TEST_CASE("the peak the search reasons with is the arena the generated code declares: shard 1 "
           "of 3") {
-  const ShippedCase cases[] = {{"tiny-chain", {}},    {"tiny-depthwise", {}},
-                               {"tiny-residual", {}}, {"tiny-standalone", {}},
-                               {"yolov2-16", 96},     {"mobilenet-v1", 64}};
+  const ShippedCase cases[] = {
+      {"tiny-chain", {}},    {"tiny-depthwise", {}}, {"tiny-residual", {}}, {"tiny-standalone", {}},
+      {"tiny-branches", {}}, {"yolov2-16", 96},      {"mobilenet-v1", 64}};
   for (const ShippedCase &c : cases)
     checkPeaksAreArenas(c, 1);
 }
@@ -311,8 +311,9 @@ TEST_CASE("the peak the search reasons with is the arena the generated code decl
 // Groups running in parts give each thread its own tile buffers or row
 // windows: N copies, which the peak counts exactly.
 TEST_CASE("on several threads the peak the search reasons with is the arena declared") {
-  const ShippedCase cases[] = {{"tiny-chain", {}},   {"tiny-residual", {}}, {"yolov2-16", 64},
-                               {"mobilenet-v2", 32}, {"mobilenet-v1", 32},  {"mcunet-in4", 32}};
+  const ShippedCase cases[] = {{"tiny-chain", {}}, {"tiny-residual", {}}, {"tiny-branches", {}},
+                               {"yolov2-16", 64},  {"mobilenet-v2", 32},  {"mobilenet-v1", 32},
+                               {"mcunet-in4", 32}};
   for (const ShippedCase &c : cases)
     for (int threads : {2, 3})
       checkPeaksAreArenas(c, threads);
@@ -657,6 +658,7 @@ TEST_CASE("the default preparation gives what lowering every candidate in a whol
                                  {"tiny-depthwise", {}},
                                  {"tiny-residual", {}},
                                  {"tiny-standalone", {}},
+                                 {"tiny-branches", {}},
                                  {"yolov2-16", 48},
                                  {"yolov2-tiny", 32},
                                  {"mobilenet-v1", 32}});
