@@ -105,6 +105,35 @@ std::vector<GroupSchedule> channelKinds(const Network &net, int first, int last,
   return kinds;
 }
 
+// Whether a search without branch groups and channel splits has the
+// candidate: a `layers` group, or a tile or stream group over a chain (each
+// layer but the last read only by the next, which reads only it).
+bool isChainCandidate(const Network &net, const std::vector<std::vector<int>> &consumers,
+                      const GroupSchedule &group) {
+  if (std::holds_alternative<ChannelSplit>(group.way))
+    return false;
+  for (int i = group.first; i < group.last && group.fused(); ++i)
+    if (consumers[size_t(i)] != std::vector<int>{i + 1} ||
+        net.layers[size_t(i + 1)].inputs != std::vector<int>{i})
+      return false;
+  return true;
+}
+
+// The points of both fronts that no point of either beats in both latency
+// and planned arena, fastest first.
+std::vector<ParetoPoint> mergeFronts(std::vector<ParetoPoint> a, std::vector<ParetoPoint> b) {
+  a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
+  std::stable_sort(a.begin(), a.end(), [](const ParetoPoint &x, const ParetoPoint &y) {
+    return x.choice.seconds < y.choice.seconds ||
+           (x.choice.seconds == y.choice.seconds && x.arenaBytes < y.arenaBytes);
+  });
+  std::vector<ParetoPoint> merged;
+  for (ParetoPoint &point : a)
+    if (merged.empty() || point.arenaBytes < merged.back().arenaBytes)
+      merged.push_back(std::move(point));
+  return merged;
+}
+
 // Neighbouring layers that each run on their own make one `layers` group:
 // the same execution, written the way people write schedules.
 std::vector<GroupEstimate> mergeLayersRuns(const std::vector<GroupEstimate> &groups) {
@@ -817,6 +846,14 @@ llvm::Expected<ScheduleSearch> ScheduleSearch::prepare(const Network &net,
     if (primitive != ConvPrimitive::Direct)
       if (llvm::Error error = search.preparePrimitive(primitive, options))
         return error;
+  const std::vector<std::vector<int>> consumers = net.allConsumers();
+  for (const std::vector<GroupEstimate> &candidates : search.endingAt_) {
+    std::vector<bool> &chain = search.chain_.emplace_back();
+    for (const GroupEstimate &candidate : candidates) {
+      chain.push_back(isChainCandidate(net, consumers, candidate.group));
+      search.allChains_ = search.allChains_ && chain.back();
+    }
+  }
   return search;
 }
 
@@ -952,6 +989,11 @@ std::optional<ScheduleChoice> ScheduleSearch::fastestWithin(int64_t peakLimit) c
 }
 
 std::vector<ScheduleChoice> ScheduleSearch::fastestWithin(int64_t peakLimit, int count) const {
+  return fastestWithin(peakLimit, count, /*chainsOnly=*/false);
+}
+
+std::vector<ScheduleChoice> ScheduleSearch::fastestWithin(int64_t peakLimit, int count,
+                                                          bool chainsOnly) const {
   // best[p]: the `count` fastest ways through layers 1..p, as (seconds,
   // peak) compared lexicographically, each with the candidate that ends it
   // and the way through the layers before that candidate it continues.
@@ -966,8 +1008,9 @@ std::vector<ScheduleChoice> ScheduleSearch::fastestWithin(int64_t peakLimit, int
   best[0].push_back(Partial{});
   for (size_t p = 1; p < layerCount; ++p) {
     std::vector<Partial> &here = best[p];
-    for (const GroupEstimate &candidate : endingAt_[p]) {
-      if (candidate.peakBytes > peakLimit)
+    for (size_t c = 0; c < endingAt_[p].size(); ++c) {
+      const GroupEstimate &candidate = endingAt_[p][c];
+      if (candidate.peakBytes > peakLimit || (chainsOnly && !chain_[p][c]))
         continue;
       const std::vector<Partial> &before = best[size_t(candidate.group.first - 1)];
       for (size_t b = 0; b < before.size(); ++b) {
@@ -1009,6 +1052,16 @@ std::vector<ScheduleChoice> ScheduleSearch::fastestWithin(int64_t peakLimit, int
 }
 
 llvm::Expected<std::vector<ParetoPoint>> ScheduleSearch::paretoFront() const {
+  llvm::Expected<std::vector<ParetoPoint>> front = steppedFront(/*chainsOnly=*/false);
+  if (!front || allChains_)
+    return front;
+  llvm::Expected<std::vector<ParetoPoint>> chains = steppedFront(/*chainsOnly=*/true);
+  if (!chains)
+    return chains.takeError();
+  return mergeFronts(std::move(*front), std::move(*chains));
+}
+
+llvm::Expected<std::vector<ParetoPoint>> ScheduleSearch::steppedFront(bool chainsOnly) const {
   std::vector<ParetoPoint> front;
   // The next point must plan to at most arenaLimit; the dynamic program
   // looks for it among schedules whose peak is at most peakLimit.
@@ -1020,7 +1073,8 @@ llvm::Expected<std::vector<ParetoPoint>> ScheduleSearch::paretoFront() const {
     // limit: the next fastest are tried before the peak limit goes below
     // the fastest's peak, which leaves out every schedule with a peak
     // between.
-    const std::vector<ScheduleChoice> fastest = fastestWithin(peakLimit, kSchedulesTriedPerLimit);
+    const std::vector<ScheduleChoice> fastest =
+        fastestWithin(peakLimit, kSchedulesTriedPerLimit, chainsOnly);
     if (fastest.empty())
       break;
     bool found = false;

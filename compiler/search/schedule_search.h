@@ -85,7 +85,11 @@ public:
   // Schedules no other beats in both latency and planned arena, smallest
   // latency first, each with its planned arena: at each arena limit, the
   // first of the kSchedulesTriedPerLimit fastest within that peak whose
-  // planned arena fits.
+  // planned arena fits. Stepped over every candidate and again over the
+  // chain candidates alone (those of a search without branch groups and
+  // channel splits), the two fronts merged: the stepping is a heuristic
+  // where arenas fragment, and more kinds of candidates must never lose a
+  // point the plainer search finds.
   llvm::Expected<std::vector<ParetoPoint>> paretoFront() const;
 
   // How many schedules paretoFront plans at one limit before it looks
@@ -106,11 +110,18 @@ private:
                            std::vector<std::vector<GroupEstimate>> &endingAt);
   // The network with the schedule's primitives.
   Network assigned(const NetworkSchedule &schedule) const;
+  // fastestWithin over every candidate, or the chain candidates alone.
+  std::vector<ScheduleChoice> fastestWithin(int64_t peakLimit, int count, bool chainsOnly) const;
+  // paretoFront's stepping over every candidate or the chain ones alone.
+  llvm::Expected<std::vector<ParetoPoint>> steppedFront(bool chainsOnly) const;
 
   Network net_; // without weights; primitives as the candidates being prepared need
   const LatencyProfile *profile_;
   LoweringOptions lowering_;
   std::vector<std::vector<GroupEstimate>> endingAt_; // candidates by their last layer
+  // By candidate, as endingAt_: whether it is a chain candidate (isChainCandidate).
+  std::vector<std::vector<bool>> chain_;
+  bool allChains_ = true;
   OutsideGroups outside_;
 };
 

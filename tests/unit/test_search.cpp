@@ -518,6 +518,45 @@ TEST_CASE("an impossible budget gives the smallest arena the search reaches") {
   CHECK(!below->fits);
 }
 
+// More kinds of candidates never lose a point: for every point of the
+// front of a search without branch groups and channel splits, the default
+// front has one at least as fast within at most the same arena.
+TEST_CASE("branch groups and channel splits never lose a point of the front without them") {
+  const LatencyProfile profile = testProfile();
+  SearchOptions plain;
+  plain.branchGroups = false;
+  plain.channelSlices.clear();
+  const ShippedCase cases[] = {{"tiny-residual", {}},
+                               {"tiny-branches", {}},
+                               {"resnet18", 64},
+                               {"mobilenet-v2", 96},
+                               {"mcunet-in4", 96}};
+  int plainPoints = 0;
+  for (const ShippedCase &c : cases) {
+    const std::string name = c.network;
+    CAPTURE(name);
+    const Network net = loadShipped(c.network, c.size);
+    llvm::Expected<SearchOutcome> all = searchSchedule(net, profile, SearchOptions{}, std::nullopt);
+    llvm::Expected<SearchOutcome> chains = searchSchedule(net, profile, plain, std::nullopt);
+    REQUIRE(static_cast<bool>(all));
+    REQUIRE(static_cast<bool>(chains));
+    for (size_t i = 1; i < all->pareto.size(); ++i) { // a front: fastest first, each smaller
+      CHECK(all->pareto[i].choice.seconds >= all->pareto[i - 1].choice.seconds);
+      CHECK(all->pareto[i].arenaBytes < all->pareto[i - 1].arenaBytes);
+    }
+    for (const ParetoPoint &point : chains->pareto) {
+      CAPTURE(point.arenaBytes);
+      CAPTURE(point.choice.seconds);
+      ++plainPoints;
+      CHECK(std::any_of(all->pareto.begin(), all->pareto.end(), [&](const ParetoPoint &p) {
+        return p.arenaBytes <= point.arenaBytes && p.choice.seconds <= point.choice.seconds;
+      }));
+    }
+    CHECK(all->pareto.back().arenaBytes <= chains->pareto.back().arenaBytes);
+  }
+  CHECK(plainPoints > 50);
+}
+
 TEST_CASE("without a budget the search takes the fastest schedule") {
   const LatencyProfile profile = testProfile();
   const Network net = loadShipped("tiny-chain");
