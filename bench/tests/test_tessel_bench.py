@@ -13,6 +13,7 @@ sys.path.insert(0, BENCH)
 
 from tessel_bench import asm_loops, driver, generated, kernel_unit, stats, timing  # noqa: E402
 from tessel_bench.variant import MAX_SLUG, Variant  # noqa: E402
+import front_coverage  # noqa: E402
 import fronts  # noqa: E402
 import search_validation  # noqa: E402
 
@@ -303,6 +304,17 @@ class KernelUnitTest(unittest.TestCase):
         self.assertIn("tessel::ConstMapView{in, 128", unit)
         self.assertIn("tessel::MapView{out, 64", unit)
         self.assertNotIn("t5", unit)
+
+
+class FrontCoverageTest(unittest.TestCase):
+    def test_points_matched_or_beaten_by_the_front_are_not_reported(self):
+        front = [(100, 1.0), (50, 2.0)]
+        other = [(100, 1.0),   # the same point
+                 (120, 1.5),   # beaten in both
+                 (60, 1.5),    # faster than every front point within 60 bytes: missed
+                 (40, 9.0)]    # smaller than every front point: missed
+        self.assertEqual(front_coverage.unmatched(front, other), [(60, 1.5), (40, 9.0)])
+        self.assertEqual(front_coverage.unmatched(front, []), [])
 
 
 if __name__ == "__main__":
