@@ -108,6 +108,7 @@ void refineTopUnits(const std::vector<BufferRequest> &requests, const std::vecto
                     std::vector<int> order, ArenaPlan &best) {
   constexpr int kTopUnitMoves = 64;
   std::vector<bool> tried(units.size(), false);
+  bool improved = false;
   for (int move = 0; move < kTopUnitMoves && best.arenaBytes > best.lowerBoundBytes; ++move) {
     int top = -1;
     int64_t topEnd = 0;
@@ -123,23 +124,24 @@ void refineTopUnits(const std::vector<BufferRequest> &requests, const std::vecto
       }
     }
     if (top < 0 || topEnd < best.arenaBytes) // no untried unit reaches the top
-      return;
+      break;
     std::vector<int> moved = order;
     moved.erase(std::find(moved.begin(), moved.end(), top));
     moved.insert(moved.begin(), top);
     ArenaPlan plan = placeFirstFit(requests, units, moved);
     if (plan.arenaBytes < best.arenaBytes) {
       plan.lowerBoundBytes = best.lowerBoundBytes;
-      plan.strategy = best.strategy.find(", top units first") == std::string::npos
-                          ? best.strategy + ", top units first"
-                          : best.strategy;
+      plan.strategy = best.strategy;
       best = std::move(plan);
+      improved = true;
       order = std::move(moved);
       std::fill(tried.begin(), tried.end(), false);
     } else {
       tried[size_t(top)] = true;
     }
   }
+  if (improved)
+    best.strategy += ", top units first";
 }
 
 } // namespace

@@ -197,9 +197,8 @@ MemberOrder memberOrderOf(const Network &net, const GroupSchedule &group, GroupE
 }
 
 ArenaPlan planThreadSpace(const Network &net, const GroupSchedule &group, HeldMembers held,
-                          const std::vector<int64_t> &capacity,
+                          const MemberOrder &order, const std::vector<int64_t> &capacity,
                           const std::vector<int64_t> &workspace) {
-  const MemberOrder order = chooseMemberOrder(net, group, held, capacity, workspace);
   std::vector<BufferRequest> requests;
   for (int member = held.first; member <= held.last; ++member) {
     const StepRange steps = ownBufferSteps(net, group, member, order);
@@ -276,6 +275,11 @@ void assignStorageKinds(const Network &net, ExecutionPlan &plan) {
     plan.storage[size_t(output)].kind = innerStorage(plan.schedule.groups.back());
 }
 
+// The order of the plan's group `group` (one of plan.schedule.groups).
+const MemberOrder &memberOrderIn(const ExecutionPlan &plan, const GroupSchedule &group) {
+  return plan.memberOrders[size_t(&group - plan.schedule.groups.data())];
+}
+
 // Each thread's space for a group running in `parts` parts: one buffer
 // per thread, live throughout the group, holding the thread's copies of the
 // group's buffers where planThreadSpace puts them (offsets inside the space
@@ -284,7 +288,8 @@ void requestThreadSpaces(const Network &net, const GroupSchedule &group, int par
                          const std::vector<int64_t> &capacity,
                          const std::vector<int64_t> &workspace, ExecutionPlan &plan) {
   const HeldMembers held = heldMembers(group, endsOf(plan, group));
-  const ArenaPlan space = planThreadSpace(net, group, held, capacity, workspace);
+  const ArenaPlan space =
+      planThreadSpace(net, group, held, memberOrderIn(plan, group), capacity, workspace);
   if (space.offsets.empty())
     return; // a one-layer group without workspace: its parts write the output map only
   // Named after the members it holds (or, holding only workspaces, the group).
@@ -321,9 +326,6 @@ void requestBuffers(const Network &net, const std::vector<int64_t> &capacity,
   for (const GroupSchedule &group : plan.schedule.groups)
     plan.memberOrders.push_back(
         memberOrderOf(net, group, endsOf(plan, group), capacity, workspace));
-  auto orderOf = [&](const GroupSchedule &group) -> const MemberOrder & {
-    return plan.memberOrders[size_t(&group - plan.schedule.groups.data())];
-  };
   for (int i = 0; i < layerCount; ++i) {
     LayerStorage &storage = plan.storage[i];
     const GroupSchedule &group = *groupOf[size_t(std::max(i, 1))];
@@ -348,7 +350,7 @@ void requestBuffers(const Network &net, const std::vector<int64_t> &capacity,
       storage.bytes = capacity[i];
       if (inParts)
         continue; // in each thread's space (requestThreadSpaces)
-      const StepRange steps = ownBufferSteps(net, group, i, orderOf(group));
+      const StepRange steps = ownBufferSteps(net, group, i, memberOrderIn(plan, group));
       first = steps.first;
       last = steps.last;
       break;
@@ -366,7 +368,7 @@ void requestBuffers(const Network &net, const std::vector<int64_t> &capacity,
       continue; // none, or in each thread's space (requestThreadSpaces)
     storage.workspaceBuffers.push_back(int(plan.buffers.size()));
     storage.workspaceOffsets.push_back(0);
-    const int step = orderOf(*groupOf[size_t(i)]).stepOf(i);
+    const int step = memberOrderIn(plan, *groupOf[size_t(i)]).stepOf(i);
     plan.buffers.push_back(BufferRequest{net.layers[size_t(i)].name + " workspace",
                                          storage.workspaceBytes, step, step});
   }

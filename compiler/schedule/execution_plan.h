@@ -226,11 +226,11 @@ MemberOrder memberOrderOf(const Network &normalized, const GroupSchedule &fused,
 // One thread's space in a group running in parts: the group's buffers of
 // members `held` (`capacity` indexed by layer), then the workspaces of its
 // layers that need one (`workspace`, by layer, live at their own step),
-// placed by the planner with their one-thread lifetimes, in the order
-// chooseMemberOrder gives. Each thread gets a space of this size, live
-// throughout the group, since the threads run at once.
+// placed by the planner with their one-thread lifetimes, the layers run in
+// `order`. Each thread gets a space of this size, live throughout the
+// group, since the threads run at once.
 ArenaPlan planThreadSpace(const Network &normalized, const GroupSchedule &fused, HeldMembers held,
-                          const std::vector<int64_t> &capacity,
+                          const MemberOrder &order, const std::vector<int64_t> &capacity,
                           const std::vector<int64_t> &workspace);
 
 llvm::Expected<ExecutionPlan> lowerSchedule(const Network &normalized,

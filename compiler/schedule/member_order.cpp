@@ -37,31 +37,25 @@ class LiveBytes {
 public:
   LiveBytes(const Network &net, const GroupSchedule &group, HeldMembers held,
             const std::vector<int64_t> &capacity, const std::vector<int64_t> &workspace)
-      : first_(group.first), count_(group.last - group.first + 1), inputHeld_(held.first == 0) {
-    const std::vector<std::vector<int>> consumers = net.allConsumers();
-    auto inGroup = [&](int layer) { return layer >= first_ && layer < first_ + count_; };
-    auto keep = [&](int layer) {
-      std::vector<int> readers;
-      for (int reader : consumers[size_t(layer)])
-        if (inGroup(reader))
-          readers.push_back(reader - first_);
-      return readers;
-    };
-    for (int member = group.first; member <= group.last; ++member) {
+      : first_(group.first), count_(group.last - group.first + 1), inputHeld_(held.first == 0),
+        readers_(size_t(count_)), inputs_(size_t(count_)) {
+    if (inputHeld_)
+      inputBytes_ = alignUp(capacity[0]);
+    // Each member's readers inside the group, from the members' inputs (the
+    // input a group converts is read by its first layer only).
+    for (int place = 0; place < count_; ++place) {
+      const int member = first_ + place;
       const bool holds = member >= held.first && member <= held.last;
       bytes_.push_back(holds ? alignUp(capacity[size_t(member)]) : 0);
       scratch_.push_back(size_t(member) < workspace.size() ? alignUp(workspace[size_t(member)])
                                                            : 0);
-      readers_.push_back(member < group.last ? keep(member) : std::vector<int>{});
-      std::vector<int> inputs;
       for (int input : net.layers[size_t(member)].inputs)
-        if (inGroup(input))
-          inputs.push_back(input - first_);
-      inputs_.push_back(std::move(inputs));
-    }
-    if (inputHeld_) {
-      inputBytes_ = alignUp(capacity[0]);
-      inputReaders_ = keep(0);
+        if (input >= first_) {
+          inputs_[size_t(place)].push_back(input - first_);
+          readers_[size_t(input - first_)].push_back(place);
+        } else if (inputHeld_ && input == 0) {
+          inputReaders_.push_back(place);
+        }
     }
   }
 

@@ -40,10 +40,9 @@ namespace {
 // Every layer's call for one tile, in `order` (the input's conversion, when
 // the group converts it, first), in the buffers of the context's copy.
 void lowerTile(LoweringContext &context, const GroupSchedule &group, const MemberOrder &order,
-               const MapRegion &tile) {
+               const std::vector<MapRegion> &regions) {
   const Network &net = context.net;
   const int first = context.firstMember(group);
-  const std::vector<MapRegion> regions = traceTile(net, first, group.last, tile);
   // The output layer's tile goes to a tile buffer, converted into the
   // caller's NCHW output (convertsOutputInGroup).
   const bool holdsOutput = context.holdsOutput(group);
@@ -75,15 +74,15 @@ void lowerTile(LoweringContext &context, const GroupSchedule &group, const Membe
 }
 
 // The order the group's layers run in: chooseMemberOrder for the tile
-// buffers and scratch its tiles need (as lowerTile sizes them).
+// buffers and scratch its tiles need (as lowerTile sizes them), from each
+// tile's regions (traceTile).
 MemberOrder orderForTiles(const LoweringContext &context, const GroupSchedule &group,
-                          const std::vector<MapRegion> &tiles) {
+                          const std::vector<std::vector<MapRegion>> &tiles) {
   const Network &net = context.net;
   const int first = context.firstMember(group);
   const bool holdsOutput = context.holdsOutput(group);
   std::vector<int64_t> capacity(net.layers.size(), 0), workspace(net.layers.size(), 0);
-  for (const MapRegion &tile : tiles) {
-    const std::vector<MapRegion> regions = traceTile(net, first, group.last, tile);
+  for (const std::vector<MapRegion> &regions : tiles) {
     for (int i = first; i <= group.last; ++i) {
       const MapRegion &region = regions[size_t(i - first)];
       if (i < group.last || holdsOutput)
@@ -106,10 +105,15 @@ void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group, const
   const std::vector<AxisRange> rows = balancedSplit(out.h, grid.rows);
   const std::vector<AxisRange> cols = balancedSplit(out.w, grid.cols);
   const int tiles = grid.rows * grid.cols;
-  std::vector<MapRegion> regions;
+  // Each tile, and the region each member computes for it.
+  std::vector<MapRegion> outputTiles;
+  std::vector<std::vector<MapRegion>> regions;
   for (const AxisRange &r : rows)
-    for (const AxisRange &c : cols)
-      regions.push_back(MapRegion{int(r.begin), int(r.end), int(c.begin), int(c.end)});
+    for (const AxisRange &c : cols) {
+      outputTiles.push_back(MapRegion{int(r.begin), int(r.end), int(c.begin), int(c.end)});
+      regions.push_back(
+          traceTile(context.net, context.firstMember(group), group.last, outputTiles.back()));
+    }
   const MemberOrder order = orderForTiles(context, group, regions);
   if (context.comments && !order.isLayerOrder())
     context.addComment(fmt::format("each tile runs the layers in the order {} (fewest live bytes)",
@@ -124,11 +128,10 @@ void lowerTiledGroup(LoweringContext &context, const GroupSchedule &group, const
     context.beginPart(part);
     for (int64_t t = runs[size_t(part)].begin; t < runs[size_t(part)].end; ++t) {
       const int r = int(t) / grid.cols, c = int(t) % grid.cols;
-      const MapRegion &tile = regions[size_t(t)];
       if (context.comments)
         context.addComment(fmt::format("tile ({}, {}) of {}x{}: {}", r, c, grid.rows, grid.cols,
-                                       formatRegion(tile)));
-      lowerTile(context, group, order, tile);
+                                       formatRegion(outputTiles[size_t(t)])));
+      lowerTile(context, group, order, regions[size_t(t)]);
     }
   }
   context.endParts();

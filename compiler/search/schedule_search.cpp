@@ -528,10 +528,10 @@ private:
     a.memberBytes[size_t(first)] = buffer;
     a.memberWorkspace[size_t(first)] = workspace;
     a.firstWorkspace = alignUp(workspace);
-    const int64_t own =
-        kindThreads(group).parts > 1
-            ? threadSpacesBytes(group, inputInGroup, a.memberBytes, inputBytes_, a.memberWorkspace)
-            : std::max(ownFirst, peakAfterFirst);
+    const int64_t own = kindThreads(group).parts > 1
+                            ? threadSpacesBytes(group, inputInGroup, a.memberBytes, inputBytes_,
+                                                a.memberWorkspace, MemberOrder(group))
+                            : std::max(ownFirst, peakAfterFirst);
     const int64_t peak =
         std::max(stepZeroBytes(first, inputInGroup), aroundBytes(group, inputInGroup) + own);
     const bool beaten = peak >= a.peak && peak >= firstAlonePeak(first); // beatenBySplit
@@ -640,7 +640,7 @@ private:
       c.peakAfterFirst = std::max(c.peakAfterFirst, own[step]);
     if (kindThreads(group).parts > 1) // every thread's space throughout the group
       own.assign(own.size(), threadSpacesBytes(group, inputInGroup, c.memberBytes, c.memberBytes[0],
-                                               c.memberWorkspace));
+                                               c.memberWorkspace, order));
     const int64_t around = aroundBytes(group, inputInGroup);
     c.estimate.peakBytes = stepZeroBytes(group.first, inputInGroup);
     for (int64_t bytes : own)
@@ -667,7 +667,7 @@ private:
     const int64_t own =
         threads.parts > 1
             ? threadSpacesBytes(group, inputInGroup, a.memberBytes, grown.inputRegionBytes,
-                                a.memberWorkspace)
+                                a.memberWorkspace, MemberOrder(group))
             : std::max(buffer + alignUp(grown.inputRegionBytes) + workspace, a.peakAfterFirst);
     GroupEstimate estimate;
     estimate.group = group;
@@ -762,13 +762,14 @@ private:
 
   // The bytes of every thread's space of a group running in parts, from
   // its members' buffers (`memberBytes`, by layer; the input's region
-  // buffer apart, when the group converts the input).
+  // buffer apart, when the group converts the input), its layers run in
+  // `order` (a chain's: layer order, the only one its edges allow).
   int64_t threadSpacesBytes(const GroupSchedule &group, bool inputInGroup,
                             std::vector<int64_t> memberBytes, int64_t inputRegionBytes,
-                            const std::vector<int64_t> &workspace = {}) const {
+                            const std::vector<int64_t> &workspace, const MemberOrder &order) const {
     memberBytes[0] = inputInGroup ? inputRegionBytes : 0;
     const ArenaPlan space = planThreadSpace(
-        net_, group, heldMembers(group, GroupEnds{inputInGroup, convertsOutput(group)}),
+        net_, group, heldMembers(group, GroupEnds{inputInGroup, convertsOutput(group)}), order,
         memberBytes, workspace);
     return kindThreads(group).parts * space.arenaBytes;
   }
@@ -1119,9 +1120,14 @@ llvm::Expected<SearchOutcome> searchSchedule(const Network &net, const LatencyPr
   llvm::Expected<ScheduleSearch> search = ScheduleSearch::prepare(net, profile, options);
   if (!search)
     return search.takeError();
+  return search->outcomeWithin(arenaBudget);
+}
+
+llvm::Expected<SearchOutcome>
+ScheduleSearch::outcomeWithin(std::optional<int64_t> arenaBudget) const {
   SearchOutcome outcome;
-  outcome.candidates = search->candidateCount();
-  llvm::Expected<std::vector<ParetoPoint>> pareto = search->paretoFront();
+  outcome.candidates = candidateCount();
+  llvm::Expected<std::vector<ParetoPoint>> pareto = paretoFront();
   if (!pareto)
     return pareto.takeError();
   outcome.pareto = std::move(*pareto);
@@ -1143,10 +1149,8 @@ llvm::Expected<SearchOutcome> searchSchedule(const Network &net, const LatencyPr
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the search found no schedule for the network");
   outcome.choice = chosen->choice;
-  Network assigned = withoutWeights(net);
-  applyPrimitives(assigned, outcome.choice.schedule);
   llvm::Expected<ExecutionPlan> plan =
-      lowerSchedule(assigned, outcome.choice.schedule, threadedLowering(options.threads, profile));
+      lowerSchedule(assigned(outcome.choice.schedule), outcome.choice.schedule, lowering_);
   if (!plan)
     return plan.takeError();
   outcome.plan = std::move(*plan);

@@ -70,6 +70,8 @@ struct ParetoPoint {
   int64_t arenaBytes = 0; // what the planner places for it
 };
 
+struct SearchOutcome;
+
 class ScheduleSearch {
 public:
   // Lowers and measures every candidate group.
@@ -91,6 +93,10 @@ public:
   // where arenas fragment, and more kinds of candidates must never lose a
   // point the plainer search finds.
   llvm::Expected<std::vector<ParetoPoint>> paretoFront() const;
+
+  // The fastest schedule on the front whose planned arena is at most
+  // `arenaBudget` (searchSchedule, on candidates already prepared).
+  llvm::Expected<SearchOutcome> outcomeWithin(std::optional<int64_t> arenaBudget) const;
 
   // How many schedules paretoFront plans at one limit before it looks
   // below the fastest one's peak.
